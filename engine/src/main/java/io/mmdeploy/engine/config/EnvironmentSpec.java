@@ -1,0 +1,32 @@
+package io.mmdeploy.engine.config;
+
+/**
+ * One deploy target. Every resource it names belongs to this environment alone (the isolation preflight
+ * enforces it).
+ *
+ * @param name e.g. {@code staging}
+ * @param branch the git branch that deploys here
+ * @param projectId the GCP project id
+ * @param projectNumber the GCP project number (digits), as Cloud Run URLs carry it
+ * @param region the Cloud Run and Artifact Registry region
+ * @param registry the Artifact Registry Docker repository images are pushed to
+ * @param credentialsId the Jenkins credentials id; null means Application Default Credentials
+ * @param tofu where the environment's OpenTofu configuration is
+ * @param serviceUrlsSecret the Secret Manager secret holding the services' URLs (default {@code service-urls-<env>})
+ * @param serviceNameSuffix appended to Cloud Run service and job names (seed 002: {@code -staging} for staging)
+ * @param tags the image tag scheme
+ * @param approval the approval policy
+ */
+public record EnvironmentSpec(
+        String name,
+        String branch,
+        String projectId,
+        String projectNumber,
+        String region,
+        RegistryPath registry,
+        String credentialsId,
+        TofuSpec tofu,
+        String serviceUrlsSecret,
+        String serviceNameSuffix,
+        TagScheme tags,
+        ApprovalPolicy approval) {}

@@ -1,0 +1,29 @@
+package io.mmdeploy.engine.port;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The files of the checked-out app repository. Paths are relative to its root and use '/'.
+ * The CLI implements it on the local disk, the plugin on the build's workspace (FilePath).
+ */
+public interface Workspace {
+
+    /** The text of a file, or empty when there is no such file. */
+    Optional<String> readText(String path) throws IOException;
+
+    /** The size of a file in bytes, or -1 when there is no such file. */
+    long size(String path) throws IOException;
+
+    /** Writes a file whole, creating parent directories; replaces atomically where the host can. */
+    void writeText(String path, String text) throws IOException;
+
+    boolean exists(String path) throws IOException;
+
+    /** Names (not paths) of the entries directly inside a directory; empty when there is none. */
+    List<String> list(String directory) throws IOException;
+
+    /** A description of the root for messages (an absolute path on the host). */
+    String describe();
+}

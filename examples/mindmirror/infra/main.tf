@@ -1,0 +1,55 @@
+# One configuration for both environments; the environment's var file decides the project.
+terraform {
+  backend "gcs" {}
+  required_providers {
+    google = {
+      source = "hashicorp/google"
+    }
+  }
+}
+
+provider "google" {
+  project = var.project_id
+  region  = var.region
+}
+
+locals {
+  services = {
+    "agent-service"     = var.agent_service_container_image
+    "journal-service"   = var.journal_service_container_image
+    "habits-service"    = var.habits_service_container_image
+    "meals-service"     = var.meals_service_container_image
+    "movements-service" = var.movements_service_container_image
+    "practices-service" = var.practices_service_container_image
+    "users-service"     = var.users_service_container_image
+  }
+}
+
+resource "google_cloud_run_v2_service" "service" {
+  for_each = local.services
+  name     = "${each.key}${var.service_name_suffix}"
+  location = var.region
+  template {
+    containers {
+      image = each.value
+    }
+  }
+}
+
+resource "google_cloud_run_v2_service" "gateway" {
+  name     = "mesh-gateway${var.service_name_suffix}"
+  location = var.region
+  template {
+    containers {
+      image = var.gateway_container_image
+    }
+  }
+}
+
+output "service_urls" {
+  value = { for name, svc in google_cloud_run_v2_service.service : name => svc.uri }
+}
+
+output "gateway_url" {
+  value = google_cloud_run_v2_service.gateway.uri
+}
