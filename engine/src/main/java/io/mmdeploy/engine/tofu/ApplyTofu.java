@@ -1,0 +1,113 @@
+package io.mmdeploy.engine.tofu;
+
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.port.SecretMask;
+import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.port.Workspace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The mmApplyTofu stage: {@link #plan} runs init → plan → show and returns the summary (with the plan file's
+ * hash); the caller decides whether a person must approve it; {@link #apply} then applies exactly the plan
+ * whose hash was approved and reads the outputs. Image references are written before {@link #plan}
+ * (ImageVarsWriter), never between plan and apply.
+ */
+public final class ApplyTofu {
+    /** The backend the working directory was last initialised with (hash of its config), next to the plans. */
+    static final String BACKEND_MARKER = TofuRequest.STATE_DIR + "/backend.sha256";
+
+    private final TofuCli cli;
+    private final Workspace workspace;
+    private final StageLog log;
+    private final SecretMask mask;
+
+    public ApplyTofu(TofuCli cli, Workspace workspace, StageLog log, SecretMask mask) {
+        this.cli = cli;
+        this.workspace = workspace;
+        this.log = log;
+        this.mask = mask;
+    }
+
+    /** The outcome of {@link #apply}: the hash that was applied and the outputs after it. */
+    public record Applied(String planHash, TofuOutputs outputs) {}
+
+    /** init (with -reconfigure when the backend changed) → plan -out → show -json → summary, saved as JSON too. */
+    public PlanSummary plan(TofuRequest request) {
+        try {
+            String backend = backendFingerprint(request);
+            String initialised = workspace.readText(request.inWorkspace(BACKEND_MARKER)).orElse("").strip();
+            boolean reconfigure = !backend.equals(initialised);
+            if (reconfigure && !initialised.isEmpty()) {
+                log.info("The backend config changed since the last init; re-initialising with -reconfigure");
+            }
+            cli.init(request, reconfigure);
+            workspace.writeText(request.inWorkspace(BACKEND_MARKER), backend + "\n");
+
+            boolean changed = cli.plan(request, request.planFile());
+            String planPath = request.inWorkspace(request.planFile());
+            String hash = workspace.sha256(planPath).orElseThrow(() -> DeployException.of(
+                    "No plan file after plan", cli.settings().binary() + " plan ended well but " + planPath + " does not exist."));
+            PlanSummary summary = PlanSummary.of(cli.showPlan(request, request.planFile()), request, new PlanFile(planPath, hash), changed);
+            workspace.writeText(request.inWorkspace(summaryFile(request)), summary.toJson());
+            log.info(summary.headline());
+            return summary;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write in " + workspace.describe(), e);
+        }
+    }
+
+    /**
+     * Applies the saved plan of this request if, and only if, its hash is the approved one and the backend is
+     * the one it was planned against; then reads the outputs.
+     */
+    public Applied apply(TofuRequest request, String approvedPlanHash) {
+        try {
+            String planPath = request.inWorkspace(request.planFile());
+            String hash = workspace.sha256(planPath).orElseThrow(() -> DeployException.of(
+                    "No saved plan to apply",
+                    planPath + " does not exist. Make a plan first (mmApplyTofu planOnly: true, or apply-tofu --plan-only)."));
+            if (!hash.equals(approvedPlanHash)) {
+                throw DeployException.of("The plan file is not the approved plan",
+                        planPath + " has sha256 " + hash + ", but the approval was given to " + approvedPlanHash + ".\n"
+                                + "The plan was made again or changed after approval. Re-plan and approve the new plan.");
+            }
+            String backend = backendFingerprint(request);
+            if (!backend.equals(workspace.readText(request.inWorkspace(BACKEND_MARKER)).orElse("").strip())) {
+                throw DeployException.of("Re-plan required: the backend changed after the plan",
+                        "The working directory " + request.dir() + " was initialised with another backend config than "
+                                + request.backendConfig() + " since this plan was made. Re-plan and approve again.");
+            }
+            log.info("Applying the approved plan " + planPath + " (sha256 " + hash + ")");
+            cli.apply(request, request.planFile());
+            TofuOutputs outputs = TofuOutputs.parse(cli.outputs(request), mask);
+            log.info("Outputs: " + outputs);
+            return new Applied(hash, outputs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read in " + workspace.describe(), e);
+        }
+    }
+
+    static String summaryFile(TofuRequest request) {
+        return request.planFile().replaceAll("\\.tfplan$", ".summary.json");
+    }
+
+    private String backendFingerprint(TofuRequest request) throws IOException {
+        String config = request.backendConfig() == null ? ""
+                : workspace.readText(request.inWorkspace(request.backendConfig())).orElseThrow(() -> DeployException.of(
+                        "Backend config file not found",
+                        request.inWorkspace(request.backendConfig()) + " is named by the environment " + request.environment()
+                                + " (tofu.backendConfig) but does not exist."));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((request.backendConfig() + "\n" + config).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
