@@ -28,10 +28,11 @@ public record StateLock(String id, String path, String operation, String who, St
     }
 
     Diagnostic diagnostic(String binary, String dir, String lockTimeout) {
-        String run = operation == null ? "another run" : operation.replace("OperationType", "").toLowerCase() + " run";
+        String kind = operation == null ? "" : operation.replace("OperationType", "").toLowerCase();
+        String run = kind.isEmpty() ? "another run" : ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + " run";
         return Diagnostic.error(
                 "State is locked by " + or(who, "someone") + " since " + or(created, "an unknown time"),
-                "A " + run + " holds the state lock" + (path == null ? "" : " of " + path) + " (lock ID " + id
+                "Held by " + run + " on the state" + (path == null ? "" : " " + path) + " (lock ID " + id
                         + (version == null ? "" : ", written by version " + version) + "); waited " + lockTimeout + ".\n"
                         + "Wait for that run to finish and retry, or raise the lock timeout. If no run holds it any more"
                         + " (a killed build), release it by hand in " + (dir.isEmpty() ? "the workspace root" : dir) + ":\n"
