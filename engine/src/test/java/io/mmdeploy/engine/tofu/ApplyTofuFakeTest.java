@@ -9,9 +9,9 @@ import io.mmdeploy.engine.port.LogEvent;
 import io.mmdeploy.engine.port.MaskingEventSink;
 import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.port.StageLog;
-import io.mmdeploy.engine.testing.DirWorkspace;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.testing.FakeTofu;
-import io.mmdeploy.engine.testing.ProcessRunner;
+import io.mmdeploy.engine.port.local.LocalCommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,7 @@ class ApplyTofuFakeTest {
     @TempDir
     Path root;
     FakeTofu fake;
-    DirWorkspace ws;
+    LocalWorkspace ws;
     final List<LogEvent> events = new CopyOnWriteArrayList<>();
     final SecretMask mask = new SecretMask();
     ApplyTofu stage;
@@ -42,11 +42,11 @@ class ApplyTofuFakeTest {
     @BeforeEach
     void setUp() throws Exception {
         fake = new FakeTofu(root.resolve("bin"));
-        ws = new DirWorkspace(root);
+        ws = new LocalWorkspace(root);
         ws.writeText("infra/environments/staging.backend.hcl", "bucket = \"mm-staging-tfstate\"\nprefix = \"mindmirror/staging\"\n");
         ws.writeText("infra/environments/staging.auto.tfvars", "region = \"us-east4\"\n");
         StageLog log = new StageLog(new MaskingEventSink(events::add, mask), "apply-tofu");
-        cli = new TofuCli(new ProcessRunner(root), new TofuSettings(fake.binary().toString(), Duration.ofSeconds(30), Duration.ofMinutes(1)), log);
+        cli = new TofuCli(new LocalCommandRunner(root), new TofuSettings(fake.binary().toString(), Duration.ofSeconds(30), Duration.ofMinutes(1)), log);
         stage = new ApplyTofu(cli, ws, log, mask);
     }
 

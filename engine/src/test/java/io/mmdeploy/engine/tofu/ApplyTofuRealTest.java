@@ -8,8 +8,8 @@ import io.mmdeploy.engine.port.LogEvent;
 import io.mmdeploy.engine.port.MaskingEventSink;
 import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.port.StageLog;
-import io.mmdeploy.engine.testing.DirWorkspace;
-import io.mmdeploy.engine.testing.ProcessRunner;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
+import io.mmdeploy.engine.port.local.LocalCommandRunner;
 import io.mmdeploy.engine.testing.RealTofuBinary;
 import io.mmdeploy.engine.tofu.tfvars.ImageVarsWriter;
 import io.mmdeploy.engine.tofu.tfvars.TfvarsDocument;
@@ -40,7 +40,7 @@ class ApplyTofuRealTest {
     @TempDir
     Path root;
     Path binary;
-    DirWorkspace ws;
+    LocalWorkspace ws;
     final List<LogEvent> events = new CopyOnWriteArrayList<>();
     final SecretMask mask = new SecretMask();
     final TofuRequest request = new TofuRequest("staging", "infra", List.of("environments/staging.auto.tfvars"),
@@ -49,7 +49,7 @@ class ApplyTofuRealTest {
     @BeforeEach
     void setUp() throws Exception {
         binary = RealTofuBinary.require(getClass().getSimpleName());
-        ws = new DirWorkspace(root);
+        ws = new LocalWorkspace(root);
         for (String f : List.of("main.tf", "environments/staging.backend.hcl", "environments/staging.auto.tfvars")) {
             try (InputStream in = getClass().getResourceAsStream("/io/mmdeploy/engine/tofu/real/" + f)) {
                 Files.createDirectories(root.resolve("infra").resolve(f).getParent());
@@ -60,7 +60,7 @@ class ApplyTofuRealTest {
 
     private ApplyTofu stage(Duration lockTimeout) {
         StageLog log = new StageLog(new MaskingEventSink(events::add, mask), "apply-tofu");
-        TofuCli cli = new TofuCli(new ProcessRunner(root), new TofuSettings(binary.toString(), lockTimeout, Duration.ofMinutes(5)), log);
+        TofuCli cli = new TofuCli(new LocalCommandRunner(root), new TofuSettings(binary.toString(), lockTimeout, Duration.ofMinutes(5)), log);
         return new ApplyTofu(cli, ws, log, mask);
     }
 

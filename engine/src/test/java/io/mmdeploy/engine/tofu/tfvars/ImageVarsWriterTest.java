@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.LogEvent;
 import io.mmdeploy.engine.port.StageLog;
-import io.mmdeploy.engine.testing.DirWorkspace;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.testing.RealTofuBinary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -166,7 +166,7 @@ class ImageVarsWriterTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("trickyFiles")
     void writesImageReferencesPreservingEverythingElse(Case c) throws Exception {
-        DirWorkspace ws = new DirWorkspace(dir);
+        LocalWorkspace ws = new LocalWorkspace(dir);
         ws.writeText("infra/env/staging.auto.tfvars", c.text());
         TfvarsDocument before = TfvarsDocument.parse("before", c.text());
 
@@ -217,7 +217,7 @@ class ImageVarsWriterTest {
 
     @Test
     void refusesReferencesThatAreNotByDigestBeforeTouchingTheFile() throws Exception {
-        DirWorkspace ws = new DirWorkspace(dir);
+        LocalWorkspace ws = new LocalWorkspace(dir);
         ws.writeText("s.auto.tfvars", "agent_image = \"old\"\n");
         ImageVarsWriter writer = new ImageVarsWriter(ws, new StageLog(events::add, "tfvars"));
         for (String bad : List.of("registry/agent:latest", "registry/agent@sha256:abc", "Registry/Agent@" + D1,
@@ -235,7 +235,7 @@ class ImageVarsWriterTest {
 
     @Test
     void refusesAFileThatIsNotLiteralTfvarsAndLeavesItAlone() throws Exception {
-        DirWorkspace ws = new DirWorkspace(dir);
+        LocalWorkspace ws = new LocalWorkspace(dir);
         String text = "agent_image = \"old\"\nregion = var.region\n";
         ws.writeText("s.auto.tfvars", text);
         assertThatThrownBy(() -> new ImageVarsWriter(ws, new StageLog(events::add, "tfvars"))
@@ -249,7 +249,7 @@ class ImageVarsWriterTest {
     @Test
     void aWriteThatDoesNotReadBackIsReportedNotTrusted() throws Exception {
         // A workspace that mangles what it stores stands for any host-side corruption between write and read.
-        DirWorkspace disk = new DirWorkspace(dir);
+        LocalWorkspace disk = new LocalWorkspace(dir);
         disk.writeText("s.auto.tfvars", "region = \"x\"\nagent_image = \"old\"\n");
         io.mmdeploy.engine.port.Workspace lossy = new io.mmdeploy.engine.port.Workspace() {
             public Optional<String> readText(String p) throws IOException { return disk.readText(p); }
