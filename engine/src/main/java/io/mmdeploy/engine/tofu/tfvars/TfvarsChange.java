@@ -18,6 +18,13 @@ public record TfvarsChange(String file, List<Entry> entries) {
         return !entries.isEmpty();
     }
 
+    /** The commit message for this change: the environment and the release, then one line per variable. */
+    public String commitMessage(String environment, String release) {
+        StringBuilder out = new StringBuilder("mm-deploy: " + environment + " images for release " + release + "\n\n");
+        entries.forEach(e -> out.append(e.variable()).append(" = ").append(e.after()).append('\n'));
+        return out.toString();
+    }
+
     /**
      * @param variable the tfvars variable
      * @param before its previous string value; null when it was missing or not a string

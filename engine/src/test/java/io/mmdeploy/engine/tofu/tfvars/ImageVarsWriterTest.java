@@ -266,6 +266,27 @@ class ImageVarsWriterTest {
                 .hasMessageContaining("region changed from x to y");
     }
 
+    @Test
+    void theChangeCanBeCommittedAloneWithAMessageNamingEnvironmentAndRelease() throws Exception {
+        io.mmdeploy.engine.testing.ExampleRepo repo = io.mmdeploy.engine.testing.ExampleRepo.gitRepoInto(dir, "staging");
+        repo.edit("infra/main.tf", t -> t + "\n# a local edit that must stay uncommitted\n");
+        LocalWorkspace ws = new LocalWorkspace(repo.root());
+        TfvarsChange change = new ImageVarsWriter(ws, new StageLog(events::add, "tfvars"))
+                .write("infra/environments/staging.auto.tfvars", Map.of("agent_service_container_image", AGENT));
+        try (io.mmdeploy.engine.source.GitRepository git = io.mmdeploy.engine.source.GitRepository.find(repo.root()).orElseThrow()) {
+            String id = git.commitFile(change.file(), change.commitMessage("staging", "rel-42")).orElseThrow();
+            assertThat(git.commitFile(change.file(), change.commitMessage("staging", "rel-42"))).isEmpty();
+            try (org.eclipse.jgit.api.Git jgit = org.eclipse.jgit.api.Git.open(repo.root().toFile())) {
+                org.eclipse.jgit.revwalk.RevCommit head = jgit.log().setMaxCount(1).call().iterator().next();
+                assertThat(head.getName()).isEqualTo(id);
+                assertThat(head.getFullMessage()).isEqualTo(
+                        "mm-deploy: staging images for release rel-42\n\nagent_service_container_image = " + AGENT + "\n");
+                var status = jgit.status().call();
+                assertThat(status.getModified()).containsExactly("infra/main.tf");
+            }
+        }
+    }
+
     private static List<String> linesWithout(String text, Set<String> names) {
         List<String> out = new ArrayList<>();
         for (String line : text.split("\n", -1)) {
