@@ -48,6 +48,7 @@ public final class ApplyTofu {
             cli.init(request, reconfigure);
             workspace.writeText(request.inWorkspace(BACKEND_MARKER), backend + "\n");
 
+            warnAboutAutoLoadedFiles(request);
             boolean changed = cli.plan(request, request.planFile());
             String planPath = request.inWorkspace(request.planFile());
             String hash = workspace.sha256(planPath).orElseThrow(() -> DeployException.of(
@@ -89,6 +90,21 @@ public final class ApplyTofu {
             return new Applied(hash, outputs);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read in " + workspace.describe(), e);
+        }
+    }
+
+    /**
+     * tofu loads every {@code *.auto.tfvars} of its working directory on its own (tofu-cli.md §7): one that is not
+     * this environment's var file may carry another environment's values into this plan.
+     */
+    private void warnAboutAutoLoadedFiles(TofuRequest request) throws IOException {
+        for (String name : workspace.list(request.dir())) {
+            boolean autoLoaded = name.endsWith(".auto.tfvars") || name.endsWith(".auto.tfvars.json")
+                    || name.equals("terraform.tfvars") || name.equals("terraform.tfvars.json");
+            if (autoLoaded && !request.varFiles().contains(name)) {
+                log.warn(request.inWorkspace(name) + " is loaded by tofu automatically for every environment, " + request.environment()
+                        + " included; keep per-environment values in a subdirectory (e.g. environments/) so that only -var-file loads them");
+            }
         }
     }
 

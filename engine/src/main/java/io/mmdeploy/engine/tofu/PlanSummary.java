@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,8 +132,7 @@ public record PlanSummary(
             }
         }
         Map<String, String> outputs = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = plan.path("output_changes").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : plan.path("output_changes").properties()) {
             Action action = Action.of(e.getValue().path("actions"));
             if (action != Action.NOOP) {
                 outputs.put(e.getKey(), action.id());
@@ -169,8 +167,7 @@ public record PlanSummary(
             return;
         }
         if (value.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : value.properties()) {
                 if (e.getKey().equals("secret_data")) {
                     continue;
                 }

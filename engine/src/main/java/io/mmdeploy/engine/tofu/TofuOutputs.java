@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mmdeploy.engine.port.SecretMask;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +35,7 @@ public final class TofuOutputs {
 
     public static TofuOutputs parse(JsonNode json, SecretMask mask) {
         Map<String, Output> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : json.properties()) {
             boolean sensitive = e.getValue().path("sensitive").asBoolean(false);
             JsonNode value = e.getValue().path("value");
             if (sensitive) {
@@ -81,8 +79,7 @@ public final class TofuOutputs {
         if (o == null || o.sensitive() || !o.value().isObject()) {
             return Map.of();
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = o.value().fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : o.value().properties()) {
             if (e.getValue().isTextual()) {
                 out.put(e.getKey(), e.getValue().asText());
             }

@@ -235,6 +235,14 @@ class ApplyTofuFakeTest {
                 "Plan for staging (target google_cloud_run_v2_service.gateway): 1 to create, 3 to update, 1 to replace, 1 to delete, 1 unchanged, 1 to forget");
     }
 
+    @Test
+    void warnsWhenAnotherAutoLoadedTfvarsFileSitsInTheTofuDirectory() throws Exception {
+        ws.writeText("infra/production.auto.tfvars", "project_id = \"mindmirror-69\"\n");
+        stage.plan(request);
+        assertThat(events).filteredOn(e -> e.level() == LogEvent.Level.WARN).extracting(LogEvent::message)
+                .anySatisfy(m -> assertThat(m).startsWith("infra/production.auto.tfvars is loaded by tofu automatically for every environment, staging included"));
+    }
+
     private List<String> messages() {
         return events.stream().map(LogEvent::message).toList();
     }

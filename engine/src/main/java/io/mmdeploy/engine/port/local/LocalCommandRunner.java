@@ -50,7 +50,7 @@ public final class LocalCommandRunner implements CommandRunner {
                 kill(process);
                 throw DeployException.of(mask.mask(String.join(" ", command.argv().subList(0, Math.min(2, command.argv().size()))))
                                 + " timed out",
-                        "It ran longer than " + command.timeout() + " and was stopped, with its child processes."
+                        "It ran longer than " + seconds(command.timeout()) + " and was stopped, with its child processes."
                                 + " Look at its last output above; raise the timeout if the work is simply slow.");
             }
         } catch (InterruptedException e) {
@@ -82,6 +82,10 @@ public final class LocalCommandRunner implements CommandRunner {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** Asks the process and its descendants to stop, then forces those still alive after the grace period. */
