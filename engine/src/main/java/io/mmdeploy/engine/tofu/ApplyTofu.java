@@ -5,7 +5,6 @@ import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.port.Workspace;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -49,7 +48,9 @@ public final class ApplyTofu {
             workspace.writeText(request.inWorkspace(BACKEND_MARKER), backend + "\n");
 
             warnAboutAutoLoadedFiles(request);
+            String inputs = varFilesFingerprint(request);
             boolean changed = cli.plan(request, request.planFile());
+            workspace.writeText(request.inWorkspace(inputsFile(request)), inputs + "\n");
             String planPath = request.inWorkspace(request.planFile());
             String hash = workspace.sha256(planPath).orElseThrow(() -> DeployException.of(
                     "No plan file after plan", cli.settings().binary() + " plan ended well but " + planPath + " does not exist."));
@@ -58,13 +59,13 @@ public final class ApplyTofu {
             log.info(summary.headline());
             return summary;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or write in " + workspace.describe(), e);
+            throw DeployException.of("Cannot read or write the tofu files in " + workspace.describe(), String.valueOf(e.getMessage()));
         }
     }
 
     /**
-     * Applies the saved plan of this request if, and only if, its hash is the approved one and the backend is
-     * the one it was planned against; then reads the outputs.
+     * Applies the saved plan of this request if, and only if, its hash is the approved one and the backend and
+     * var files are the ones it was planned from; then reads the outputs.
      */
     public Applied apply(TofuRequest request, String approvedPlanHash) {
         try {
@@ -83,13 +84,20 @@ public final class ApplyTofu {
                         "The working directory " + request.dir() + " was initialised with another backend config than "
                                 + request.backendConfig() + " since this plan was made. Re-plan and approve again.");
             }
+            String inputs = workspace.readText(request.inWorkspace(inputsFile(request))).orElse("").strip();
+            if (!varFilesFingerprint(request).equals(inputs)) {
+                throw DeployException.of("Re-plan required: the var files changed after the plan",
+                        String.join(", ", request.varFiles().stream().map(request::inWorkspace).toList())
+                                + " no longer hold what the plan was made from, so the approved plan would not deploy what they say"
+                                + " (image references are written before the plan, never between plan and apply). Re-plan and approve again.");
+            }
             log.info("Applying the approved plan " + planPath + " (sha256 " + hash + ")");
             cli.apply(request, request.planFile());
             TofuOutputs outputs = TofuOutputs.parse(cli.outputs(request), mask);
             log.info("Outputs: " + outputs);
             return new Applied(hash, outputs);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read in " + workspace.describe(), e);
+            throw DeployException.of("Cannot read the tofu files in " + workspace.describe(), String.valueOf(e.getMessage()));
         }
     }
 
@@ -112,16 +120,33 @@ public final class ApplyTofu {
         return request.planFile().replaceAll("\\.tfplan$", ".summary.json");
     }
 
+    /** The hash of the var files' content when the plan was made, kept beside the plan. */
+    static String inputsFile(TofuRequest request) {
+        return request.planFile().replaceAll("\\.tfplan$", ".varfiles.sha256");
+    }
+
+    private String varFilesFingerprint(TofuRequest request) throws IOException {
+        StringBuilder content = new StringBuilder();
+        for (String file : request.varFiles()) {
+            content.append(file).append('\n').append(workspace.readText(request.inWorkspace(file)).orElseThrow(() -> DeployException.of(
+                    "Var file not found", request.inWorkspace(file) + " is named by the environment " + request.environment()
+                            + " (tofu.varFiles) but does not exist."))).append('\0');
+        }
+        return sha256(content.toString());
+    }
+
     private String backendFingerprint(TofuRequest request) throws IOException {
         String config = request.backendConfig() == null ? ""
                 : workspace.readText(request.inWorkspace(request.backendConfig())).orElseThrow(() -> DeployException.of(
                         "Backend config file not found",
                         request.inWorkspace(request.backendConfig()) + " is named by the environment " + request.environment()
                                 + " (tofu.backendConfig) but does not exist."));
+        return sha256(request.backendConfig() + "\n" + config);
+    }
+
+    private static String sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((request.backendConfig() + "\n" + config).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -152,6 +152,18 @@ class ApplyTofuFakeTest {
     }
 
     @Test
+    void refusesToApplyWhenTheVarFilesChangedAfterThePlan() throws Exception {
+        PlanSummary summary = stage.plan(request);
+        ws.writeText("infra/environments/staging.auto.tfvars", "region = \"us-east4\"\nagent_image = \"written too late\"\n");
+        assertThatThrownBy(() -> stage.apply(request, summary.planHash()))
+                .hasMessageContaining("Re-plan required: the var files changed after the plan")
+                .hasMessageContaining("infra/environments/staging.auto.tfvars");
+        assertThat(fake.calls()).noneMatch(c -> c.contains("applied:"));
+        ws.writeText("infra/environments/staging.auto.tfvars", "region = \"us-east4\"\n");
+        assertThat(stage.apply(request, summary.planHash()).planHash()).isEqualTo(summary.planHash());
+    }
+
+    @Test
     void aHeldLockSaysWhoHoldsItSinceWhenAndHowToReleaseItButNeverReleasesIt() throws Exception {
         fake.scenario("lock");
         DeployException e = org.junit.jupiter.api.Assertions.assertThrows(DeployException.class, () -> stage.plan(request));

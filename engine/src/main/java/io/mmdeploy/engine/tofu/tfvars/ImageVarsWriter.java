@@ -7,7 +7,6 @@ import io.mmdeploy.engine.diagnostics.SourcePosition;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.port.Workspace;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +71,7 @@ public final class ImageVarsWriter {
             }
             return new TfvarsChange(varFile, entries);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot rewrite " + varFile + " in " + workspace.describe(), e);
+            throw DeployException.of("Cannot rewrite " + varFile, "In " + workspace.describe() + ": " + e.getMessage());
         }
     }
 
