@@ -201,7 +201,8 @@ final class ApprovalGateExecution extends StepExecution {
         }
         timer().execute(() -> {
             try {
-                InputAction inputs = getContext().get(Run.class).getAction(InputAction.class);
+                Run<?, ?> run = getContext().get(Run.class);
+                InputAction inputs = run.getAction(InputAction.class);
                 if (inputs != null && input != null && !input.isSettled()) {
                     inputs.remove(input);
                     inputs.add(input);
