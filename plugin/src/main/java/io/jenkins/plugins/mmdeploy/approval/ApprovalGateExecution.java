@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -52,15 +53,15 @@ final class ApprovalGateExecution extends StepExecution {
     private final String config;
 
     // The engine's decision, flattened to plain values: this object is part of the Pipeline's saved program.
-    private boolean decided;
-    private String inputId;
-    private String message;
-    private String submitters;
-    private long timeoutMillis;
-    private boolean fourEyes;
-    private String starter;
-    private long deadlineMillis;
-    private InputStepExecution input;
+    private volatile boolean decided;
+    private volatile String inputId;
+    private volatile String message;
+    private volatile String submitters;
+    private volatile long timeoutMillis;
+    private volatile boolean fourEyes;
+    private volatile String starter;
+    private volatile long deadlineMillis;
+    private volatile InputStepExecution input;
 
     private transient ScheduledExecutorService timer;
 
@@ -75,11 +76,11 @@ final class ApprovalGateExecution extends StepExecution {
     /** Reads the policy off the CPS thread (the workspace may be on an agent) and either passes or pauses. */
     @Override
     public boolean start() {
-        timer().execute(this::open);
+        onGateThread(this::open, null);
         return false;
     }
 
-    private synchronized void open() {
+    private void open() {
         try {
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener listener = getContext().get(TaskListener.class);
@@ -135,7 +136,11 @@ final class ApprovalGateExecution extends StepExecution {
     }
 
     /** The input was answered with "proceed": {@code value} is the approver's id (null when Jenkins had no user). */
-    synchronized void answered(Object value) {
+    void answered(Object value) {
+        onGateThread(() -> review(value), null);
+    }
+
+    private void review(Object value) throws Exception {
         GateReview review = gate().review(decision(), value instanceof String id ? id : null, starter);
         if (review.isAccepted()) {
             log("Approved by " + review.approval().approver() + ".");
@@ -143,15 +148,11 @@ final class ApprovalGateExecution extends StepExecution {
             return;
         }
         log(review.refusal());
-        try {
-            ask();
-        } catch (Throwable t) {
-            failed(t);
-        }
+        ask();
     }
 
     /** The input was aborted, stopped or timed out; so is the gate. */
-    synchronized void failed(Throwable cause) {
+    void failed(Throwable cause) {
         shutdownTimer();
         getContext().onFailure(cause);
     }
@@ -163,30 +164,28 @@ final class ApprovalGateExecution extends StepExecution {
 
     private void watchDeadline() {
         long delay = Math.max(0, deadlineMillis - System.currentTimeMillis());
-        timer().schedule(this::expire, delay, TimeUnit.MILLISECONDS);
+        timer().schedule(() -> onGateThread(this::expire, null), delay, TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void expire() {
+    private void expire() throws Exception {
         if (input == null || input.isSettled()) {
             return;
         }
         String reason = gate().timedOut(decision());
-        try {
-            log(reason);
-            getContext().setResult(Result.ABORTED);
-            input.stop(new AbortException(reason));
-        } catch (Throwable t) {
-            failed(t);
-        }
+        log(reason);
+        getContext().setResult(Result.ABORTED);
+        input.stop(new AbortException(reason));
     }
 
     @Override
-    public synchronized void stop(Throwable cause) throws Exception {
-        if (input != null && !input.isSettled()) {
-            input.stop(cause); // reaches failed() through GateInputContext
-        } else {
-            failed(cause);
-        }
+    public void stop(Throwable cause) {
+        onGateThread(() -> {
+            if (input != null && !input.isSettled()) {
+                input.stop(cause); // reaches failed() through GateInputContext
+            } else {
+                failed(cause);
+            }
+        }, cause);
     }
 
     /**
@@ -195,23 +194,19 @@ final class ApprovalGateExecution extends StepExecution {
      */
     @Override
     public void onResume() {
-        if (!decided) {
-            timer().execute(this::open);
+        if (!decided || input == null) {
+            onGateThread(this::open, null);
             return;
         }
-        timer().execute(() -> {
-            try {
-                Run<?, ?> run = getContext().get(Run.class);
-                InputAction inputs = run.getAction(InputAction.class);
-                if (inputs != null && input != null && !input.isSettled()) {
-                    inputs.remove(input);
-                    inputs.add(input);
-                }
-                watchDeadline();
-            } catch (Throwable t) {
-                failed(t);
+        onGateThread(() -> {
+            Run<?, ?> run = getContext().get(Run.class);
+            InputAction inputs = run.getAction(InputAction.class);
+            if (inputs != null && !input.isSettled()) {
+                inputs.remove(input);
+                inputs.add(input);
             }
-        });
+            watchDeadline();
+        }, null);
     }
 
     @Override
@@ -231,6 +226,31 @@ final class ApprovalGateExecution extends StepExecution {
 
     private ApprovalGate gate() {
         return new ApprovalGate(Clock.systemUTC());
+    }
+
+    /**
+     * Runs gate work on the gate's own thread, one task at a time: the gate needs no locks, and never holds one while
+     * Jenkins' input code waits for the Pipeline's thread. When the gate has already settled, {@code lateFailure}
+     * (if any) still reaches the Pipeline, which ignores it for a finished step.
+     */
+    private void onGateThread(GateTask task, Throwable lateFailure) {
+        try {
+            timer().execute(() -> {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    failed(t);
+                }
+            });
+        } catch (RejectedExecutionException settled) {
+            if (lateFailure != null) {
+                getContext().onFailure(lateFailure);
+            }
+        }
+    }
+
+    private interface GateTask {
+        void run() throws Exception;
     }
 
     private synchronized ScheduledExecutorService timer() {

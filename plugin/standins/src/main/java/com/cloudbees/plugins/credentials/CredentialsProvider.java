@@ -7,5 +7,6 @@ import hudson.model.Run;
 public abstract class CredentialsProvider {
     public static <C extends IdCredentials> C findCredentialById(String id, Class<C> type, Run<?, ?> run) { throw new UnsupportedOperationException(); }
 
+    @SuppressWarnings("rawtypes") // the real signature takes a raw Run
     public static <C extends Credentials> C track(Run build, C credentials) { throw new UnsupportedOperationException(); }
 }
