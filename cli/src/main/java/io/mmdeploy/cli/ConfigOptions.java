@@ -1,6 +1,6 @@
 package io.mmdeploy.cli;
 
-import io.mmdeploy.cli.host.LocalWorkspace;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.config.ConfigLoader;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.LoadedConfig;

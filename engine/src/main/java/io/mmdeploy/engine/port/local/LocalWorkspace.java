@@ -1,4 +1,4 @@
-package io.mmdeploy.cli.host;
+package io.mmdeploy.engine.port.local;
 
 import io.mmdeploy.engine.port.Workspace;
 import java.io.IOException;
