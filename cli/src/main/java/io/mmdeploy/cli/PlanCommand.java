@@ -29,7 +29,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--since", paramLabel = "REF", description = "Compare build fingerprints with this git revision; unchanged services are reused.")
     String since;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     Output output;
 
     @Spec

@@ -116,12 +116,16 @@ public final class ExampleRepo {
     }
 
     private static Path locate() {
+        return projectFile("examples/mindmirror");
+    }
+
+    /** A file of the mm-deploy project itself, found from the module directory the tests run in. */
+    public static Path projectFile(String path) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("examples/mindmirror");
-            if (Files.isRegularFile(candidate.resolve(CONFIG))) {
-                return candidate;
+            if (Files.exists(dir.resolve(path)) && Files.isRegularFile(dir.resolve("mmdeploy"))) {
+                return dir.resolve(path);
             }
         }
-        throw new IllegalStateException("examples/mindmirror not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(path + " not found above " + Path.of("").toAbsolutePath());
     }
 }
