@@ -101,29 +101,28 @@ final class ApplyTofuCommand implements Callable<Integer> {
                 new TofuCli(new LocalCommandRunner(workspace.root()), new TofuSettings(binary, lockTimeout, TofuSettings.DEFAULT_COMMAND_TIMEOUT), log),
                 workspace, log, mask);
 
-        if (approvedPlan != null) {
-            printOutputs(out, stage.apply(request, approvedPlan));
-            return 0;
-        }
         if (!images.isEmpty()) {
             writeImages(config, environment, workspace, log.forStage("tfvars"));
         }
-        PlanSummary summary = stage.plan(request);
+        ApprovalPolicy.Gate gate = config.gatewaySpec().map(GatewaySpec::tofuTarget).filter(t -> t.equals(target)).isPresent()
+                ? ApprovalPolicy.Gate.GATEWAY : ApprovalPolicy.Gate.SERVICES;
+        boolean stopAtGate = approvedPlan == null && environment.approval().gated(gate) && !autoApprove;
+        ApplyTofu.Outcome outcome = stage.run(request, planOnly || stopAtGate, approvedPlan);
+        PlanSummary summary = outcome.summary();
         out.println(output == Output.json ? summary.toJson() : summary.renderText());
         String applyLater = "mmdeploy apply-tofu --env " + environment.name() + (target == null ? "" : " --target " + target)
                 + " --approved-plan " + summary.planHash();
-        if (planOnly) {
+        if (outcome.applied()) {
+            out.println("Applied plan sha256 " + summary.planHash());
+            outcome.outputs().redacted().forEach((name, value) -> out.println("  output " + name + " = " + value));
+            outcome.outputs().serviceUrls().forEach((service, url) -> out.println("  url " + service + " " + url));
+        } else if (planOnly) {
             out.println("Plan saved, not applied. To apply exactly this plan: " + applyLater);
-            return 0;
-        }
-        ApprovalPolicy.Gate gate = config.gatewaySpec().map(GatewaySpec::tofuTarget).filter(t -> t.equals(target)).isPresent()
-                ? ApprovalPolicy.Gate.GATEWAY : ApprovalPolicy.Gate.SERVICES;
-        if (environment.approval().gated(gate) && !autoApprove) {
+        } else {
             out.println("Not applied: " + environment.name() + " requires approval before the " + gate.id() + " phase."
                     + " Review the plan above, then: " + applyLater);
-            return 0;
         }
-        printOutputs(out, stage.apply(request, summary.planHash()));
+        out.flush();
         return 0;
     }
 
@@ -141,13 +140,6 @@ final class ApplyTofuCommand implements Callable<Integer> {
                         .ifPresent(id -> log.info("Committed " + change.file() + " as " + id));
             }
         }
-    }
-
-    private static void printOutputs(PrintWriter out, ApplyTofu.Applied applied) {
-        out.println("Applied plan sha256 " + applied.planHash());
-        applied.outputs().redacted().forEach((name, value) -> out.println("  output " + name + " = " + value));
-        applied.outputs().serviceUrls().forEach((service, url) -> out.println("  url " + service + " " + url));
-        out.flush();
     }
 
     private boolean debug() {

@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The mmApplyTofu stage: {@link #plan} runs init → plan → show and returns the summary (with the plan file's
@@ -34,6 +37,63 @@ public final class ApplyTofu {
 
     /** The outcome of {@link #apply}: the hash that was applied and the outputs after it. */
     public record Applied(String planHash, TofuOutputs outputs) {}
+
+    /**
+     * What one mmApplyTofu call did (docs/STEPS.md).
+     *
+     * @param summary the plan's summary (for an apply of an approved plan: the one saved when it was made)
+     * @param applied the plan was applied
+     * @param outputs the outputs after the apply; null when nothing was applied
+     */
+    public record Outcome(PlanSummary summary, boolean applied, TofuOutputs outputs) {
+        /** The step's result: planHash, summaryText, counts, changed, applied, outputs (sensitive ones redacted). */
+        public Map<String, Object> toMap() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("planHash", summary.planHash());
+            out.put("summaryText", summary.renderText());
+            out.put("counts", summary.counts());
+            out.put("changed", summary.changed());
+            out.put("applied", applied);
+            out.put("outputs", outputs == null ? Map.of() : outputs.redacted());
+            return Collections.unmodifiableMap(out);
+        }
+    }
+
+    /**
+     * The step's three uses: with {@code approvedPlanHash}, apply that saved plan (no new plan); with
+     * {@code planOnly}, plan and stop; with neither (an environment without a gate), plan and apply that plan.
+     */
+    public Outcome run(TofuRequest request, boolean planOnly, String approvedPlanHash) {
+        if (approvedPlanHash != null) {
+            if (planOnly) {
+                throw DeployException.of("planOnly and approvedPlanHash together",
+                        "approvedPlanHash applies a saved plan; planOnly makes a new one. Give one of them.");
+            }
+            Applied applied = apply(request, approvedPlanHash);
+            return new Outcome(savedSummary(request, approvedPlanHash), true, applied.outputs());
+        }
+        PlanSummary summary = plan(request);
+        if (planOnly) {
+            return new Outcome(summary, false, null);
+        }
+        return new Outcome(summary, true, apply(request, summary.planHash()).outputs());
+    }
+
+    /** The summary written when the approved plan was made. */
+    private PlanSummary savedSummary(TofuRequest request, String planHash) {
+        try {
+            String json = workspace.readText(request.inWorkspace(summaryFile(request))).orElseThrow(() -> DeployException.of(
+                    "The approved plan's summary is missing", request.inWorkspace(summaryFile(request)) + " was written with the plan and is gone."));
+            PlanSummary summary = PlanSummary.fromJson(json);
+            if (!summary.planHash().equals(planHash)) {
+                throw DeployException.of("The approved plan's summary is for another plan",
+                        request.inWorkspace(summaryFile(request)) + " describes plan " + summary.planHash() + ", not " + planHash + ".");
+            }
+            return summary;
+        } catch (IOException e) {
+            throw DeployException.of("Cannot read the tofu files in " + workspace.describe(), String.valueOf(e.getMessage()));
+        }
+    }
 
     /** init (with -reconfigure when the backend changed) → plan -out → show -json → summary, saved as JSON too. */
     public PlanSummary plan(TofuRequest request) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mmdeploy.engine.diagnostics.DeployException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -272,6 +273,15 @@ public record PlanSummary(
             return JSON.writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a PlanSummary always serialises", e);
+        }
+    }
+
+    /** Reads back what {@link #toJson()} wrote. */
+    public static PlanSummary fromJson(String json) {
+        try {
+            return JSON.readValue(json, PlanSummary.class);
+        } catch (JsonProcessingException e) {
+            throw DeployException.of("Unreadable plan summary", "It does not parse as a plan summary: " + e.getOriginalMessage());
         }
     }
 

@@ -116,6 +116,27 @@ class ApplyTofuFakeTest {
     }
 
     @Test
+    void theStepsThreeUsesPlanOnlyThenApproveByHashOrBothAtOnce() throws Exception {
+        ApplyTofu.Outcome planned = stage.run(request, true, null);
+        assertThat(planned.applied()).isFalse();
+        assertThat(planned.toMap()).containsEntry("applied", false).containsEntry("changed", true).containsEntry("outputs", Map.of())
+                .containsEntry("planHash", planned.summary().planHash()).containsKey("summaryText");
+        assertThat(fake.calls()).noneMatch(c -> c.contains("applied:"));
+
+        ApplyTofu.Outcome approved = stage.run(request, false, planned.summary().planHash());
+        assertThat(approved.summary()).isEqualTo(planned.summary());
+        assertThat(approved.toMap()).containsEntry("applied", true).containsEntry("counts", planned.summary().counts());
+        assertThat(approved.toMap().get("outputs")).isEqualTo(approved.outputs().redacted()).asString().contains("db_password=(sensitive)");
+        assertThat(fake.calls().stream().filter(c -> c.contains("| plan ")).count()).isEqualTo(1);
+
+        ApplyTofu.Outcome both = stage.run(request, false, null);
+        assertThat(both.applied()).isTrue();
+        assertThat(both.summary().planHash()).isNotEqualTo(planned.summary().planHash());
+        assertThat(fake.calls().stream().filter(c -> c.contains("applied:")).count()).isEqualTo(2);
+        assertThatThrownBy(() -> stage.run(request, true, both.summary().planHash())).hasMessageContaining("planOnly and approvedPlanHash together");
+    }
+
+    @Test
     void reconfiguresOnlyWhenTheBackendConfigChanged() throws Exception {
         stage.plan(request);
         stage.plan(request);
