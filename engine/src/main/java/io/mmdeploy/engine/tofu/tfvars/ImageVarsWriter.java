@@ -47,7 +47,9 @@ public final class ImageVarsWriter {
     public TfvarsChange write(String varFile, Map<String, String> imageRefs) {
         checkReferences(varFile, imageRefs);
         try {
-            String before = workspace.readText(varFile).orElse("");
+            String before = workspace.readText(varFile).orElseThrow(() -> DeployException.of("Var file not found",
+                    varFile + " (the environment's first tofu.varFiles entry, where image references go) does not exist in "
+                            + workspace.describe() + "; create it, or fix the path in the config."));
             TfvarsDocument doc = TfvarsDocument.parse(varFile, before);
             List<TfvarsChange.Entry> entries = new ArrayList<>();
             Map<String, String> toSet = new LinkedHashMap<>();

@@ -228,6 +228,9 @@ class ImageVarsWriterTest {
         }
         assertThatThrownBy(() -> writer.write("s.auto.tfvars", Map.of("bad name", AGENT)))
                 .hasMessageContaining("Invalid tfvars variable name");
+        assertThatThrownBy(() -> writer.write("missing.auto.tfvars", Map.of("agent_image", AGENT)))
+                .hasMessageContaining("Var file not found").hasMessageContaining("missing.auto.tfvars");
+        assertThat(ws.exists("missing.auto.tfvars")).isFalse();
         assertThat(ws.readText("s.auto.tfvars")).contains("agent_image = \"old\"\n");
         assertThat(ImageVarsWriter.IMAGE_BY_DIGEST.matcher("localhost:5000/a/b_c/d-e@" + D2).matches()).isTrue();
     }
