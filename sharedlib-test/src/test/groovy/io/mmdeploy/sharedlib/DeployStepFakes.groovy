@@ -39,22 +39,34 @@ class DeployStepFakes {
         this.trail = trail
     }
 
-    /** The step names and their answers, to register with the pipeline test helper. */
+    /** The step names and their fakes, to register with the pipeline test helper; each call keeps its answer. */
     Map<String, Closure> steps() {
-        [
-                mmEnvironmentFor    : this.&environmentFor,
-                mmPreflight         : this.&preflight,
-                mmBuildImages       : this.&buildImages,
-                mmRunMigrations     : this.&runMigrations,
-                mmApplyTofu         : this.&applyTofu,
-                mmServiceUrls       : this.&serviceUrls,
-                mmDeployGateway     : this.&deployGateway,
-                mmHealthCheck       : this.&healthCheck,
-                mmApprovalGate      : this.&approvalGate,
-                mmRollback          : this.&rollback,
-                mmRelease           : this.&release,
-                mmMoveAlias         : this.&moveAlias,
+        Map<String, Closure> fakes = [
+                mmEnvironmentFor: this.&environmentFor,
+                mmPreflight     : this.&preflight,
+                mmBuildImages   : this.&buildImages,
+                mmRunMigrations : this.&runMigrations,
+                mmApplyTofu     : this.&applyTofu,
+                mmServiceUrls   : this.&serviceUrls,
+                mmDeployGateway : this.&deployGateway,
+                mmHealthCheck   : this.&healthCheck,
+                mmApprovalGate  : this.&approvalGate,
+                mmRollback      : this.&rollback,
+                mmRelease       : this.&release,
+                mmMoveAlias     : this.&moveAlias,
         ]
+        fakes.collectEntries { String name, Closure fake ->
+            [(name): { Map args ->
+                Map answer = fake(args)
+                calls.last().answer = answer
+                answer
+            }]
+        }
+    }
+
+    /** The answers one step gave, in order. */
+    List<Map> answersOf(String step) {
+        calls.findAll { it.step == step }*.answer
     }
 
     /** The calls of one step, with all their arguments. */
