@@ -40,9 +40,10 @@ void checkedOut(Map args, Closure phases) {
             run.alias = facts.alias
             currentBuild.description = "${args.title ?: run.environment} · release ${run.release}"
             if (!args.gated && facts.approval.gates) {
-                error("Environment '${run.environment}' requires approval before ${facts.approval.gates.join(' and ')} " +
-                      "(${run.config}, environments.${run.environment}.approval.gates), and this pipeline has no " +
-                      'gates. Deploy it with mmProductionPipeline, or let mmDeploy choose.')
+                error("Environment '${run.environment}' requires approval before " +
+                      "${facts.approval.gates.join(' and ')} (${run.config}, environments.${run.environment}.approval" +
+                      '.gates), and this pipeline has no gates. ' +
+                      'Deploy it with mmProductionPipeline, or let mmDeploy choose.')
             }
             mmRelease(environment: run.environment, config: run.config, phase: 'start', kind: args.kind ?: 'deploy')
             run.started = true
@@ -118,12 +119,14 @@ void requireHealthy(Map run, Map health) {
         Map result = health.results[name]
         Map rollback = mmRollback(environment: run.environment, config: run.config, service: name, to: 'previous')
         Map moved = rollback.moved[name] ?: [:]
-        lines << "  - ${name}: unhealthy (status ${result.status} after ${result.attempts} attempts at ${result.url}); " +
+        lines << "  - ${name}: unhealthy (status ${result.status} after ${result.attempts} attempts " +
+                 "at ${result.url}); " +
                  "traffic moved back from ${moved.from} to ${moved.to}, " +
                  (rollback.healthy ? 'healthy again' : 'STILL UNHEALTHY: check the service now')
     }
     currentBuild.description = "${currentBuild.description} · rolled back: ${failed.join(', ')}"
-    error("Health check failed in ${run.environment} after traffic moved (release ${run.release}, phase ${run.phase}).\n" +
+    error("Health check failed in ${run.environment} after traffic moved " +
+          "(release ${run.release}, phase ${run.phase}).\n" +
           (failed ? "Rolled back to the previous revision:\n${lines.join('\n')}" :
                     'No single service reported unhealthy; nothing was rolled back. See the health check log.'))
 }
@@ -150,7 +153,8 @@ void recordFailure(Map run) {
     if (run.started && !run.recorded) {
         run.recorded = true
         try {
-            mmRelease(environment: run.environment, config: run.config, phase: 'finish', result: 'FAILED', failedPhase: run.phase)
+            mmRelease(environment: run.environment, config: run.config, phase: 'finish', result: 'FAILED',
+                      failedPhase: run.phase)
         } catch (recordError) {
             // The deploy's own failure is the one to report; a missing record must not replace it.
             echo("Could not record the failed release ${run.release}: ${recordError.message}")

@@ -10,6 +10,7 @@ void call(Map args = [:]) {
     Map deploy = [environment: 'production'] + args + [gated: true]
     mmDeployRun(deploy) { Map run ->
         Map common = [environment: run.environment, config: run.config]
+        Map planOnly = common + [planOnly: true]
         mmDeployRun.phase(run, 'Build images') {
             Map images = mmBuildImages(common)
             echo("Images: ${images.built} built, ${images.reused} reused")
@@ -21,7 +22,7 @@ void call(Map args = [:]) {
                 mmRunMigrations(common)
             }
             mmDeployRun.phase(run, 'Services plan') {
-                servicesPlan = mmApplyTofu(common + [planOnly: true])
+                servicesPlan = mmApplyTofu(planOnly)
             }
             mmDeployRun.phase(run, 'Approval: services') {
                 mmDeployRun.gate(run, 'services', servicesPlan.summaryText, 30)
@@ -37,7 +38,7 @@ void call(Map args = [:]) {
                 mmDeployGateway(common + [buildOnly: true])
             }
             mmDeployRun.phase(run, 'Gateway plan') {
-                gatewayPlan = mmDeployGateway(common + [planOnly: true])
+                gatewayPlan = mmDeployGateway(planOnly)
             }
             mmDeployRun.phase(run, 'Approval: gateway') {
                 mmDeployRun.gate(run, 'gateway', gatewayPlan.summaryText, 40)

@@ -31,13 +31,15 @@ void call(Map args = [:]) {
             return
         }
         Map request = rollbackRequest(targets.environments, services)
-        mmDeployRun.checkedOut([environment: request.environment, config: config, kind: 'rollback', gated: true,
-                                title: "${request.environment} · rollback of ${request.service} to ${request.to}"]) { Map run ->
+        String what = "${request.service} in ${request.environment} to ${request.to}"
+        Map frame = [environment: request.environment, config: config, kind: 'rollback', gated: true,
+                     title: "${request.environment} · rollback of ${request.service} to ${request.to}"]
+        mmDeployRun.checkedOut(frame) { Map run ->
             Map common = [environment: run.environment, config: run.config]
             Map rollback = null
             mmDeployRun.locked(run) {
                 mmDeployRun.phase(run, 'Confirm rollback') {
-                    mmDeployRun.gate(run, 'rollback', "Roll back ${request.service} in ${run.environment} to ${request.to}", 30)
+                    mmDeployRun.gate(run, 'rollback', "Roll back ${what}", 30)
                 }
                 mmDeployRun.phase(run, 'Rollback') {
                     rollback = mmRollback(common + [service: request.service, to: request.to])
@@ -46,7 +48,8 @@ void call(Map args = [:]) {
                     }
                 }
                 mmDeployRun.phase(run, 'Health') {
-                    requireHealthyAfterRollback(run, mmHealthCheck(common + [services: new ArrayList(rollback.moved.keySet())]))
+                    List moved = new ArrayList(rollback.moved.keySet())
+                    requireHealthyAfterRollback(run, mmHealthCheck(common + [services: moved]))
                 }
                 mmDeployRun.recordSuccess(run)
             }
