@@ -19,8 +19,9 @@ void call(Map args = [:]) {
     }
     if (!target.environment) {
         List mapping = []
-        for (String known in target.known.keySet()) {
-            mapping << "${known} -> ${target.known[known]}"
+        List branches = new ArrayList(target.known.keySet())
+        for (int i = 0; i < branches.size(); i++) {
+            mapping << "${branches[i]} -> ${target.known[branches[i]]}"
         }
         error("Branch '${branch}' deploys nowhere: ${config} maps " +
               (mapping ? "the branches ${mapping.join(', ')}" : 'no branch to any environment') +

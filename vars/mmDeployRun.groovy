@@ -104,10 +104,12 @@ Map gate(Map run, String gatePhase, String summary, int ordinal) {
  * @param health an mmHealthCheck result, or the health map of mmDeployGateway
  */
 void requireHealthy(Map run, Map health) {
+    // Index loops over list copies: a map's iterator cannot be saved with the program state (CPS).
+    List names = new ArrayList(health.results.keySet())
     List failed = []
-    for (String name in health.results.keySet()) {
-        if (!health.results[name].healthy) {
-            failed << name
+    for (int i = 0; i < names.size(); i++) {
+        if (!health.results[names[i]].healthy) {
+            failed << names[i]
         }
     }
     if (health.healthy && !failed) {

@@ -36,19 +36,20 @@ void call(Map args = [:]) {
                      title: "${request.environment} · rollback of ${request.service} to ${request.to}"]
         mmDeployRun.checkedOut(frame) { Map run ->
             Map common = [environment: run.environment, config: run.config]
-            Map rollback = null
+            List moved = null
             mmDeployRun.locked(run) {
                 mmDeployRun.phase(run, 'Confirm rollback') {
                     mmDeployRun.gate(run, 'rollback', "Roll back ${what}", 30)
                 }
                 mmDeployRun.phase(run, 'Rollback') {
-                    rollback = mmRollback(common + [service: request.service, to: request.to])
-                    for (String name in rollback.moved.keySet()) {
-                        echo("${name}: traffic moved from ${rollback.moved[name].from} to ${rollback.moved[name].to}")
+                    Map rollback = mmRollback(common + [service: request.service, to: request.to])
+                    moved = new ArrayList(rollback.moved.keySet())
+                    for (int i = 0; i < moved.size(); i++) {
+                        Map move = rollback.moved[moved[i]]
+                        echo("${moved[i]}: traffic moved from ${move.from} to ${move.to}")
                     }
                 }
                 mmDeployRun.phase(run, 'Health') {
-                    List moved = new ArrayList(rollback.moved.keySet())
                     requireHealthyAfterRollback(run, mmHealthCheck(common + [services: moved]))
                 }
                 mmDeployRun.recordSuccess(run)
@@ -71,11 +72,12 @@ Map rollbackRequest(List environments, List services) {
 
 /** Nothing is left to roll back to automatically here: an unhealthy service after a rollback needs a person. */
 void requireHealthyAfterRollback(Map run, Map health) {
+    List names = new ArrayList(health.results.keySet())
     List unhealthy = []
-    for (String name in health.results.keySet()) {
-        Map result = health.results[name]
+    for (int i = 0; i < names.size(); i++) {
+        Map result = health.results[names[i]]
         if (!result.healthy) {
-            unhealthy << "  - ${name}: status ${result.status} after ${result.attempts} attempts at ${result.url}"
+            unhealthy << "  - ${names[i]}: status ${result.status} after ${result.attempts} attempts at ${result.url}"
         }
     }
     if (!health.healthy || unhealthy) {

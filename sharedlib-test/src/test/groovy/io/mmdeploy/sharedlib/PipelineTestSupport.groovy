@@ -1,6 +1,6 @@
 package io.mmdeploy.sharedlib
 
-import com.lesfurets.jenkins.unit.BasePipelineTest
+import com.lesfurets.jenkins.unit.cps.BasePipelineTestCPS
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.BeforeEach
 
@@ -16,8 +16,11 @@ import static com.lesfurets.jenkins.unit.global.lib.LocalSource.localSource
  * library 'mm-deploy'), with the Jenkins steps they use registered as recorders and the plugin's
  * mm* steps as {@link DeployStepFakes}. The trail lists, in order, the stages, the lock and timeout
  * blocks (as "{" ... "}"), milestones and mm* calls.
+ *
+ * The scripts run CPS-transformed, and the program state is serialised and restored at every step
+ * call as Jenkins does, so a local that Jenkins could not save (a map iterator, say) fails the test.
  */
-abstract class PipelineTestSupport extends BasePipelineTest {
+abstract class PipelineTestSupport extends BasePipelineTestCPS {
     static final Path LIBRARY_ROOT = Paths.get(System.getProperty('mmdeploy.libraryRoot', '..')).toAbsolutePath().normalize()
 
     final List<String> trail = []
@@ -58,16 +61,17 @@ abstract class PipelineTestSupport extends BasePipelineTest {
     }
 
     private void registerJenkinsSteps() {
-        helper.registerAllowedMethod('node', [String, Closure]) { String label, Closure body -> body() }
+        // Block steps run their body through the helper: in CPS mode a plain body() would only be scheduled.
+        helper.registerAllowedMethod('node', [String, Closure]) { String label, Closure body -> helper.callClosure(body) }
         helper.registerAllowedMethod('checkout', [Map]) { Map scm -> trail << 'checkout' }
         helper.registerAllowedMethod('stage', [String, Closure]) { String name, Closure body ->
             trail << "stage ${name}".toString()
-            body()
+            helper.callClosure(body)
         }
         helper.registerAllowedMethod('lock', [Map, Closure]) { Map args, Closure body ->
             trail << "lock ${args.resource} inversePrecedence=${args.inversePrecedence} {".toString()
             try {
-                body()
+                helper.callClosure(body)
             } finally {
                 trail << '}'
             }
@@ -76,7 +80,7 @@ abstract class PipelineTestSupport extends BasePipelineTest {
         helper.registerAllowedMethod('timeout', [Map, Closure]) { Map args, Closure body ->
             trail << "timeout ${args.time} ${args.unit} {".toString()
             try {
-                body()
+                helper.callClosure(body)
             } finally {
                 trail << '}'
             }
