@@ -83,7 +83,7 @@ void locked(Map run, Closure body) {
  * then mmApprovalGate inside the policy's timeout. The gate step fails the build when the approver
  * rejects or the time runs out, so nothing after it runs.
  *
- * @param gatePhase services or gateway (see docs/STEPS.md)
+ * @param gatePhase services, gateway or rollback (see docs/STEPS.md)
  * @param summary what the approver sees: the plan summary
  * @param ordinal the milestone ordinal; increasing along the pipeline
  */
@@ -104,14 +104,7 @@ Map gate(Map run, String gatePhase, String summary, int ordinal) {
  * @param health an mmHealthCheck result, or the health map of mmDeployGateway
  */
 void requireHealthy(Map run, Map health) {
-    // Index loops over list copies: a map's iterator cannot be saved with the program state (CPS).
-    List names = new ArrayList(health.results.keySet())
-    List failed = []
-    for (int i = 0; i < names.size(); i++) {
-        if (!health.results[names[i]].healthy) {
-            failed << names[i]
-        }
-    }
+    List failed = unhealthy(health)
     if (health.healthy && !failed) {
         return
     }
@@ -131,6 +124,19 @@ void requireHealthy(Map run, Map health) {
           "(release ${run.release}, phase ${run.phase}).\n" +
           (failed ? "Rolled back to the previous revision:\n${lines.join('\n')}" :
                     'No single service reported unhealthy; nothing was rolled back. See the health check log.'))
+}
+
+/** The names whose health check failed, in the order of the results. */
+List unhealthy(Map health) {
+    // Index loops over list copies: a map's iterator cannot be saved with the program state (CPS).
+    List names = new ArrayList(health.results.keySet())
+    List failed = []
+    for (int i = 0; i < names.size(); i++) {
+        if (!health.results[names[i]].healthy) {
+            failed << names[i]
+        }
+    }
+    return failed
 }
 
 /** The release record of a run that succeeded. */

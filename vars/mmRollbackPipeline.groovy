@@ -72,16 +72,15 @@ Map rollbackRequest(List environments, List services) {
 
 /** Nothing is left to roll back to automatically here: an unhealthy service after a rollback needs a person. */
 void requireHealthyAfterRollback(Map run, Map health) {
-    List names = new ArrayList(health.results.keySet())
-    List unhealthy = []
-    for (int i = 0; i < names.size(); i++) {
-        Map result = health.results[names[i]]
-        if (!result.healthy) {
-            unhealthy << "  - ${names[i]}: status ${result.status} after ${result.attempts} attempts at ${result.url}"
-        }
+    List failed = mmDeployRun.unhealthy(health)
+    if (health.healthy && !failed) {
+        return
     }
-    if (!health.healthy || unhealthy) {
-        error("Traffic moved back in ${run.environment}, but the health check still fails:\n${unhealthy.join('\n')}\n" +
-              'Roll back further (TARGET: an older release id or revision) or fix forward.')
+    List lines = []
+    for (int i = 0; i < failed.size(); i++) {
+        Map result = health.results[failed[i]]
+        lines << "  - ${failed[i]}: status ${result.status} after ${result.attempts} attempts at ${result.url}"
     }
+    error("Traffic moved back in ${run.environment}, but the health check still fails:\n${lines.join('\n')}\n" +
+          'Roll back further (TARGET: an older release id or revision) or fix forward.')
 }
