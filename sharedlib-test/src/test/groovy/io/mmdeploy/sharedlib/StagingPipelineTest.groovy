@@ -111,7 +111,7 @@ class StagingPipelineTest extends PipelineTestSupport {
         Throwable failure = runJenkinsfile('Jenkinsfile.example')
 
         assert failure.message.contains('isolation preflight refused')
-        assert trailFrom('checkout').drop(2) == ['checkout', 'stage Preflight', 'mmPreflight']
+        assert trail == ['checkout', 'mmEnvironmentFor branch=staging', 'checkout', 'stage Preflight', 'mmPreflight']
     }
 
     @Test
