@@ -12,6 +12,7 @@
  * @param args as for checkedOut, plus agent (node label, default any)
  */
 void call(Map args, Closure phases) {
+    // node('') is any agent: the node step treats an empty label as none.
     node(args.agent ?: '') {
         checkout(scm)
         checkedOut(args, phases)
