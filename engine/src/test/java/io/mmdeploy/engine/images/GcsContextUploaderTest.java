@@ -46,7 +46,7 @@ class GcsContextUploaderTest {
         Path archive = dir.resolve("ctx.tgz");
         Files.write(archive, new byte[] {31, -117, 8, 0, 1, 2, 3});
 
-        new GcsContextUploader(storage, "mindmirror-staging").upload("mindmirror-staging_cloudbuild", "mm-deploy/agent-fp-1.tgz", archive);
+        new GcsContextUploader(storage, "mindmirror-staging", "1234567890").upload("mindmirror-staging_cloudbuild", "mm-deploy/agent-fp-1.tgz", archive);
 
         assertThat(server.bucketProjects()).containsEntry("mindmirror-staging_cloudbuild", "mindmirror-staging");
         assertThat(server.objects()).containsKey("mindmirror-staging_cloudbuild/mm-deploy/agent-fp-1.tgz");
@@ -55,14 +55,53 @@ class GcsContextUploaderTest {
 
     @Test
     void anExistingBucketIsUsedAsItIs() throws Exception {
-        server.addBucket("b", "mindmirror-staging");
+        server.addBucket("b", "1234567890");
         Path archive = dir.resolve("ctx.tgz");
         Files.writeString(archive, "data");
 
-        new GcsContextUploader(storage, "mindmirror-staging").upload("b", "o.tgz", archive);
+        new GcsContextUploader(storage, "mindmirror-staging", "1234567890").upload("b", "o.tgz", archive);
 
         assertThat(server.requests()).noneMatch(r -> r.startsWith("POST /storage/v1/b?"));
         assertThat(server.objects()).containsKey("b/o.tgz");
+    }
+
+    @Test
+    void aBucketOfAnotherProjectIsRefused() throws Exception {
+        server.addBucket("mindmirror-staging_cloudbuild", "3858903851");
+        Path archive = dir.resolve("ctx.tgz");
+        Files.writeString(archive, "data");
+
+        assertThatThrownBy(() -> new GcsContextUploader(storage, "mindmirror-staging", "1234567890")
+                .upload("mindmirror-staging_cloudbuild", "o.tgz", archive))
+                .hasMessageContaining("belongs to another project")
+                .hasMessageContaining("3858903851");
+        assertThat(server.objects()).isEmpty();
+    }
+
+    @Test
+    void concurrentUploadsShareTheBucketOneOfThemCreated() throws Exception {
+        Path archive = dir.resolve("ctx.tgz");
+        Files.writeString(archive, "data");
+        GcsContextUploader uploader = new GcsContextUploader(storage, "mindmirror-staging", "1234567890");
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            Thread t = new Thread(() -> {
+                try {
+                    uploader.upload("shared", "o" + n + ".tgz", archive);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(server.objects()).hasSize(6);
     }
 
     @Test
@@ -71,7 +110,7 @@ class GcsContextUploaderTest {
         Files.writeString(archive, "data");
         server.deny(403);
 
-        assertThatThrownBy(() -> new GcsContextUploader(storage, "mindmirror-staging").upload("b", "o.tgz", archive))
+        assertThatThrownBy(() -> new GcsContextUploader(storage, "mindmirror-staging", "1234567890").upload("b", "o.tgz", archive))
                 .hasMessageContaining("Cannot upload the build context to gs://b/o.tgz")
                 .hasMessageContaining("HTTP 403")
                 .hasMessageContaining("roles/storage.admin");

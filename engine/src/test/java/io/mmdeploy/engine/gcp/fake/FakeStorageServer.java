@@ -51,6 +51,7 @@ public final class FakeStorageServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** An existing bucket; {@code project} is the owner's project number (digits) or id. */
     public void addBucket(String bucket, String project) {
         buckets.add(bucket);
         bucketProjects.put(bucket, project);
@@ -92,7 +93,7 @@ public final class FakeStorageServer implements AutoCloseable {
         if (method.equals("GET") && path.matches("/storage/v1/b/[^/]+")) {
             String bucket = path.substring("/storage/v1/b/".length());
             if (buckets.contains(bucket)) {
-                send(x, 200, Map.of("kind", "storage#bucket", "name", bucket, "id", bucket));
+                sendBucket(x, bucket);
             } else {
                 error(x, 404, "The specified bucket does not exist.");
             }
@@ -103,7 +104,7 @@ public final class FakeStorageServer implements AutoCloseable {
                 return;
             }
             bucketProjects.put(bucket, params.getOrDefault("project", ""));
-            send(x, 200, Map.of("kind", "storage#bucket", "name", bucket, "id", bucket));
+            sendBucket(x, bucket);
         } else if (path.startsWith("/upload/storage/v1/b/") && params.containsKey("upload_id")) {
             chunk(x, params.get("upload_id"), body);
         } else if (method.equals("POST") && path.startsWith("/upload/storage/v1/b/") && "resumable".equals(params.get("uploadType"))) {
@@ -145,6 +146,14 @@ public final class FakeStorageServer implements AutoCloseable {
         int slash = target.indexOf('/');
         send(x, 200, Map.of("kind", "storage#object", "bucket", target.substring(0, slash), "name", target.substring(slash + 1),
                 "size", String.valueOf(data.size()), "generation", "1", "id", target + "/1"));
+    }
+
+    /** Buckets added with a project number report it, as the real API does; created ones do not know theirs. */
+    private void sendBucket(HttpExchange x, String bucket) throws IOException {
+        String owner = bucketProjects.getOrDefault(bucket, "");
+        send(x, 200, owner.matches("\\d+")
+                ? Map.of("kind", "storage#bucket", "name", bucket, "id", bucket, "projectNumber", owner)
+                : Map.of("kind", "storage#bucket", "name", bucket, "id", bucket));
     }
 
     private void send(HttpExchange x, int status, Object value) throws IOException {
