@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +115,8 @@ class CloudCommandsTest {
         assertThat(urls.out()).contains("secret projects/mindmirror-staging/secrets/service-urls-staging/versions/1");
         Run read = run(new ServiceUrlsCommand(), "--read", "-o", "json");
         assertThat(new ObjectMapper().readTree(read.out()).path("urls")).hasSize(7);
+        String payload = cloud.secretManager.payloads(PROJECT, "service-urls-staging").get(0);
+        assertThat(urls.err() + read.err()).doesNotContain(payload);
 
         Run gateway = run(new BuildGatewayCommand());
         assertThat(gateway.exit()).as(gateway.err()).isZero();
