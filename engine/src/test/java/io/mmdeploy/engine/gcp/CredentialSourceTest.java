@@ -37,13 +37,4 @@ class CredentialSourceTest {
         });
         assertThat(source.toString()).doesNotContain("MIIE");
     }
-
-    @Test
-    void clientsAreCreatedLazilyAndClosedTogether() {
-        GoogleCredentials credentials = new CredentialSource.AccessTokens(() -> new AccessToken("t", null)).credentials();
-        try (GoogleClients clients = new GoogleClients("p", credentials, ClientSettingsOverrides.none(), java.time.Duration.ofMinutes(30))) {
-            assertThat(clients.secretManager()).isSameAs(clients.secretManager());
-            assertThat(clients.storage().getOptions().getProjectId()).isEqualTo("p");
-        }
-    }
 }
