@@ -52,11 +52,13 @@ class BuildContextArchiveTest {
         file("src/app/main.py", "x");
         file("secrets/key.json", "{}");
         file("a/very/" + "long/".repeat(30) + "name.txt", "deep");
+        file(".git/HEAD", "ref: refs/heads/main");
+        file(".github/workflows/ci.yml", "on: push");
 
         List<String> names = entries(archive("Dockerfile"));
 
-        assertThat(names).contains(".dockerignore", "Dockerfile", "render-config.js", "KEEP.md", "src/app/main.py")
-                .doesNotContain("README.md", "node_modules/mesh/index.js", "src/app/__pycache__/main.pyc", "secrets/key.json")
+        assertThat(names).contains(".dockerignore", "Dockerfile", "render-config.js", "KEEP.md", "src/app/main.py", ".github/workflows/ci.yml")
+                .doesNotContain(".git/HEAD", "README.md", "node_modules/mesh/index.js", "src/app/__pycache__/main.pyc", "secrets/key.json")
                 .anyMatch(n -> n.endsWith("name.txt") && n.length() > 100);
         assertThat(names).isSorted();
     }
