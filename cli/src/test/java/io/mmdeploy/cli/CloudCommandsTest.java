@@ -156,6 +156,27 @@ class CloudCommandsTest {
     }
 
     @Test
+    void aKeyOfAnotherEnvironmentsProjectIsRefusedBeforeAnyCall() throws Exception {
+        Path key = dir.resolve("prod-key.json");
+        java.nio.file.Files.writeString(key, "{\"type\": \"service_account\", \"project_id\": \"mindmirror-69\","
+                + " \"client_email\": \"deployer@mindmirror-69.iam.gserviceaccount.com\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nAAAA\\n\"}");
+        ServiceUrlsCommand command = new ServiceUrlsCommand();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(command);
+        cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
+            MmDeploy.printDiagnostics((DeployException) ex, line.getErr());
+            return MmDeploy.FAILED;
+        });
+
+        int exit = cli.execute("--env", "staging", "--config", repo.config().toString(), "--credentials", key.toString());
+
+        assertThat(exit).isEqualTo(MmDeploy.FAILED);
+        assertThat(err.toString()).contains("does not belong to environment staging").doesNotContain("AAAA");
+        assertThat(cloud.faults.calls(com.google.cloud.run.v2.ServicesGrpc.getGetServiceMethod())).isZero();
+    }
+
+    @Test
     void trafficListsAndRollsBackToThePreviousGoodRevision() {
         String svc = FakeCloudRun.serviceName(PROJECT, REGION, "agent-service-staging");
         Instant t0 = Instant.parse("2026-11-01T10:00:00Z");

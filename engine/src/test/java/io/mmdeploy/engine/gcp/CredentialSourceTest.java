@@ -30,7 +30,7 @@ class CredentialSourceTest {
     @Test
     void aBrokenKeyIsRefusedWithoutQuotingIt() {
         String key = "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEsecretsecret\\n\"}";
-        CredentialSource source = new CredentialSource.ServiceAccountKey(key);
+        CredentialSource source = new CredentialSource.JsonKey(key);
 
         assertThatThrownBy(source::credentials).isInstanceOfSatisfying(DeployException.class, e -> {
             assertThat(e.getMessage()).contains("service-account key cannot be read").doesNotContain("MIIEsecretsecret");
