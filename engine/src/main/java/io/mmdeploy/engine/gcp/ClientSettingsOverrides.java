@@ -1,0 +1,39 @@
+package io.mmdeploy.engine.gcp;
+
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.rpc.TransportChannelProvider;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a host or a test may change about how {@link GoogleClients} reach Google: the gRPC channel (an
+ * in-process fake), the credentials provider (none, for a fake), the Storage JSON host, and how often
+ * long-running operations are polled.
+ *
+ * @param channel replaces the default gRPC channel of every gRPC client; null for Google's endpoints
+ * @param credentials replaces the credentials of every client; null to use the given credentials
+ * @param storageHost replaces {@code https://storage.googleapis.com}; null for the default
+ * @param firstPoll delay before the first poll of a long-running operation
+ * @param maxPollInterval the longest delay between two polls
+ */
+public record ClientSettingsOverrides(
+        TransportChannelProvider channel,
+        CredentialsProvider credentials,
+        String storageHost,
+        Duration firstPoll,
+        Duration maxPollInterval) {
+
+    /** Google's own polling rhythm for Cloud Run and Cloud Build operations. */
+    public static final Duration DEFAULT_FIRST_POLL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofSeconds(45);
+
+    public ClientSettingsOverrides {
+        Objects.requireNonNull(firstPoll, "firstPoll");
+        Objects.requireNonNull(maxPollInterval, "maxPollInterval");
+    }
+
+    public static ClientSettingsOverrides none() {
+        return new ClientSettingsOverrides(null, null, null, DEFAULT_FIRST_POLL, DEFAULT_MAX_POLL_INTERVAL);
+    }
+
+}

@@ -1,0 +1,212 @@
+package io.mmdeploy.engine.images;
+
+import com.google.api.gax.longrunning.OperationFuture;
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.devtools.cloudbuild.v1.CloudBuildClient;
+import com.google.cloudbuild.v1.Build;
+import com.google.cloudbuild.v1.BuildOperationMetadata;
+import com.google.cloudbuild.v1.BuildStep;
+import com.google.cloudbuild.v1.BuiltImage;
+import com.google.cloudbuild.v1.CreateBuildRequest;
+import com.google.cloudbuild.v1.Source;
+import com.google.cloudbuild.v1.StorageSource;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gcp.ApiFailure;
+import io.mmdeploy.engine.gcp.Operations;
+import io.mmdeploy.engine.port.StageLog;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Builds with Cloud Build in the environment's own project: the context goes up as an archive to the
+ * staging bucket, one docker step builds it, Cloud Build pushes every tag and reports the digest.
+ */
+public final class CloudBuildImageBuilder implements ImageBuilder {
+    static final String DOCKER_BUILDER = "gcr.io/cloud-builders/docker";
+    private static final String BUILD_ROLE = "roles/cloudbuild.builds.editor";
+
+    private final CloudBuildClient cloudBuild;
+    private final ContextUploader uploader;
+    private final Path repositoryRoot;
+    private final String projectId;
+    private final String region;
+    private final String stagingBucket;
+    private final Duration timeout;
+
+    /**
+     * @param repositoryRoot the app repository on this machine (contexts are relative to it)
+     * @param stagingBucket where contexts are uploaded, in the environment's project ({@code <project>_cloudbuild} by convention)
+     * @param timeout how long one build may take; it is also given to Cloud Build
+     */
+    public CloudBuildImageBuilder(CloudBuildClient cloudBuild, ContextUploader uploader, Path repositoryRoot,
+            String projectId, String region, String stagingBucket, Duration timeout) {
+        this.cloudBuild = cloudBuild;
+        this.uploader = uploader;
+        this.repositoryRoot = repositoryRoot;
+        this.projectId = projectId;
+        this.region = region;
+        this.stagingBucket = stagingBucket;
+        this.timeout = timeout;
+    }
+
+    public static String defaultStagingBucket(String projectId) {
+        return projectId + "_cloudbuild";
+    }
+
+    @Override
+    public String describe() {
+        return "Cloud Build (project " + projectId + ")";
+    }
+
+    @Override
+    public String build(ImageBuildRequest request, List<String> tags, StageLog log) throws InterruptedException {
+        String dockerfile = dockerfileInContext(request);
+        String object = "mm-deploy/" + request.service() + "-" + request.fingerprintTag() + ".tgz";
+        uploadContext(request, dockerfile, object, log);
+
+        List<String> images = tags.stream().map(t -> request.repository() + ":" + t).toList();
+        List<String> args = new ArrayList<>(List.of("build", "--network=cloudbuild", "-f", dockerfile));
+        for (String image : images) {
+            args.add("-t");
+            args.add(image);
+        }
+        for (Map.Entry<String, String> arg : request.buildArgs().entrySet()) {
+            args.add("--build-arg");
+            args.add(arg.getKey() + "=" + arg.getValue());
+        }
+        args.add(".");
+        Build build = Build.newBuilder()
+                .setSource(Source.newBuilder().setStorageSource(
+                        StorageSource.newBuilder().setBucket(stagingBucket).setObject(object)))
+                .addSteps(BuildStep.newBuilder().setName(DOCKER_BUILDER).addAllArgs(args))
+                .addAllImages(images)
+                .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(timeout.toSeconds()))
+                .addTags("mm-deploy")
+                .addTags(request.service().replaceAll("[^a-zA-Z0-9_.-]", "-"))
+                .build();
+        OperationFuture<Build, BuildOperationMetadata> future = cloudBuild.createBuildAsync(CreateBuildRequest.newBuilder()
+                .setParent("projects/" + projectId + "/locations/" + region)
+                .setProjectId(projectId)
+                .setBuild(build)
+                .build());
+        Build started = startedBuild(request, future);
+        log.info(request.service() + ": Cloud Build " + started.getId() + " started, log " + started.getLogUrl());
+
+        Build finished;
+        try {
+            finished = Operations.await(future, timeout);
+        } catch (TimeoutException e) {
+            cancel(started.getId());
+            throw DeployException.of("Image build for " + request.service() + " timed out after " + timeout.toMinutes() + " min",
+                    "Cloud Build build " + started.getId() + " in project " + projectId + " was cancelled.\nLog: "
+                            + started.getLogUrl() + "\nRaise the build timeout if the image needs longer.");
+        } catch (ApiException e) {
+            finished = lookUp(request, started.getId(), e);
+        }
+        if (finished.getStatus() != Build.Status.SUCCESS) {
+            throw failed(request, finished);
+        }
+        return digestOf(request, images, finished);
+    }
+
+    private void uploadContext(ImageBuildRequest request, String dockerfile, String object, StageLog log)
+            throws InterruptedException {
+        Path archive = null;
+        try {
+            archive = Files.createTempFile("mm-deploy-context-", ".tgz");
+            BuildContextArchive.Summary summary;
+            try (OutputStream out = Files.newOutputStream(archive)) {
+                summary = new BuildContextArchive().write(repositoryRoot.resolve(request.context()).normalize(), dockerfile, out);
+            }
+            uploader.upload(stagingBucket, object, archive);
+            log.info(request.service() + ": context " + summary.files() + " files, " + summary.bytes() + " bytes -> gs://"
+                    + stagingBucket + "/" + object);
+        } catch (IOException e) {
+            throw DeployException.of("Cannot archive the build context of " + request.service(),
+                    request.context() + ": " + e.getMessage());
+        } finally {
+            if (archive != null) {
+                try {
+                    Files.deleteIfExists(archive);
+                } catch (IOException ignored) {
+                    // A leftover temp file is harmless.
+                }
+            }
+        }
+    }
+
+    private Build startedBuild(ImageBuildRequest request, OperationFuture<Build, BuildOperationMetadata> future)
+            throws InterruptedException {
+        try {
+            return future.getMetadata().get().getBuild();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw ApiFailure.of("start the Cloud Build build of " + request.service(), "projects/" + projectId, BUILD_ROLE, api);
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Build lookUp(ImageBuildRequest request, String buildId, ApiException operationError) {
+        try {
+            return cloudBuild.getBuild(projectId, buildId);
+        } catch (ApiException e) {
+            throw ApiFailure.of("follow the Cloud Build build of " + request.service(),
+                    "projects/" + projectId + "/builds/" + buildId, BUILD_ROLE, operationError);
+        }
+    }
+
+    private void cancel(String buildId) {
+        try {
+            cloudBuild.cancelBuild(projectId, buildId);
+        } catch (ApiException e) {
+            // The build may have ended meanwhile; the timeout is reported either way.
+        }
+    }
+
+    private DeployException failed(ImageBuildRequest request, Build build) {
+        Build.FailureInfo.FailureType type = build.getFailureInfo().getType();
+        boolean push = type == Build.FailureInfo.FailureType.PUSH_FAILED
+                || type == Build.FailureInfo.FailureType.PUSH_NOT_AUTHORIZED
+                || type == Build.FailureInfo.FailureType.PUSH_IMAGE_NOT_FOUND;
+        String summary = push
+                ? "Push of the image of " + request.service() + " failed"
+                : "Image build for " + request.service() + " " + build.getStatus().name().toLowerCase(java.util.Locale.ROOT);
+        String detail = "Cloud Build build " + build.getId() + " in project " + projectId + " ended " + build.getStatus()
+                + (build.getStatusDetail().isEmpty() ? "" : ": " + build.getStatusDetail())
+                + (build.getFailureInfo().getDetail().isEmpty() ? "" : "\n" + build.getFailureInfo().getDetail())
+                + "\nLog: " + build.getLogUrl()
+                + (push ? "\nCheck that the deployer's Cloud Build service account has roles/artifactregistry.writer on "
+                        + request.registry() + "." : "");
+        return DeployException.of(summary, detail);
+    }
+
+    private static String digestOf(ImageBuildRequest request, List<String> images, Build build) {
+        for (BuiltImage built : build.getResults().getImagesList()) {
+            if ((images.contains(built.getName()) || built.getName().equals(request.repository()))
+                    && built.getDigest().startsWith("sha256:")) {
+                return built.getDigest();
+            }
+        }
+        throw ImageCatalog.missingDigest(request.service(), "Cloud Build build " + build.getId() + " (log " + build.getLogUrl() + ")");
+    }
+
+    static String dockerfileInContext(ImageBuildRequest request) {
+        Path context = Path.of(request.context().isEmpty() ? "." : request.context()).normalize();
+        Path dockerfile = Path.of(request.dockerfilePath()).normalize();
+        Path relative = context.toString().isEmpty() ? dockerfile : context.relativize(dockerfile);
+        if (relative.startsWith("..")) {
+            throw DeployException.of("The Dockerfile of " + request.service() + " is outside its build context",
+                    request.dockerfilePath() + " is not inside " + request.context() + ". Move it into the context or widen build.context.");
+        }
+        return relative.toString().replace('\\', '/');
+    }
+}

@@ -1,0 +1,172 @@
+package io.mmdeploy.engine.migrations;
+
+import com.google.api.gax.longrunning.OperationFuture;
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.run.v2.Condition;
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.ExecutionsClient;
+import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.JobName;
+import com.google.cloud.run.v2.JobsClient;
+import com.google.cloud.run.v2.RunJobRequest;
+import com.google.cloud.run.v2.TaskTemplate;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.MigrationSpec;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gcp.ApiFailure;
+import io.mmdeploy.engine.gcp.Operations;
+import io.mmdeploy.engine.images.ImageRef;
+import io.mmdeploy.engine.port.StageLog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The engine of mmRunMigrations. For each migration job, in config order: point the Cloud Run Job at the new
+ * image (by digest), run one execution and wait for it. Fails closed: an execution that fails, is cancelled
+ * or outlives its timeout stops the deploy, naming the job and the execution.
+ */
+public final class RunMigrations {
+    public static final String STAGE = "run-migrations";
+    private static final String RUN_ROLE = "roles/run.developer";
+
+    private final JobsClient jobs;
+    private final ExecutionsClient executions;
+    private final StageLog log;
+
+    public RunMigrations(JobsClient jobs, ExecutionsClient executions, StageLog log) {
+        this.jobs = jobs;
+        this.executions = executions;
+        this.log = log;
+    }
+
+    /**
+     * @param images the images of this deploy by service name (each migration runs its service's image)
+     */
+    public List<MigrationResult> run(EnvironmentSpec env, List<MigrationSpec> migrations, Map<String, ImageRef> images)
+            throws InterruptedException {
+        // Every check first: all images known, all jobs readable. Nothing changes until they pass.
+        Map<MigrationSpec, Job> found = new LinkedHashMap<>();
+        for (MigrationSpec spec : migrations) {
+            if (!images.containsKey(spec.service())) {
+                throw DeployException.of("No image for the migration job " + spec.cloudRunJob(env),
+                        "The job runs the image of service \"" + spec.service() + "\", which this deploy has not built."
+                                + " Build the images first (mmBuildImages), or fix migrations[].service in the config.");
+            }
+            String name = JobName.of(env.projectId(), env.region(), spec.cloudRunJob(env)).toString();
+            try {
+                found.put(spec, jobs.getJob(name));
+            } catch (ApiException e) {
+                throw ApiFailure.of("read the migration job " + spec.cloudRunJob(env), name, RUN_ROLE, e);
+            }
+        }
+        List<MigrationResult> results = new ArrayList<>();
+        for (Map.Entry<MigrationSpec, Job> entry : found.entrySet()) {
+            results.add(runOne(env, entry.getKey(), entry.getValue(), images.get(entry.getKey().service())));
+        }
+        return results;
+    }
+
+    private MigrationResult runOne(EnvironmentSpec env, MigrationSpec spec, Job job, ImageRef image) throws InterruptedException {
+        String jobId = spec.cloudRunJob(env);
+        TaskTemplate task = job.getTemplate().getTemplate();
+        // Unset means Cloud Run's default of 3 retries.
+        int retries = task.getRetriesCase() == TaskTemplate.RetriesCase.RETRIES_NOT_SET ? 3 : task.getMaxRetries();
+        if (retries > 0) {
+            log.warn(jobId + " allows " + retries + " retries per task: a migration that fails half-way is run again."
+                    + " Set max_retries = 0 on the job unless every migration is idempotent.");
+        }
+        if (task.getContainersCount() == 0) {
+            throw DeployException.of("The migration job " + jobId + " has no container", job.getName());
+        }
+
+        Job updated = job.toBuilder()
+                .setTemplate(job.getTemplate().toBuilder().setTemplate(task.toBuilder()
+                        .setContainers(0, Container.newBuilder(task.getContainers(0)).setImage(image.ref()))))
+                .build();
+        try {
+            Operations.await(jobs.updateJobAsync(updated), spec.timeout());
+        } catch (ApiException e) {
+            throw ApiFailure.of("set the image of the migration job " + jobId, job.getName(), RUN_ROLE, e);
+        } catch (TimeoutException e) {
+            throw DeployException.of("Updating the migration job " + jobId + " did not finish in " + spec.timeout().toMinutes() + " min",
+                    job.getName() + "\nNo execution was started. Check the job in the Cloud Run console and run the step again.");
+        }
+        log.info(jobId + ": image " + image.ref());
+
+        OperationFuture<Execution, Execution> run = jobs.runJobAsync(RunJobRequest.newBuilder().setName(job.getName()).build());
+        Execution started = started(jobId, job.getName(), run);
+        String executionId = shortName(started.getName());
+        log.info(jobId + ": execution " + executionId + " started, waiting up to " + spec.timeout().toMinutes() + " min");
+
+        Execution finished;
+        try {
+            finished = Operations.await(run, spec.timeout());
+        } catch (TimeoutException e) {
+            // Not cancelled: stopping a schema migration half-way is its own risk; a person decides.
+            throw DeployException.of("Migration " + jobId + " timed out: execution " + executionId,
+                    "Execution " + started.getName() + " was still running after " + spec.timeout().toMinutes()
+                            + " min, so the deploy stopped before any traffic moved. It may still be running: watch it"
+                            + (started.getLogUri().isEmpty() ? "" : " at " + started.getLogUri())
+                            + ", cancel it if it hangs, and raise migrations[].timeoutSeconds if it needs longer.");
+        } catch (ApiException e) {
+            finished = lookUp(started, e);
+        }
+        return judge(jobId, finished, image);
+    }
+
+    private Execution started(String jobId, String jobName, OperationFuture<Execution, Execution> run) throws InterruptedException {
+        try {
+            return run.getMetadata().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw ApiFailure.of("start the migration job " + jobId, jobName, RUN_ROLE, api);
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Execution lookUp(Execution started, ApiException operationError) {
+        try {
+            return executions.getExecution(started.getName());
+        } catch (ApiException e) {
+            throw ApiFailure.of("read the migration execution " + shortName(started.getName()), started.getName(), RUN_ROLE,
+                    operationError);
+        }
+    }
+
+    private MigrationResult judge(String jobId, Execution execution, ImageRef image) {
+        String executionId = shortName(execution.getName());
+        boolean cancelled = execution.getCancelledCount() > 0 || execution.getConditionsList().stream()
+                .anyMatch(c -> c.getExecutionReason() == Condition.ExecutionReason.CANCELLED
+                        || c.getExecutionReason() == Condition.ExecutionReason.CANCELLING);
+        boolean complete = execution.getSucceededCount() >= Math.max(1, execution.getTaskCount());
+        if (cancelled || execution.getFailedCount() > 0 || !complete) {
+            String what = cancelled ? "was cancelled" : "failed";
+            throw DeployException.of("Migration " + jobId + " " + what + ": execution " + executionId,
+                    execution.getName() + "\ntasks: " + execution.getSucceededCount() + " succeeded, "
+                            + execution.getFailedCount() + " failed, " + execution.getCancelledCount() + " cancelled"
+                            + conditionMessage(execution)
+                            + "\nLogs: " + execution.getLogUri()
+                            + "\nThe deploy stopped before any traffic moved. Fix the migration and deploy again.");
+        }
+        log.info(jobId + ": execution " + executionId + " succeeded (" + execution.getSucceededCount() + " task(s))");
+        return new MigrationResult(jobId, executionId, image.ref(), execution.getSucceededCount(), execution.getFailedCount(),
+                execution.getLogUri());
+    }
+
+    private static String conditionMessage(Execution execution) {
+        return execution.getConditionsList().stream()
+                .filter(c -> c.getState() == Condition.State.CONDITION_FAILED && !c.getMessage().isEmpty())
+                .map(c -> "\n" + c.getType() + ": " + c.getMessage())
+                .findFirst().orElse("");
+    }
+
+    private static String shortName(String name) {
+        return name.substring(name.lastIndexOf('/') + 1);
+    }
+}

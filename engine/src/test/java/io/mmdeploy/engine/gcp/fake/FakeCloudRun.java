@@ -1,0 +1,272 @@
+package io.mmdeploy.engine.gcp.fake;
+
+import com.google.cloud.run.v2.Condition;
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.ExecutionTemplate;
+import com.google.cloud.run.v2.ExecutionsGrpc;
+import com.google.cloud.run.v2.GetExecutionRequest;
+import com.google.cloud.run.v2.GetJobRequest;
+import com.google.cloud.run.v2.GetRevisionRequest;
+import com.google.cloud.run.v2.GetServiceRequest;
+import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.JobsGrpc;
+import com.google.cloud.run.v2.ListRevisionsRequest;
+import com.google.cloud.run.v2.ListRevisionsResponse;
+import com.google.cloud.run.v2.Revision;
+import com.google.cloud.run.v2.RevisionsGrpc;
+import com.google.cloud.run.v2.RunJobRequest;
+import com.google.cloud.run.v2.Service;
+import com.google.cloud.run.v2.ServicesGrpc;
+import com.google.cloud.run.v2.TaskTemplate;
+import com.google.cloud.run.v2.TrafficTarget;
+import com.google.cloud.run.v2.TrafficTargetAllocationType;
+import com.google.cloud.run.v2.UpdateJobRequest;
+import com.google.cloud.run.v2.UpdateServiceRequest;
+import com.google.longrunning.Operation;
+import com.google.protobuf.Timestamp;
+import io.grpc.BindableService;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Cloud Run v2: services with revisions and traffic; jobs whose executions are long-running operations that
+ * end as each job's {@link ExecutionOutcome} says.
+ */
+public final class FakeCloudRun {
+
+    /** How the next executions of a job end. */
+    public enum ExecutionOutcome {
+        SUCCEED,
+        /** A task exits non-zero; the operation completes with the failed execution as its response. */
+        FAIL,
+        /** Cancelled; the operation completes with a CANCELLED error. */
+        CANCEL,
+        /** Runs forever. */
+        HANG
+    }
+
+    private final FakeOperations operations;
+    private final Map<String, Service> services = new ConcurrentHashMap<>();
+    private final Map<String, Revision> revisions = new ConcurrentHashMap<>();
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+    private final Map<String, ExecutionOutcome> outcomes = new ConcurrentHashMap<>();
+    private final AtomicInteger executionIds = new AtomicInteger();
+    /** Polls before an execution ends. */
+    private volatile int executionPolls = 2;
+
+    FakeCloudRun(FakeOperations operations) {
+        this.operations = operations;
+    }
+
+    public static String serviceName(String project, String region, String service) {
+        return "projects/" + project + "/locations/" + region + "/services/" + service;
+    }
+
+    public static String jobName(String project, String region, String job) {
+        return "projects/" + project + "/locations/" + region + "/jobs/" + job;
+    }
+
+    /** A serving service whose traffic goes to its latest revision. */
+    public void addService(String project, String region, String service, String uri) {
+        String name = serviceName(project, region, service);
+        services.put(name, Service.newBuilder().setName(name).setUri(uri)
+                .addTraffic(TrafficTarget.newBuilder()
+                        .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST).setPercent(100))
+                .build());
+    }
+
+    public void addRevision(String serviceName, String revision, String image, boolean ready, Instant created) {
+        String name = serviceName + "/revisions/" + revision;
+        revisions.put(name, Revision.newBuilder()
+                .setName(name)
+                .setService(serviceName)
+                .addContainers(Container.newBuilder().setImage(image))
+                .setCreateTime(Timestamp.newBuilder().setSeconds(created.getEpochSecond()).setNanos(created.getNano()))
+                .addConditions(Condition.newBuilder().setType("Ready")
+                        .setState(ready ? Condition.State.CONDITION_SUCCEEDED : Condition.State.CONDITION_FAILED)
+                        .setMessage(ready ? "" : "Container failed to start"))
+                .build());
+    }
+
+    public Service service(String name) {
+        return services.get(name);
+    }
+
+    /**
+     * A migration job.
+     *
+     * @param maxRetries null leaves the field unset (Cloud Run's default applies)
+     */
+    public void addJob(String project, String region, String job, String image, Integer maxRetries) {
+        String name = jobName(project, region, job);
+        TaskTemplate.Builder task = TaskTemplate.newBuilder().addContainers(Container.newBuilder().setImage(image));
+        if (maxRetries != null) {
+            task.setMaxRetries(maxRetries);
+        }
+        jobs.put(name, Job.newBuilder().setName(name)
+                .setTemplate(ExecutionTemplate.newBuilder().setTaskCount(1).setTemplate(task)).build());
+    }
+
+    public Job job(String name) {
+        return jobs.get(name);
+    }
+
+    public void outcome(String jobName, ExecutionOutcome outcome) {
+        outcomes.put(jobName, outcome);
+    }
+
+    public void executionPolls(int polls) {
+        executionPolls = polls;
+    }
+
+    /** Every execution started. */
+    public List<Execution> executions() {
+        return List.copyOf(executions.values());
+    }
+
+    public List<BindableService> bindables() {
+        return List.of(new Services(), new Revisions(), new Jobs(), new Executions());
+    }
+
+    private static <T> void answer(StreamObserver<T> response, T value, String name) {
+        if (value == null) {
+            response.onError(Status.NOT_FOUND.withDescription("Resource '" + name + "' was not found").asRuntimeException());
+            return;
+        }
+        response.onNext(value);
+        response.onCompleted();
+    }
+
+    private final class Services extends ServicesGrpc.ServicesImplBase {
+        @Override
+        public void getService(GetServiceRequest request, StreamObserver<Service> response) {
+            answer(response, services.get(request.getName()), request.getName());
+        }
+
+        @Override
+        public void updateService(UpdateServiceRequest request, StreamObserver<Operation> response) {
+            String name = request.getService().getName();
+            if (!services.containsKey(name)) {
+                answer(response, null, name);
+                return;
+            }
+            Service updated = request.getService();
+            services.put(name, updated);
+            response.onNext(operations.track(name, () -> FakeOperations.done(updated, updated)));
+            response.onCompleted();
+        }
+    }
+
+    private final class Revisions extends RevisionsGrpc.RevisionsImplBase {
+        @Override
+        public void getRevision(GetRevisionRequest request, StreamObserver<Revision> response) {
+            answer(response, revisions.get(request.getName()), request.getName());
+        }
+
+        @Override
+        public void listRevisions(ListRevisionsRequest request, StreamObserver<ListRevisionsResponse> response) {
+            if (!services.containsKey(request.getParent())) {
+                answer(response, null, request.getParent());
+                return;
+            }
+            List<Revision> found = new ArrayList<>();
+            for (Revision r : revisions.values()) {
+                if (r.getService().equals(request.getParent())) {
+                    found.add(r);
+                }
+            }
+            answer(response, ListRevisionsResponse.newBuilder().addAllRevisions(found).build(), request.getParent());
+        }
+    }
+
+    private final class Jobs extends JobsGrpc.JobsImplBase {
+        @Override
+        public void getJob(GetJobRequest request, StreamObserver<Job> response) {
+            answer(response, jobs.get(request.getName()), request.getName());
+        }
+
+        @Override
+        public void updateJob(UpdateJobRequest request, StreamObserver<Operation> response) {
+            String name = request.getJob().getName();
+            if (!jobs.containsKey(name)) {
+                answer(response, null, name);
+                return;
+            }
+            Job updated = request.getJob();
+            jobs.put(name, updated);
+            response.onNext(operations.track(name, () -> FakeOperations.done(updated, updated)));
+            response.onCompleted();
+        }
+
+        @Override
+        public void runJob(RunJobRequest request, StreamObserver<Operation> response) {
+            Job job = jobs.get(request.getName());
+            if (job == null) {
+                answer(response, null, request.getName());
+                return;
+            }
+            String id = job.getName().substring(job.getName().lastIndexOf('/') + 1) + "-x" + executionIds.incrementAndGet();
+            String name = job.getName() + "/executions/" + id;
+            Execution running = Execution.newBuilder()
+                    .setName(name)
+                    .setJob(job.getName())
+                    .setTaskCount(1)
+                    .setRunningCount(1)
+                    .setLogUri("https://console.cloud.google.com/logs/viewer?execution=" + id)
+                    .build();
+            executions.put(name, running);
+            ExecutionOutcome outcome = outcomes.getOrDefault(job.getName(), ExecutionOutcome.SUCCEED);
+            AtomicInteger polls = new AtomicInteger();
+            response.onNext(operations.track(job.getName(), () -> progress(name, outcome, polls)));
+            response.onCompleted();
+        }
+
+        private Operation progress(String name, ExecutionOutcome outcome, AtomicInteger polls) {
+            Execution current = executions.get(name);
+            if (outcome == ExecutionOutcome.HANG || polls.getAndIncrement() < executionPolls) {
+                return FakeOperations.pending(current);
+            }
+            Execution.Builder end = current.toBuilder().setRunningCount(0);
+            Operation op;
+            switch (outcome) {
+                case FAIL -> {
+                    end.setFailedCount(1).addConditions(Condition.newBuilder().setType("Completed")
+                            .setState(Condition.State.CONDITION_FAILED)
+                            .setExecutionReason(Condition.ExecutionReason.NON_ZERO_EXIT_CODE)
+                            .setMessage("Task " + current.getName().substring(current.getName().lastIndexOf('/') + 1)
+                                    + "-task0 failed with exit code 1"));
+                    op = FakeOperations.done(end.build(), end.build());
+                }
+                case CANCEL -> {
+                    end.setCancelledCount(1).addConditions(Condition.newBuilder().setType("Completed")
+                            .setState(Condition.State.CONDITION_FAILED)
+                            .setExecutionReason(Condition.ExecutionReason.CANCELLED)
+                            .setMessage("The execution was cancelled"));
+                    op = FakeOperations.failed(end.build(), Status.CANCELLED.withDescription("Execution cancelled"));
+                }
+                default -> {
+                    end.setSucceededCount(1).addConditions(Condition.newBuilder().setType("Completed")
+                            .setState(Condition.State.CONDITION_SUCCEEDED));
+                    op = FakeOperations.done(end.build(), end.build());
+                }
+            }
+            executions.put(name, end.build());
+            return op;
+        }
+    }
+
+    private final class Executions extends ExecutionsGrpc.ExecutionsImplBase {
+        @Override
+        public void getExecution(GetExecutionRequest request, StreamObserver<Execution> response) {
+            answer(response, executions.get(request.getName()), request.getName());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.mmdeploy.engine.gcp.fake;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.mmdeploy.engine.gcp.ClientSettingsOverrides;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Google Cloud in one in-process gRPC server: Cloud Run v2, Secret Manager, Cloud Build, Artifact Registry and
+ * long-running operations, with state and per-RPC faults; plus Cloud Storage's JSON API on a loopback port. The real google-cloud-java clients talk to it over
+ * real gRPC through {@link #clients(String, Duration)}.
+ */
+public final class FakeGoogleCloud implements AutoCloseable {
+    /** Polls fast, so that operations finish in milliseconds. */
+    public static final Duration POLL = Duration.ofMillis(5);
+
+    public final Faults faults = new Faults();
+    public final FakeOperations operations = new FakeOperations();
+    public final FakeArtifactRegistry artifactRegistry = new FakeArtifactRegistry();
+    public final FakeCloudRun cloudRun = new FakeCloudRun(operations);
+    public final FakeSecretManager secretManager = new FakeSecretManager();
+    public final FakeCloudBuild cloudBuild = new FakeCloudBuild(operations, artifactRegistry);
+    /** Cloud Storage is HTTP/JSON: a loopback server, which the clients reach through {@code storageHost}. */
+    public final FakeStorageServer storage;
+
+    private final Server server;
+    private final ManagedChannel channel;
+
+    private FakeGoogleCloud() throws IOException {
+        storage = new FakeStorageServer();
+        String name = InProcessServerBuilder.generateName();
+        List<BindableService> all = new ArrayList<>(cloudRun.bindables());
+        all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild));
+        InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
+        for (BindableService service : all) {
+            builder.addService(ServerInterceptors.intercept(service, faults));
+        }
+        server = builder.build().start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    }
+
+    public static FakeGoogleCloud start() throws IOException {
+        return new FakeGoogleCloud();
+    }
+
+    public ClientSettingsOverrides overrides() {
+        return new ClientSettingsOverrides(
+                FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)),
+                NoCredentialsProvider.create(), storage.host(), POLL, POLL.multipliedBy(4));
+    }
+
+    /** Real clients on the fake; close them (or let the test's try-with-resources do it). */
+    public GoogleClients clients(String projectId, Duration longestWait) {
+        return new GoogleClients(projectId, null, overrides(), longestWait);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        server.shutdownNow();
+        storage.close();
+    }
+}
