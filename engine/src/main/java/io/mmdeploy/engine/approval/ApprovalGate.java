@@ -26,7 +26,7 @@ public final class ApprovalGate {
     /**
      * Decides what the gate before {@code phase} does in {@code environment}.
      *
-     * @param phase {@code services} or {@code gateway}
+     * @param phase {@code services}, {@code gateway} or {@code rollback} (waits when the policy has any gate)
      * @param summary what is about to change (e.g. the plan summary); shown to the approver
      * @throws DeployException when the phase is unknown
      */
@@ -35,7 +35,7 @@ public final class ApprovalGate {
         ApprovalPolicy policy = environment.approval() == null ? ApprovalPolicy.none() : environment.approval();
         Duration timeout = policy.timeout() == null ? ApprovalPolicy.DEFAULT_TIMEOUT : policy.timeout();
         String message = summary == null || summary.isBlank()
-                ? "Deploy " + gate.id() + " to " + environment.name() + "?"
+                ? (gate == Gate.ROLLBACK ? "Roll back " + environment.name() + "?" : "Deploy " + gate.id() + " to " + environment.name() + "?")
                 : summary.strip();
         return new GateDecision(
                 environment.name(),

@@ -15,10 +15,14 @@ import java.util.Set;
 public record ApprovalPolicy(Set<Gate> gates, List<String> submitters, Duration timeout, boolean fourEyes) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
 
-    /** The phases a gate can stand before (seed 002: production's two gates). */
+    /**
+     * The phases a gate can stand before (seed 002: production's two gates), and the rollback job's confirmation,
+     * which no config lists: it waits whenever the environment has any gate (docs/STEPS.md).
+     */
     public enum Gate {
         SERVICES("services"),
-        GATEWAY("gateway");
+        GATEWAY("gateway"),
+        ROLLBACK("rollback");
 
         private final String id;
 
@@ -41,7 +45,8 @@ public record ApprovalPolicy(Set<Gate> gates, List<String> submitters, Duration 
     }
 
     public boolean gated(Gate gate) {
-        return gates.contains(gate);
+        // Moving production back is as much a change as moving it forward: whoever guards a deploy guards it.
+        return gate == Gate.ROLLBACK ? hasGates() : gates.contains(gate);
     }
 
     public boolean hasGates() {

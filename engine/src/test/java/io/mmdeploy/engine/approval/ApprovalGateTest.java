@@ -68,6 +68,22 @@ class ApprovalGateTest {
     }
 
     @Test
+    void rollbackWaitsWheneverThePolicyHasAnyGateAndPassesWithoutOne() {
+        ApprovalPolicy gatewayOnly = new ApprovalPolicy(Set.of(Gate.GATEWAY), List.of("carol"), Duration.ofMinutes(10), false);
+
+        GateDecision held = gate.decide(environment("production", gatewayOnly), "rollback", "");
+        assertThat(held.automatic()).isFalse();
+        assertThat(held.phase()).isEqualTo(Gate.ROLLBACK);
+        assertThat(held.inputId()).isEqualTo("MmDeployProductionRollback");
+        assertThat(held.message()).isEqualTo("Roll back production?");
+        assertThat(held.submitterList()).isEqualTo("carol");
+
+        GateDecision free = gate.decide(environment("staging", ApprovalPolicy.none()), "rollback", "");
+        assertThat(free.automatic()).isTrue();
+        assertThat(gate.pass(free).toMap()).containsEntry("phase", "rollback").containsEntry("approver", "auto");
+    }
+
+    @Test
     void inputIdIsOnePerEnvironmentAndPhaseAndUrlSafe() {
         assertThat(ApprovalGate.inputId("prod-eu_2", Gate.SERVICES)).isEqualTo("MmDeployProdEu2Services");
         assertThat(ApprovalGate.inputId("production", Gate.SERVICES))
