@@ -1,0 +1,337 @@
+package io.mmdeploy.engine.steps;
+
+import io.mmdeploy.engine.config.ApprovalPolicy;
+import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.GatewaySpec;
+import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.config.MigrationSpec;
+import io.mmdeploy.engine.config.ServiceSpec;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gateway.BuildGateway;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.health.HealthCheck;
+import io.mmdeploy.engine.health.HealthReport;
+import io.mmdeploy.engine.health.HealthResult;
+import io.mmdeploy.engine.health.HealthTargets;
+import io.mmdeploy.engine.images.BuildImages;
+import io.mmdeploy.engine.images.CloudBuildImageBuilder;
+import io.mmdeploy.engine.images.DockerBuildxImageBuilder;
+import io.mmdeploy.engine.images.GcsContextUploader;
+import io.mmdeploy.engine.images.ImageBuildRequest;
+import io.mmdeploy.engine.images.ImageBuilder;
+import io.mmdeploy.engine.images.ImageCatalog;
+import io.mmdeploy.engine.images.ImageRef;
+import io.mmdeploy.engine.isolation.IsolationViolation;
+import io.mmdeploy.engine.migrations.MigrationResult;
+import io.mmdeploy.engine.migrations.RunMigrations;
+import io.mmdeploy.engine.plan.DeployPlan;
+import io.mmdeploy.engine.plan.DeployPlanner;
+import io.mmdeploy.engine.plan.ServicePlan;
+import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.serviceurls.CloudRunUrls;
+import io.mmdeploy.engine.serviceurls.ServiceUrls;
+import io.mmdeploy.engine.serviceurls.ServiceUrlsSecret;
+import io.mmdeploy.engine.source.GitRepository;
+import io.mmdeploy.engine.tofu.ApplyTofu;
+import io.mmdeploy.engine.tofu.TofuCli;
+import io.mmdeploy.engine.tofu.TofuRequest;
+import io.mmdeploy.engine.tofu.TofuSettings;
+import io.mmdeploy.engine.tofu.tfvars.ImageVarsWriter;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The deploy steps of docs/STEPS.md, one call each: a step's parameters in, its result map out (plain strings,
+ * numbers, booleans, lists and maps). The plugin's steps and any other host call these and nothing else, so
+ * that what a step does is tested here, without Jenkins.
+ */
+public final class DeploySteps {
+    static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
+    static final Duration API_WAIT = Duration.ofMinutes(2);
+    static final Duration HEALTH_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    static final int MAX_PARALLEL_BUILDS = 8;
+    static final String CLOUD_BUILD = "cloudbuild";
+    static final String DOCKER = "docker";
+
+    private final StepHost host;
+    private final LoadedConfig loaded;
+    private final DeployConfig config;
+    private final DeployedImages deployed;
+    private final TofuSettings tofu;
+
+    /** @param loaded the config, loaded from {@code host}'s workspace */
+    public DeploySteps(StepHost host, LoadedConfig loaded, TofuSettings tofu) {
+        this.host = host;
+        this.loaded = loaded;
+        this.config = loaded.config();
+        this.deployed = new DeployedImages(host.workspace());
+        this.tofu = tofu;
+    }
+
+    /**
+     * mmBuildImages: builds (or reuses, when its fingerprint was built before) each service's image, writes the
+     * references by digest into the environment's image var file and keeps them for the later steps.
+     *
+     * @param services the services to build; null for all
+     * @param builder {@code cloudbuild} (default) or {@code docker}
+     */
+    public Map<String, Object> buildImages(String environment, List<String> services, String builder) throws InterruptedException {
+        EnvironmentSpec env = config.environment(environment);
+        DeployPlan plan = plan(env);
+        List<ImageBuildRequest> requests = new ArrayList<>();
+        for (ServicePlan service : plan.services()) {
+            if (services == null || services.contains(service.name())) {
+                requests.add(ImageBuildRequest.forService(config.service(service.name()).orElseThrow(), env, fingerprint(service), tags(service)));
+            }
+        }
+        if (services != null && requests.size() != services.size()) {
+            List<String> unknown = services.stream().filter(s -> config.service(s).isEmpty()).toList();
+            throw DeployException.of("Unknown service in services: " + String.join(", ", unknown),
+                    config.file() + " defines " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList()) + ".");
+        }
+        List<ImageRef> images;
+        try (GoogleClients clients = host.google().open(env, BUILD_TIMEOUT)) {
+            images = buildImages(env, clients, builder).run(requests);
+        }
+        writeImageVars(env, images);
+        deployed.remember(env, images);
+        Map<String, Object> byService = new LinkedHashMap<>();
+        images.forEach(image -> byService.put(image.service(), imageMap(image)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("images", byService);
+        out.put("built", images.stream().filter(ImageRef::built).count());
+        out.put("reused", images.stream().filter(i -> !i.built()).count());
+        return out;
+    }
+
+    /** mmRunMigrations: points each migration job at its service's image of this deploy and runs it; a failure throws. */
+    public Map<String, Object> runMigrations(String environment) throws InterruptedException {
+        EnvironmentSpec env = config.environment(environment);
+        Duration longest = config.migrations().stream().map(MigrationSpec::timeout).filter(Objects::nonNull)
+                .max(Duration::compareTo).orElse(MigrationSpec.DEFAULT_TIMEOUT);
+        List<MigrationResult> results;
+        try (GoogleClients clients = host.google().open(env, longest)) {
+            results = new RunMigrations(clients.jobs(), clients.executions(), log(RunMigrations.STAGE))
+                    .run(env, config.migrations(), deployed.read(env));
+        }
+        List<Map<String, Object>> executions = new ArrayList<>();
+        for (MigrationResult r : results) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("job", r.job());
+            e.put("execution", r.execution());
+            e.put("result", MigrationResult.SUCCEEDED);
+            e.put("succeededTasks", r.succeededTasks());
+            e.put("failedTasks", r.failedTasks());
+            e.put("logUri", r.logUri());
+            executions.add(e);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("executions", executions);
+        out.put("result", MigrationResult.SUCCEEDED);
+        return out;
+    }
+
+    /**
+     * mmApplyTofu: plan, or apply the approved plan, or both in one call where the policy has no gate before the
+     * phase (the services phase; the gateway's when {@code target} is the gateway's address).
+     */
+    public Map<String, Object> applyTofu(String environment, String target, boolean planOnly, String approvedPlanHash) {
+        EnvironmentSpec env = config.environment(environment);
+        boolean gatewayTarget = target != null && config.gatewaySpec().map(g -> g.tofuTarget().equals(target)).orElse(false);
+        return tofu(env, target, gatewayTarget ? Gate.GATEWAY : Gate.SERVICES, planOnly, approvedPlanHash).toMap();
+    }
+
+    /** mmServiceUrls: reads each service's URL from Cloud Run and stores them as a new version of the URLs secret. */
+    public Map<String, Object> serviceUrls(String environment) {
+        EnvironmentSpec env = config.environment(environment);
+        try (GoogleClients clients = host.google().open(env, API_WAIT)) {
+            StageLog log = log(ServiceUrlsSecret.STAGE);
+            ServiceUrls urls = new CloudRunUrls(clients.services()).read(env, config.services());
+            String version = new ServiceUrlsSecret(clients.secretManager(), host.mask(), log).publish(env, urls);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("urls", new LinkedHashMap<>(urls.byService()));
+            out.put("secret", version);
+            return out;
+        }
+    }
+
+    /**
+     * mmDeployGateway. {@code buildOnly}: build (or reuse) the gateway image with the URLs of the secret and write
+     * its reference into the var file, no plan. Otherwise plan and/or apply the gateway's targeted plan with the
+     * image of that build, and after an apply, health-check the gateway.
+     */
+    public Map<String, Object> deployGateway(String environment, boolean buildOnly, boolean planOnly, String approvedPlanHash)
+            throws InterruptedException {
+        EnvironmentSpec env = config.environment(environment);
+        GatewaySpec gateway = config.gatewaySpec().orElseThrow(() -> DeployException.of(
+                "The app has no gateway", config.file() + " has no gateway section, so mmDeployGateway has nothing to deploy."));
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (buildOnly) {
+            if (planOnly || approvedPlanHash != null) {
+                throw DeployException.of("buildOnly with planOnly or approvedPlanHash",
+                        "buildOnly builds the gateway image and stops before any plan; call mmDeployGateway again to plan or apply.");
+            }
+            ServicePlan planned = plan(env).gateway();
+            ImageRef image;
+            try (GoogleClients clients = host.google().open(env, BUILD_TIMEOUT)) {
+                image = new BuildGateway(new ServiceUrlsSecret(clients.secretManager(), host.mask(), log(ServiceUrlsSecret.STAGE)),
+                        buildImages(env, clients, CLOUD_BUILD), log(BuildGateway.STAGE))
+                        .run(config, env, fingerprint(planned), tags(planned));
+            }
+            writeImageVars(env, List.of(image));
+            deployed.remember(env, List.of(image));
+            out.put("image", imageMap(image));
+            out.put("urlsUsed", gateway.serviceUrlArgs().size());
+            return out;
+        }
+        ImageRef image = Optional.ofNullable(deployed.read(env).get(gateway.name())).orElseThrow(() -> DeployException.of(
+                "No gateway image for " + env.name(),
+                "mmDeployGateway(buildOnly: true) builds it first (after mmServiceUrls); " + DeployedImages.file(env)
+                        + " in " + host.workspace().describe() + " names none."));
+        ApplyTofu.Outcome outcome = tofu(env, gateway.tofuTarget(), Gate.GATEWAY, planOnly, approvedPlanHash);
+        Map<String, Object> tofuResult = outcome.toMap();
+        out.put("image", imageMap(image));
+        out.put("urlsUsed", gateway.serviceUrlArgs().size());
+        out.put("planHash", tofuResult.get("planHash"));
+        out.put("summaryText", tofuResult.get("summaryText"));
+        out.put("applied", outcome.applied());
+        if (outcome.applied()) {
+            out.put("health", healthCheck(environment, List.of(gateway.name())));
+        }
+        return out;
+    }
+
+    /**
+     * mmHealthCheck: each service's (and the gateway's) health path, with its retries. An unhealthy result is
+     * returned, not thrown: the pipeline decides what to roll back.
+     *
+     * @param only service or gateway names; null for all and the gateway
+     */
+    public Map<String, Object> healthCheck(String environment, List<String> only) throws InterruptedException {
+        EnvironmentSpec env = config.environment(environment);
+        HealthReport report;
+        try (GoogleClients clients = host.google().open(env, API_WAIT)) {
+            var targets = HealthTargets.of(config, env, new CloudRunUrls(clients.services()), only, null);
+            report = new HealthCheck(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build(), host.sleeper(),
+                    new ParallelRunner(targets.size()), log(HealthCheck.STAGE), HEALTH_REQUEST_TIMEOUT).check(targets);
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        for (HealthResult r : report.results()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("healthy", r.healthy());
+            one.put("attempts", r.attempts());
+            one.put("status", r.lastStatus());
+            one.put("millis", r.millis());
+            one.put("url", r.url());
+            results.put(r.name(), one);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("healthy", report.healthy());
+        out.put("results", results);
+        return out;
+    }
+
+    private ApplyTofu.Outcome tofu(EnvironmentSpec env, String target, Gate gate, boolean planOnly, String approvedPlanHash) {
+        ApprovalPolicy policy = env.approval() == null ? ApprovalPolicy.none() : env.approval();
+        if (!planOnly && approvedPlanHash == null && policy.gated(gate)) {
+            throw DeployException.of("Refusing to plan and apply " + env.name() + " in one call",
+                    "The " + env.name() + " policy requires approval before the " + gate.id() + " phase: plan with planOnly: true,"
+                            + " pass the plan through mmApprovalGate, then apply it with approvedPlanHash: <the plan's planHash>.");
+        }
+        StageLog log = log("apply-tofu");
+        return new ApplyTofu(new TofuCli(commands(), tofu, log), host.workspace(), log, host.mask())
+                .run(TofuRequest.of(env, "").withTarget(target), planOnly, approvedPlanHash);
+    }
+
+    private BuildImages buildImages(EnvironmentSpec env, GoogleClients clients, String builder) {
+        String kind = builder == null || builder.isBlank() ? CLOUD_BUILD : builder.strip();
+        ImageBuilder images = switch (kind) {
+            case CLOUD_BUILD -> new CloudBuildImageBuilder(clients.cloudBuild(),
+                    new GcsContextUploader(clients.storage(), env.projectId(), env.projectNumber()), localRoot("Cloud Build uploads the build contexts"),
+                    env.projectId(), env.region(), CloudBuildImageBuilder.defaultStagingBucket(env.projectId()), BUILD_TIMEOUT);
+            case DOCKER -> new DockerBuildxImageBuilder(commands(), host.workspace(), BUILD_TIMEOUT);
+            default -> throw DeployException.of("Unknown builder \"" + kind + "\"", "builder is " + CLOUD_BUILD + " (default) or " + DOCKER + ".");
+        };
+        return new BuildImages(images, new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(MAX_PARALLEL_BUILDS), log(BuildImages.STAGE));
+    }
+
+    /** The fingerprints and tags of this revision; the plan's isolation preflight refuses before anything is built. */
+    private DeployPlan plan(EnvironmentSpec env) {
+        Optional<GitRepository> git = GitRepository.find(localRoot("the image tags and fingerprints come from git"));
+        try {
+            DeployPlan plan = new DeployPlanner(host.workspace(), git).plan(loaded, env.name(), null);
+            if (!plan.isolated()) {
+                throw new DeployException(plan.violations().stream().map(IsolationViolation::toDiagnostic).toList());
+            }
+            return plan;
+        } finally {
+            git.ifPresent(GitRepository::close);
+        }
+    }
+
+    /** Outside git there is no fingerprint: a one-off value builds the image. */
+    public static String fingerprint(ServicePlan service) {
+        return service.fingerprint() != null ? service.fingerprint() : "unversioned-" + UUID.randomUUID();
+    }
+
+    public static List<String> tags(ServicePlan service) {
+        if (service.tags().isEmpty()) {
+            throw DeployException.of("No image tag for " + service.name(),
+                    "Tags come from the git revision (the config's tag scheme); deploy from inside the app's git work tree.");
+        }
+        return service.tags();
+    }
+
+    private void writeImageVars(EnvironmentSpec env, List<ImageRef> images) {
+        Map<String, String> byVariable = new LinkedHashMap<>();
+        for (ImageRef image : images) {
+            String variable = config.service(image.service()).map(ServiceSpec::tfvarsVariable)
+                    .or(() -> config.gatewaySpec().filter(g -> g.name().equals(image.service())).map(GatewaySpec::tfvarsVariable))
+                    .orElseThrow();
+            byVariable.put(variable, image.ref());
+        }
+        new ImageVarsWriter(host.workspace(), log("tfvars")).write(env.tofu().imageVarFile(), byVariable);
+    }
+
+    static Map<String, Object> imageMap(ImageRef image) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("image", image.repository());
+        out.put("tag", image.tag());
+        out.put("tags", image.tags());
+        out.put("digest", image.digest());
+        out.put("ref", image.ref());
+        out.put("built", image.built());
+        return out;
+    }
+
+    private java.nio.file.Path localRoot(String why) {
+        if (host.localRoot() == null) {
+            throw DeployException.of("The workspace is not on this machine",
+                    "This step reads " + host.workspace().describe() + " directly (" + why + "), and it is on another machine."
+                            + " Run the deploy on the Jenkins controller's built-in node: an agent's workspace is not supported yet.");
+        }
+        return host.localRoot();
+    }
+
+    private io.mmdeploy.engine.port.CommandRunner commands() {
+        if (host.commands() == null) {
+            throw DeployException.of("No way to run commands here", "This step runs programs (tofu, docker) and its host gave it no launcher:"
+                    + " call it inside node { }.");
+        }
+        return host.commands();
+    }
+
+    private StageLog log(String stage) {
+        return new StageLog(host.events(), stage);
+    }
+}

@@ -1,0 +1,33 @@
+package io.mmdeploy.engine.steps;
+
+import io.mmdeploy.engine.port.CommandRunner;
+import io.mmdeploy.engine.port.EventSink;
+import io.mmdeploy.engine.port.SecretMask;
+import io.mmdeploy.engine.port.Sleeper;
+import io.mmdeploy.engine.port.Workspace;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * What the host (Jenkins, a terminal) gives every step: its ports, rooted at the config file's directory, because
+ * every path in the config is relative to it.
+ *
+ * @param workspace the config file's directory
+ * @param localRoot the same directory on this machine's file system, for what reads files directly (git, the Cloud
+ *     Build context upload); null when it is on another machine (a Jenkins agent)
+ * @param commands processes in that directory; null when the host cannot start any
+ * @param events where the stages' log events go (the host masks them)
+ * @param mask the secrets met so far; stages add theirs
+ * @param google the environment's Google clients
+ * @param clock the time of records and approvals
+ * @param sleeper the wait between health check tries
+ */
+public record StepHost(
+        Workspace workspace,
+        Path localRoot,
+        CommandRunner commands,
+        EventSink events,
+        SecretMask mask,
+        GoogleConnection google,
+        Clock clock,
+        Sleeper sleeper) {}

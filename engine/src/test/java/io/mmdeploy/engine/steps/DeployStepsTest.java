@@ -1,0 +1,219 @@
+package io.mmdeploy.engine.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.mmdeploy.engine.config.ConfigLoader;
+import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gcp.fake.CapturedLog;
+import io.mmdeploy.engine.gcp.fake.FakeCloudRun;
+import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
+import io.mmdeploy.engine.port.local.LocalCommandRunner;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
+import io.mmdeploy.engine.testing.ExampleRepo;
+import io.mmdeploy.engine.testing.FakeTofu;
+import io.mmdeploy.engine.tofu.TofuSettings;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each step of docs/STEPS.md through DeploySteps: the example app, the Google fakes, the fake tofu, loopback HTTP. */
+class DeployStepsTest {
+    static final String PROJECT = "mindmirror-staging";
+    static final String REGION = "us-east4";
+    static final List<String> SERVICES = List.of("agent", "journal", "habits", "meals", "movements", "practices", "users");
+
+    @TempDir
+    Path dir;
+    @TempDir
+    Path bin;
+
+    ExampleRepo repo;
+    FakeGoogleCloud cloud;
+    FakeTofu tofu;
+    HttpServer http;
+    final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
+    final CapturedLog log = new CapturedLog();
+    DeploySteps steps;
+
+    @BeforeEach
+    void start() throws Exception {
+        repo = ExampleRepo.gitRepoInto(dir, "staging");
+        cloud = FakeGoogleCloud.start();
+        tofu = new FakeTofu(bin);
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", exchange -> {
+            String service = exchange.getRequestURI().getPath().split("/")[1];
+            int status = unhealthy.contains(service) ? 503 : 200;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        http.start();
+        for (String s : SERVICES) {
+            cloud.cloudRun.addService(PROJECT, REGION, s + "-service-staging", url(s));
+        }
+        cloud.cloudRun.addService(PROJECT, REGION, "mesh-gateway-staging", url("mesh"));
+        LocalWorkspace workspace = new LocalWorkspace(repo.root());
+        LoadedConfig loaded = new ConfigLoader(workspace).load(ExampleRepo.CONFIG);
+        StepHost host = new StepHost(workspace, repo.root(), new LocalCommandRunner(repo.root()), log, log.mask,
+                (env, wait) -> cloud.clients(env.projectId(), wait), Clock.fixed(Instant.parse("2026-11-22T05:00:00Z"), ZoneOffset.UTC),
+                d -> {});
+        steps = new DeploySteps(host, loaded, new TofuSettings(tofu.binary().toString(), Duration.ofSeconds(30), Duration.ofMinutes(1)));
+    }
+
+    /** Each service answers on its own path prefix of the one loopback server. */
+    String url(String service) {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/" + service;
+    }
+
+    @AfterEach
+    void stop() {
+        http.stop(0);
+        cloud.close();
+    }
+
+    @Test
+    void buildImagesBuildsEachServiceWritesTheVarFileAndReusesOnTheNextCall() throws Exception {
+        Map<String, Object> first = steps.buildImages("staging", null, null);
+
+        assertThat(first).containsEntry("built", 7L).containsEntry("reused", 0L);
+        Map<String, Map<String, Object>> images = cast(first.get("images"));
+        assertThat(images.keySet()).containsExactlyElementsOf(SERVICES);
+        Map<String, Object> agent = images.get("agent");
+        assertThat(agent.keySet()).containsExactly("image", "tag", "tags", "digest", "ref", "built");
+        assertThat(agent.get("image")).isEqualTo("us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/agent-service");
+        assertThat((String) agent.get("tag")).startsWith("staging-");
+        assertThat(agent.get("ref")).isEqualTo(agent.get("image") + "@" + agent.get("digest"));
+        assertThat(repo.read("infra/environments/staging.auto.tfvars")).contains("agent_service_container_image", (String) agent.get("ref"));
+        assertThat(repo.read(".mm-deploy/staging.images.json")).contains((String) agent.get("digest"));
+
+        Map<String, Object> again = steps.buildImages("staging", List.of("agent", "users"), null);
+        assertThat(again).containsEntry("built", 0L).containsEntry("reused", 2L);
+        assertThat(map(again.get("images")).keySet()).containsExactly("agent", "users");
+        assertThat(cloud.cloudBuild.submitted()).hasSize(7);
+    }
+
+    @Test
+    void buildImagesRefusesAnUnknownServiceOrBuilderBeforeBuilding() {
+        assertThatThrownBy(() -> steps.buildImages("staging", List.of("agent", "jurnal"), null))
+                .isInstanceOf(DeployException.class).hasMessageContaining("jurnal");
+        assertThatThrownBy(() -> steps.buildImages("staging", null, "kaniko"))
+                .isInstanceOf(DeployException.class).hasMessageContaining("Unknown builder \"kaniko\"");
+        assertThat(cloud.cloudBuild.submitted()).isEmpty();
+    }
+
+    @Test
+    void migrationsRunTheImagesOfTheBuildStep() throws Exception {
+        cloud.cloudRun.addJob(PROJECT, REGION, "migrate-main-staging", "old", 0);
+        cloud.cloudRun.addJob(PROJECT, REGION, "migrate-habits-staging", "old", 0);
+        assertThatThrownBy(() -> steps.runMigrations("staging")).isInstanceOf(DeployException.class)
+                .hasMessageContaining("mmBuildImages");
+
+        Map<String, Map<String, Object>> images = cast(steps.buildImages("staging", null, null).get("images"));
+        Map<String, Object> result = steps.runMigrations("staging");
+
+        assertThat(result).containsEntry("result", "SUCCEEDED");
+        List<Map<String, Object>> executions = cast(result.get("executions"));
+        assertThat(executions).extracting(e -> e.get("job")).containsExactly("migrate-main-staging", "migrate-habits-staging");
+        assertThat(executions.get(0).keySet()).containsExactly("job", "execution", "result", "succeededTasks", "failedTasks", "logUri");
+        String jobImage = cloud.cloudRun.job(FakeCloudRun.jobName(PROJECT, REGION, "migrate-habits-staging"))
+                .getTemplate().getTemplate().getContainers(0).getImage();
+        assertThat(jobImage).isEqualTo(images.get("habits").get("ref"));
+    }
+
+    @Test
+    void applyTofuPlansAndAppliesStagingButRefusesAnUngatedApplyOfProduction() throws Exception {
+        assertThatThrownBy(() -> steps.applyTofu("production", null, false, null)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("planOnly").hasMessageContaining("approvedPlanHash");
+        assertThat(tofu.calls()).isEmpty();
+
+        Map<String, Object> staging = steps.applyTofu("staging", null, false, null);
+
+        assertThat(staging.keySet()).containsExactly("planHash", "summaryText", "counts", "changed", "applied", "outputs");
+        assertThat(staging).containsEntry("applied", true);
+        assertThat(tofu.calls()).anyMatch(c -> c.contains("apply"));
+    }
+
+    @Test
+    void serviceUrlsThenGatewayBuildThenGatewayApplyWithItsHealth() throws Exception {
+        Map<String, Object> urls = steps.serviceUrls("staging");
+        assertThat(map(urls.get("urls")).keySet()).containsExactlyElementsOf(SERVICES);
+        assertThat((String) urls.get("secret")).contains("secrets/service-urls-staging/versions/");
+
+        Map<String, Object> built = steps.deployGateway("staging", true, false, null);
+        assertThat(built.keySet()).containsExactly("image", "urlsUsed");
+        assertThat(built).containsEntry("urlsUsed", 7);
+        Map<String, Object> image = cast(built.get("image"));
+        assertThat(image).containsEntry("built", true);
+        assertThat(repo.read("infra/environments/staging.auto.tfvars")).contains("gateway_container_image", (String) image.get("ref"));
+
+        Map<String, Object> applied = steps.deployGateway("staging", false, false, null);
+        assertThat(applied).containsEntry("applied", true).containsKeys("planHash", "summaryText", "health");
+        assertThat(map(applied.get("image"))).containsEntry("ref", image.get("ref")).containsEntry("built", false);
+        Map<String, Object> health = cast(applied.get("health"));
+        assertThat(health).containsEntry("healthy", true);
+        assertThat(map(health.get("results")).keySet()).containsExactly("mesh");
+        assertThat(tofu.calls()).anyMatch(c -> c.contains("-target=google_cloud_run_v2_service.gateway"));
+    }
+
+    @Test
+    void gatewayApplyWithoutABuildSaysWhatToRunFirst() {
+        assertThatThrownBy(() -> steps.deployGateway("staging", false, true, null)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("buildOnly");
+        assertThatThrownBy(() -> steps.deployGateway("staging", true, true, null)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("buildOnly with planOnly");
+    }
+
+    @Test
+    void healthCheckReturnsEachResultByNameAndDoesNotThrowWhenOneIsUnhealthy() throws Exception {
+        unhealthy.add("journal");
+
+        Map<String, Object> all = steps.healthCheck("staging", null);
+
+        assertThat(all).containsEntry("healthy", false);
+        Map<String, Map<String, Object>> results = cast(all.get("results"));
+        assertThat(results.keySet()).containsAll(SERVICES).contains("mesh");
+        assertThat(results.get("journal")).containsEntry("healthy", false).containsEntry("status", 503);
+        assertThat(results.get("journal").keySet()).containsExactly("healthy", "attempts", "status", "millis", "url");
+        assertThat(results.get("agent")).containsEntry("healthy", true).containsEntry("attempts", 1);
+
+        assertThat(steps.healthCheck("staging", List.of("agent", "mesh"))).containsEntry("healthy", true);
+    }
+
+    @Test
+    void aWorkspaceOnAnotherMachineIsRefusedWhereGitIsNeeded() throws Exception {
+        LocalWorkspace workspace = new LocalWorkspace(repo.root());
+        StepHost remote = new StepHost(workspace, null, null, log, log.mask, (env, wait) -> cloud.clients(env.projectId(), wait),
+                Clock.systemUTC(), d -> {});
+        DeploySteps onAgent = new DeploySteps(remote, new ConfigLoader(workspace).load(ExampleRepo.CONFIG), TofuSettings.defaults());
+
+        assertThatThrownBy(() -> onAgent.buildImages("staging", null, null)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("not on this machine");
+        assertThatThrownBy(() -> onAgent.applyTofu("staging", null, true, null)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("node");
+        assertThat(Files.exists(repo.root().resolve(".mm-deploy"))).isFalse();
+    }
+
+    static Map<String, Object> map(Object value) {
+        return cast(value);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T cast(Object value) {
+        return (T) value;
+    }
+}
