@@ -10,6 +10,7 @@ public final class FilePath implements Serializable {
     private FilePath() {}
 
     public String getRemote() { throw new UnsupportedOperationException(); }
+    public boolean isRemote() { throw new UnsupportedOperationException(); }
     public String getName() { throw new UnsupportedOperationException(); }
     public FilePath child(String relOrAbsolute) { throw new UnsupportedOperationException(); }
     public FilePath getParent() { throw new UnsupportedOperationException(); }

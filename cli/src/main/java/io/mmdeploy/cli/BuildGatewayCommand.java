@@ -14,6 +14,7 @@ import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.plan.DeployPlan;
 import io.mmdeploy.engine.plan.ServicePlan;
 import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.steps.DeploySteps;
 import io.mmdeploy.engine.serviceurls.ServiceUrlsSecret;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -47,7 +48,7 @@ final class BuildGatewayCommand extends CloudCommand {
                     new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(1), log(BuildImages.STAGE));
             ImageRef image = new BuildGateway(new ServiceUrlsSecret(clients.secretManager(), mask, log(ServiceUrlsSecret.STAGE)),
                     images, log(BuildGateway.STAGE))
-                    .run(config, env, PlannedImages.fingerprint(gateway), PlannedImages.tags(gateway));
+                    .run(config, env, DeploySteps.fingerprint(gateway), DeploySteps.tags(gateway));
             print(image, String.format("%-12s %-7s %s  (%s)%n", image.service(), image.built() ? "built" : "reused", image.ref(),
                     String.join(", ", image.tags())));
         }

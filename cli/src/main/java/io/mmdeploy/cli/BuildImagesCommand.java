@@ -15,6 +15,7 @@ import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.plan.DeployPlan;
 import io.mmdeploy.engine.plan.ServicePlan;
 import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.steps.DeploySteps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ final class BuildImagesCommand extends CloudCommand {
                 continue;
             }
             ServiceSpec spec = config.service(service.name()).orElseThrow();
-            requests.add(ImageBuildRequest.forService(spec, env, PlannedImages.fingerprint(service), PlannedImages.tags(service)));
+            requests.add(ImageBuildRequest.forService(spec, env, DeploySteps.fingerprint(service), DeploySteps.tags(service)));
         }
         if (services != null && requests.size() != services.size()) {
             throw DeployException.of("Unknown service in --services " + String.join(",", services),

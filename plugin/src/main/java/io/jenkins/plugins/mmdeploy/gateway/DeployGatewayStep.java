@@ -6,7 +6,6 @@ import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.mmdeploy.host.DeployStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
 import java.util.Map;
 import java.util.Set;
@@ -15,18 +14,28 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * {@code mmDeployGateway}: builds the gateway with the services' URLs, applies its targeted plan and health-checks it. Returns
- * {@code [image, urlsUsed, planHash, summaryText, applied, health]}.
+ * {@code mmDeployGateway}: builds the gateway with the services' URLs ({@code buildOnly} stops there), applies its targeted
+ * plan and health-checks it. Returns {@code [image, urlsUsed, planHash, summaryText, applied, health]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages} (not wired yet).
+ * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
  */
 public final class DeployGatewayStep extends StageStep {
+    private boolean buildOnly;
     private boolean planOnly;
     private String approvedPlanHash;
 
     @DataBoundConstructor
     public DeployGatewayStep(String environment) {
         super(environment);
+    }
+
+    public boolean isBuildOnly() {
+        return buildOnly;
+    }
+
+    @DataBoundSetter
+    public void setBuildOnly(boolean buildOnly) {
+        this.buildOnly = buildOnly;
     }
 
     public boolean isPlanOnly() {
@@ -48,17 +57,8 @@ public final class DeployGatewayStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages, StageContext stage) throws Exception {
-        return stages.deployGateway(stage, planOnly, approvedPlanHash);
-    }
-
-    @Override
-    protected String functionName() {
-        return "mmDeployGateway";
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
+    public Map<String, Object> call(DeployStages stages) throws Exception {
+        return stages.deployGateway(getEnvironment(), buildOnly, planOnly, approvedPlanHash);
     }
 
     @Extension

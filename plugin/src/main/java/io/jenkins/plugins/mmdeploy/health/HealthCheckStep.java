@@ -5,7 +5,6 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.mmdeploy.host.DeployStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 /**
  * {@code mmHealthCheck}: checks the health of every service and the gateway (or {@code services}). Returns {@code [healthy, results]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages} (not wired yet).
+ * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
  */
 public final class HealthCheckStep extends StageStep {
     private List<String> services;
@@ -37,13 +36,8 @@ public final class HealthCheckStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages, StageContext stage) throws Exception {
-        return stages.healthCheck(stage, services);
-    }
-
-    @Override
-    protected String functionName() {
-        return "mmHealthCheck";
+    public Map<String, Object> call(DeployStages stages) throws Exception {
+        return stages.healthCheck(getEnvironment(), services);
     }
 
     @Extension

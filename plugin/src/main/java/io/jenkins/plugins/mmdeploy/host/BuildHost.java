@@ -9,6 +9,7 @@ import io.mmdeploy.engine.port.EventSink;
 import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.port.Workspace;
 import java.io.IOException;
+import java.nio.file.Path;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
@@ -16,27 +17,38 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * and the build log as the event sink, masked with the step's own {@link SecretMask}.
  *
  * @param run the build
- * @param workspace the build's workspace
- * @param commands processes on the build's agent; null when the step runs without a launcher
+ * @param workspace the build's workspace (or the directory of it the step works in)
+ * @param localRoot the same directory as a path of this JVM's file system; null when it is on an agent
+ * @param commands processes on the build's agent, in that directory; null when the step runs without a launcher
  * @param events the build log
  * @param mask the secrets the step has met so far (stages add theirs)
  */
-public record BuildHost(Run<?, ?> run, Workspace workspace, CommandRunner commands, EventSink events, SecretMask mask) {
+public record BuildHost(Run<?, ?> run, Workspace workspace, Path localRoot, CommandRunner commands, EventSink events, SecretMask mask) {
 
     /** Reads the step's context; steps that use it require {@code FilePath} (and {@code Launcher} for commands). */
     public static BuildHost of(StepContext context) throws IOException, InterruptedException {
+        return of(context, "");
+    }
+
+    /**
+     * The ports rooted at {@code directory} of the workspace ("" for the workspace itself): the deploy steps work in
+     * the config file's directory, because every path in the config is relative to it.
+     */
+    public static BuildHost of(StepContext context, String directory) throws IOException, InterruptedException {
         Run<?, ?> run = context.get(Run.class);
         TaskListener listener = context.get(TaskListener.class);
-        FilePath root = context.get(FilePath.class);
-        if (root == null) {
+        FilePath workspaceRoot = context.get(FilePath.class);
+        if (workspaceRoot == null) {
             throw new hudson.AbortException("mm-deploy steps read the app repository: call them inside node { } after checkout");
         }
+        FilePath root = directory == null || directory.isEmpty() ? workspaceRoot : new FilePathWorkspace(workspaceRoot).resolve(directory);
         Launcher launcher = context.get(Launcher.class);
         SecretMask mask = new SecretMask();
         EventSink events = new TaskListenerEventSink(listener, mask);
         return new BuildHost(
                 run,
                 new FilePathWorkspace(root),
+                root.isRemote() ? null : Path.of(root.getRemote()),
                 launcher == null ? null : new LauncherCommandRunner(launcher, root),
                 events,
                 mask);

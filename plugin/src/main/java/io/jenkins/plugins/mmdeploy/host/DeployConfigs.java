@@ -12,8 +12,28 @@ public final class DeployConfigs {
     private DeployConfigs() {}
 
     public static DeployConfig load(Workspace workspace, String file, EventSink events) {
-        LoadedConfig loaded = new ConfigLoader(workspace).load(file);
+        return loaded(workspace, file, file, events).config();
+    }
+
+    /**
+     * @param workspace the directory that holds the config file
+     * @param fileName the config file's name in it
+     * @param display the config file as the Pipeline named it, for messages
+     */
+    public static LoadedConfig loaded(Workspace workspace, String fileName, String display, EventSink events) {
+        LoadedConfig loaded = new ConfigLoader(workspace).load(fileName, display);
         loaded.warnings().forEach(w -> events.emit(new LogEvent(LogEvent.Level.WARN, "config", w.render())));
-        return loaded.config();
+        return loaded;
+    }
+
+    /** The directory part of a workspace-relative config path ("" for the workspace root). */
+    public static String directory(String file) {
+        int slash = file.replace('\\', '/').lastIndexOf('/');
+        return slash < 0 ? "" : file.substring(0, slash);
+    }
+
+    /** The file name part of a workspace-relative config path. */
+    public static String fileName(String file) {
+        return file.substring(file.replace('\\', '/').lastIndexOf('/') + 1);
     }
 }

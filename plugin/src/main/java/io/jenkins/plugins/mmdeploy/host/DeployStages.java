@@ -1,32 +1,29 @@
 package io.jenkins.plugins.mmdeploy.host;
 
-import hudson.ExtensionPoint;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The engine entry points of the deploy stages that other engineers are writing now (images, migrations, tofu, URLs,
- * gateway, health, rollback, release). Each takes the stage's context and the step's parameters and returns the step
- * result of docs/STEPS.md as a plain map.
- *
- * <p>NOT WIRED YET: no implementation is registered. When the engine stages land, one {@code @Extension} class
- * implements this by calling them; until then the steps fail with a message saying so (see {@link StageExecution}).
+ * The engine's deploy steps as the plugin's steps call them: the step's parameters in, the result map of
+ * docs/STEPS.md out. {@link EngineStages} is the real one; tests record the calls to check each step's mapping.
  */
-public interface DeployStages extends ExtensionPoint {
+public interface DeployStages {
 
-    Map<String, Object> buildImages(StageContext stage, List<String> services, String builder) throws Exception;
+    Map<String, Object> buildImages(String environment, List<String> services, String builder) throws Exception;
 
-    Map<String, Object> runMigrations(StageContext stage) throws Exception;
+    Map<String, Object> runMigrations(String environment) throws Exception;
 
-    Map<String, Object> applyTofu(StageContext stage, String target, boolean planOnly, String approvedPlanHash) throws Exception;
+    Map<String, Object> applyTofu(String environment, String target, boolean planOnly, String approvedPlanHash) throws Exception;
 
-    Map<String, Object> serviceUrls(StageContext stage) throws Exception;
+    Map<String, Object> serviceUrls(String environment) throws Exception;
 
-    Map<String, Object> deployGateway(StageContext stage, boolean planOnly, String approvedPlanHash) throws Exception;
+    Map<String, Object> deployGateway(String environment, boolean buildOnly, boolean planOnly, String approvedPlanHash) throws Exception;
 
-    Map<String, Object> healthCheck(StageContext stage, List<String> services) throws Exception;
+    Map<String, Object> healthCheck(String environment, List<String> services) throws Exception;
 
-    Map<String, Object> rollback(StageContext stage, String service, String to) throws Exception;
+    Map<String, Object> rollback(String environment, String service, String to) throws Exception;
 
-    Map<String, Object> release(StageContext stage, String phase, String result, String failedPhase) throws Exception;
+    Map<String, Object> release(String environment, String phase, String result, String failedPhase, String kind) throws Exception;
+
+    Map<String, Object> moveAlias(String environment) throws Exception;
 }

@@ -1,18 +1,25 @@
 package io.jenkins.plugins.mmdeploy.host;
 
-import hudson.AbortException;
-import hudson.ExtensionList;
+import hudson.model.Run;
 import io.jenkins.plugins.mmdeploy.credentials.GoogleCredentialsBridge;
-import io.mmdeploy.engine.config.DeployConfig;
-import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gcp.ClientSettingsOverrides;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.port.Sleeper;
+import io.mmdeploy.engine.steps.DeploySteps;
+import io.mmdeploy.engine.steps.GoogleConnection;
+import io.mmdeploy.engine.steps.StepHost;
+import io.mmdeploy.engine.tofu.TofuSettings;
+import java.io.IOException;
+import java.time.Clock;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
 /**
- * Runs a {@link StageStep} off the CPS thread (Google calls and agent I/O): loads the config, resolves the environment
- * and its credentials, then calls the engine through {@link DeployStages}.
+ * Runs a {@link StageStep} off the CPS thread (Google calls and agent I/O): the ports rooted at the config file's
+ * directory, the config, and the engine's {@link DeploySteps}, which the step calls with its parameters.
  */
 final class StageExecution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
     private static final long serialVersionUID = 1L;
@@ -26,19 +33,29 @@ final class StageExecution extends SynchronousNonBlockingStepExecution<Map<Strin
 
     @Override
     protected Map<String, Object> run() throws Exception {
-        BuildHost host = BuildHost.of(getContext());
+        BuildHost host = BuildHost.of(getContext(), DeployConfigs.directory(step.getConfig()));
         try {
-            DeployConfig config = DeployConfigs.load(host.workspace(), step.getConfig(), host.events());
-            EnvironmentSpec environment = config.environment(step.getEnvironment());
-            ExtensionList<DeployStages> stages = ExtensionList.lookup(DeployStages.class);
-            if (stages.isEmpty()) {
-                throw new AbortException(step.functionName() + " is not wired to the mm-deploy engine in this plugin version:"
-                        + " its engine stage is still being written.");
-            }
-            StageContext stage = new StageContext(host, config, environment, GoogleCredentialsBridge.forEnvironment(environment, host.run()));
-            return step.call(stages.get(0), stage);
+            LoadedConfig loaded = DeployConfigs.loaded(host.workspace(), DeployConfigs.fileName(step.getConfig()), step.getConfig(), host.events());
+            loaded.config().environment(step.getEnvironment()); // an unknown name fails here, with "did you mean"
+            StepHost stepHost = new StepHost(host.workspace(), host.localRoot(), host.commands(), host.events(), host.mask(),
+                    google(host.run()), Clock.systemUTC(), Sleeper.real());
+            return step.call(new EngineStages(new DeploySteps(stepHost, loaded, TofuSettings.defaults())));
         } catch (DeployException e) {
             throw (Exception) StepFailure.of(e);
         }
+    }
+
+    /** The environment's credential is looked up when a stage first calls Google, and checked to be that environment's. */
+    private static GoogleConnection google(Run<?, ?> run) {
+        return (environment, longestWait) -> {
+            try {
+                return new GoogleClients(environment.projectId(), GoogleCredentialsBridge.forEnvironment(environment, run),
+                        ClientSettingsOverrides.none(), longestWait);
+            } catch (IOException e) {
+                throw DeployException.of("No Google credentials for " + environment.name(),
+                        "Neither environments." + environment.name() + ".credentialsId nor Application Default Credentials gave any: "
+                                + e.getMessage());
+            }
+        };
     }
 }

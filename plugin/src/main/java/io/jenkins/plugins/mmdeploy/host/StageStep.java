@@ -34,10 +34,7 @@ public abstract class StageStep extends Step {
     }
 
     /** The step's parameters, handed to the engine. */
-    public abstract Map<String, Object> call(DeployStages stages, StageContext stage) throws Exception;
-
-    /** The Pipeline's function name, for messages. */
-    protected abstract String functionName();
+    public abstract Map<String, Object> call(DeployStages stages) throws Exception;
 
     @Override
     public StepExecution start(StepContext context) {
@@ -47,5 +44,10 @@ public abstract class StageStep extends Step {
     /** A list parameter as given in the Pipeline; null (not given) stays null, meaning "all". */
     protected static List<String> copyOrNull(List<String> values) {
         return values == null ? null : List.copyOf(values);
+    }
+
+    /** A text parameter; blank (not given) becomes null. */
+    protected static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

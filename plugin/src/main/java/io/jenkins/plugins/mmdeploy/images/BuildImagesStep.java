@@ -6,7 +6,6 @@ import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.mmdeploy.host.DeployStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code mmBuildImages}: builds the images whose sources changed (all of them, or {@code services}) with Cloud Build or docker, pushes them and
  * returns {@code [images, built, reused]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages} (not wired yet).
+ * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
  */
 public final class BuildImagesStep extends StageStep {
     private List<String> services;
@@ -49,13 +48,8 @@ public final class BuildImagesStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages, StageContext stage) throws Exception {
-        return stages.buildImages(stage, services, builder);
-    }
-
-    @Override
-    protected String functionName() {
-        return "mmBuildImages";
+    public Map<String, Object> call(DeployStages stages) throws Exception {
+        return stages.buildImages(getEnvironment(), services, builder);
     }
 
     @Extension

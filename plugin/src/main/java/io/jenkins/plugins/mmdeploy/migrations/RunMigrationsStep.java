@@ -5,7 +5,6 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.mmdeploy.host.DeployStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +15,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * {@code mmRunMigrations}: points each migration Cloud Run Job at the new image, runs it and waits; a failed migration fails the step. Returns
  * {@code [executions, result]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages} (not wired yet).
+ * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
  */
 public final class RunMigrationsStep extends StageStep {
     @DataBoundConstructor
@@ -25,13 +24,8 @@ public final class RunMigrationsStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages, StageContext stage) throws Exception {
-        return stages.runMigrations(stage);
-    }
-
-    @Override
-    protected String functionName() {
-        return "mmRunMigrations";
+    public Map<String, Object> call(DeployStages stages) throws Exception {
+        return stages.runMigrations(getEnvironment());
     }
 
     @Extension

@@ -8,12 +8,11 @@ import io.jenkins.plugins.mmdeploy.host.BuildHost;
 import io.jenkins.plugins.mmdeploy.host.DeployConfigs;
 import io.jenkins.plugins.mmdeploy.host.StepFailure;
 import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
-import io.mmdeploy.engine.isolation.IsolationPreflight;
-import io.mmdeploy.engine.isolation.IsolationViolation;
 import io.mmdeploy.engine.port.LogEvent;
-import java.util.LinkedHashMap;
-import java.util.List;
+import io.mmdeploy.engine.steps.Preflight;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -27,7 +26,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 /**
  * {@code mmPreflight environment: 'staging'}: loads the deploy config and runs the engine's isolation preflight
  * (environments never share a project, registry, state, secret…). Fails the build on any violation, before anything
- * is changed. Returns {@code [environment, violations]}.
+ * is changed. Returns {@code [environment, violations, release, approval, alias]}.
  */
 public final class PreflightStep extends Step {
     private final String environment;
@@ -56,14 +55,6 @@ public final class PreflightStep extends Step {
         return new Execution(context, environment, config);
     }
 
-    /** The result map of docs/STEPS.md; the violations as rendered diagnostics. */
-    static Map<String, Object> result(String environment, List<IsolationViolation> violations) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("environment", environment);
-        out.put("violations", violations.stream().map(v -> v.toDiagnostic().render()).toList());
-        return out;
-    }
-
     /** Reads files on the agent: runs off the CPS thread. */
     private static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
@@ -78,17 +69,13 @@ public final class PreflightStep extends Step {
 
         @Override
         protected Map<String, Object> run() throws Exception {
-            BuildHost host = BuildHost.of(getContext());
+            BuildHost host = BuildHost.of(getContext(), DeployConfigs.directory(config));
             try {
-                DeployConfig deployConfig = DeployConfigs.load(host.workspace(), config, host.events());
-                deployConfig.environment(environment); // an unknown name fails here, with "did you mean"
-                List<IsolationViolation> violations = new IsolationPreflight(host.workspace()).check(deployConfig);
-                if (!violations.isEmpty()) {
-                    throw new DeployException(violations.stream().map(IsolationViolation::toDiagnostic).toList());
-                }
+                LoadedConfig loaded = DeployConfigs.loaded(host.workspace(), DeployConfigs.fileName(config), config, host.events());
+                Map<String, Object> facts = new Preflight(host.workspace(), host.localRoot(), Clock.systemUTC()).run(loaded, environment);
                 host.events().emit(new LogEvent(LogEvent.Level.INFO, "preflight",
-                        "Environments of " + config + " are isolated; " + environment + " may deploy."));
-                return result(environment, violations);
+                        "Environments of " + config + " are isolated; " + environment + " may deploy as release " + facts.get("release") + "."));
+                return facts;
             } catch (DeployException e) {
                 throw (Exception) StepFailure.of(e);
             }

@@ -5,7 +5,6 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.mmdeploy.host.DeployStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
 import java.util.Map;
 import java.util.Set;
@@ -17,12 +16,13 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code mmRelease}: starts or finishes the release record: at {@code finish} it is shown as "Deployment" on the build page and archived
  * as mm-release.json. Returns {@code [release, record]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages} (not wired yet).
+ * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
  */
 public final class ReleaseStep extends StageStep {
     private final String phase;
     private final String result;
     private String failedPhase;
+    private String kind = "deploy";
 
     @DataBoundConstructor
     public ReleaseStep(String environment, String phase, String result) {
@@ -48,18 +48,19 @@ public final class ReleaseStep extends StageStep {
         this.failedPhase = blankToNull(failedPhase);
     }
 
-    @Override
-    public Map<String, Object> call(DeployStages stages, StageContext stage) throws Exception {
-        return stages.release(stage, phase, result, failedPhase);
+    public String getKind() {
+        return kind;
+    }
+
+    /** {@code deploy} or {@code rollback}, given at {@code start}. */
+    @DataBoundSetter
+    public void setKind(String kind) {
+        this.kind = kind == null || kind.isBlank() ? "deploy" : kind.strip();
     }
 
     @Override
-    protected String functionName() {
-        return "mmRelease";
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
+    public Map<String, Object> call(DeployStages stages) throws Exception {
+        return stages.release(getEnvironment(), phase, result, failedPhase, kind);
     }
 
     @Extension

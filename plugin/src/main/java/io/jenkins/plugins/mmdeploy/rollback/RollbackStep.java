@@ -5,7 +5,6 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.mmdeploy.host.DeployStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +16,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code mmRollback}: moves Cloud Run traffic of one service or all back to the previous revisions, a revision or a release, then checks
  * health. Returns {@code [moved, healthy, release]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages} (not wired yet).
+ * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
  */
 public final class RollbackStep extends StageStep {
     private String service = "all";
@@ -47,13 +46,8 @@ public final class RollbackStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages, StageContext stage) throws Exception {
-        return stages.rollback(stage, service, to);
-    }
-
-    @Override
-    protected String functionName() {
-        return "mmRollback";
+    public Map<String, Object> call(DeployStages stages) throws Exception {
+        return stages.rollback(getEnvironment(), service, to);
     }
 
     @Extension

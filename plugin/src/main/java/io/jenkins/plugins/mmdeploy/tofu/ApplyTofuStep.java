@@ -6,7 +6,6 @@ import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.mmdeploy.host.DeployStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +17,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code mmApplyTofu}: plans the environment's OpenTofu configuration and applies exactly the approved plan ({@code planOnly} stops after the
  * plan). Returns {@code [planHash, summaryText, counts, changed, applied, outputs]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages} (not wired yet).
+ * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
  */
 public final class ApplyTofuStep extends StageStep {
     private String target;
@@ -58,17 +57,8 @@ public final class ApplyTofuStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages, StageContext stage) throws Exception {
-        return stages.applyTofu(stage, target, planOnly, approvedPlanHash);
-    }
-
-    @Override
-    protected String functionName() {
-        return "mmApplyTofu";
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
+    public Map<String, Object> call(DeployStages stages) throws Exception {
+        return stages.applyTofu(getEnvironment(), target, planOnly, approvedPlanHash);
     }
 
     @Extension

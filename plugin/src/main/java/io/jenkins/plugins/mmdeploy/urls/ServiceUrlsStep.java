@@ -5,7 +5,6 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.mmdeploy.host.DeployStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +15,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * {@code mmServiceUrls}: reads the services' URLs from the OpenTofu outputs and stores them as a new version of the environment's URLs secret.
  * Returns {@code [urls, secret]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages} (not wired yet).
+ * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
  */
 public final class ServiceUrlsStep extends StageStep {
     @DataBoundConstructor
@@ -25,13 +24,8 @@ public final class ServiceUrlsStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages, StageContext stage) throws Exception {
-        return stages.serviceUrls(stage);
-    }
-
-    @Override
-    protected String functionName() {
-        return "mmServiceUrls";
+    public Map<String, Object> call(DeployStages stages) throws Exception {
+        return stages.serviceUrls(getEnvironment());
     }
 
     @Extension

@@ -3,22 +3,26 @@ package io.jenkins.plugins.mmdeploy.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.mmdeploy.host.RecordingStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import org.junit.jupiter.api.Test;
 
 class DeployGatewayStepTest {
-    private final StageContext stage = new StageContext(null, null, null, null);
-
     @Test
-    void mapsPlanOnlyAndTheApprovedPlan() throws Exception {
+    void mapsBuildOnlyPlanOnlyAndTheApprovedPlan() throws Exception {
         RecordingStages stages = new RecordingStages();
+        new DeployGatewayStep("staging").call(stages);
+        DeployGatewayStep build = new DeployGatewayStep("staging");
+        build.setBuildOnly(true);
+        build.call(stages);
         DeployGatewayStep step = new DeployGatewayStep("production");
-        new DeployGatewayStep("staging").call(stages, stage);
         step.setPlanOnly(true);
-        step.setApprovedPlanHash("h1");
-        step.call(stages, stage);
+        step.setApprovedPlanHash(" h1 ");
+        step.call(stages);
 
-        assertThat(stages.calls).containsExactly("deployGateway", stage, false, null, "deployGateway", stage, true, "h1");
+        assertThat(stages.calls).containsExactly(
+                "deployGateway", "staging", false, false, null,
+                "deployGateway", "staging", true, false, null,
+                "deployGateway", "production", false, true, "h1");
+        assertThat(build.isBuildOnly()).isTrue();
         assertThat(new DeployGatewayStep.DescriptorImpl().getFunctionName()).isEqualTo("mmDeployGateway");
     }
 }

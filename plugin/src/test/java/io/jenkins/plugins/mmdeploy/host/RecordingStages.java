@@ -10,50 +10,55 @@ public final class RecordingStages implements DeployStages {
     public final List<Object> calls = new ArrayList<>();
     private final Map<String, Object> result = Map.of("ok", true);
 
-    private Map<String, Object> record(String entry, StageContext stage, Object... args) {
+    private Map<String, Object> record(String entry, String environment, Object... args) {
         calls.add(entry);
-        calls.add(stage);
+        calls.add(environment);
         calls.addAll(Arrays.asList(args));
         return result;
     }
 
     @Override
-    public Map<String, Object> buildImages(StageContext stage, List<String> services, String builder) {
-        return record("buildImages", stage, services, builder);
+    public Map<String, Object> buildImages(String environment, List<String> services, String builder) {
+        return record("buildImages", environment, services, builder);
     }
 
     @Override
-    public Map<String, Object> runMigrations(StageContext stage) {
-        return record("runMigrations", stage);
+    public Map<String, Object> runMigrations(String environment) {
+        return record("runMigrations", environment);
     }
 
     @Override
-    public Map<String, Object> applyTofu(StageContext stage, String target, boolean planOnly, String approvedPlanHash) {
-        return record("applyTofu", stage, target, planOnly, approvedPlanHash);
+    public Map<String, Object> applyTofu(String environment, String target, boolean planOnly, String approvedPlanHash) {
+        return record("applyTofu", environment, target, planOnly, approvedPlanHash);
     }
 
     @Override
-    public Map<String, Object> serviceUrls(StageContext stage) {
-        return record("serviceUrls", stage);
+    public Map<String, Object> serviceUrls(String environment) {
+        return record("serviceUrls", environment);
     }
 
     @Override
-    public Map<String, Object> deployGateway(StageContext stage, boolean planOnly, String approvedPlanHash) {
-        return record("deployGateway", stage, planOnly, approvedPlanHash);
+    public Map<String, Object> deployGateway(String environment, boolean buildOnly, boolean planOnly, String approvedPlanHash) {
+        return record("deployGateway", environment, buildOnly, planOnly, approvedPlanHash);
     }
 
     @Override
-    public Map<String, Object> healthCheck(StageContext stage, List<String> services) {
-        return record("healthCheck", stage, services);
+    public Map<String, Object> healthCheck(String environment, List<String> services) {
+        return record("healthCheck", environment, services);
     }
 
     @Override
-    public Map<String, Object> rollback(StageContext stage, String service, String to) {
-        return record("rollback", stage, service, to);
+    public Map<String, Object> rollback(String environment, String service, String to) {
+        return record("rollback", environment, service, to);
     }
 
     @Override
-    public Map<String, Object> release(StageContext stage, String phase, String result, String failedPhase) {
-        return record("release", stage, phase, result, failedPhase);
+    public Map<String, Object> release(String environment, String phase, String result, String failedPhase, String kind) {
+        return record("release", environment, phase, result, failedPhase, kind);
+    }
+
+    @Override
+    public Map<String, Object> moveAlias(String environment) {
+        return record("moveAlias", environment);
     }
 }

@@ -4,22 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.Launcher;
 import io.jenkins.plugins.mmdeploy.host.RecordingStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BuildImagesStepTest {
-    private final StageContext stage = new StageContext(null, null, null, null);
-
     @Test
     void defaultsToAllServicesWithCloudBuild() throws Exception {
         RecordingStages stages = new RecordingStages();
         BuildImagesStep step = new BuildImagesStep("staging");
 
-        assertThat(step.call(stages, stage)).containsEntry("ok", true);
-        assertThat(stages.calls).containsExactly("buildImages", stage, null, "cloudbuild");
+        assertThat(step.call(stages)).containsEntry("ok", true);
+        assertThat(stages.calls).containsExactly("buildImages", "staging", null, "cloudbuild");
         assertThat(step.getConfig()).isEqualTo("mm-deploy.yaml");
     }
 
@@ -32,9 +29,9 @@ class BuildImagesStepTest {
         step.setBuilder(" docker ");
         services.add("users");
 
-        step.call(stages, stage);
+        step.call(stages);
 
-        assertThat(stages.calls).containsExactly("buildImages", stage, List.of("agent", "journal"), "docker");
+        assertThat(stages.calls).containsExactly("buildImages", "production", List.of("agent", "journal"), "docker");
         step.setBuilder("");
         assertThat(step.getBuilder()).isEqualTo("cloudbuild");
     }

@@ -3,17 +3,14 @@ package io.jenkins.plugins.mmdeploy.tofu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.mmdeploy.host.RecordingStages;
-import io.jenkins.plugins.mmdeploy.host.StageContext;
 import org.junit.jupiter.api.Test;
 
 class ApplyTofuStepTest {
-    private final StageContext stage = new StageContext(null, null, null, null);
-
     @Test
     void plansAndAppliesTheWholeConfigurationByDefault() throws Exception {
         RecordingStages stages = new RecordingStages();
-        new ApplyTofuStep("staging").call(stages, stage);
-        assertThat(stages.calls).containsExactly("applyTofu", stage, null, false, null);
+        new ApplyTofuStep("staging").call(stages);
+        assertThat(stages.calls).containsExactly("applyTofu", "staging", null, false, null);
     }
 
     @Test
@@ -24,9 +21,9 @@ class ApplyTofuStepTest {
         step.setPlanOnly(true);
         step.setApprovedPlanHash(" sha256:abc ");
 
-        step.call(stages, stage);
+        step.call(stages);
 
-        assertThat(stages.calls).containsExactly("applyTofu", stage, "google_cloud_run_v2_service.gateway", true, "sha256:abc");
+        assertThat(stages.calls).containsExactly("applyTofu", "production", "google_cloud_run_v2_service.gateway", true, "sha256:abc");
         assertThat(step.isPlanOnly()).isTrue();
         step.setApprovedPlanHash(" ");
         assertThat(step.getApprovedPlanHash()).isNull();
