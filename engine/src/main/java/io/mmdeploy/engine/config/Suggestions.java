@@ -14,6 +14,12 @@ public final class Suggestions {
             return Optional.empty();
         }
         String lower = typed.toLowerCase(Locale.ROOT);
+        if (lower.length() >= 3) {
+            Optional<String> prefixed = candidates.stream().filter(c -> c.toLowerCase(Locale.ROOT).startsWith(lower)).findFirst();
+            if (prefixed.isPresent()) {
+                return prefixed;
+            }
+        }
         int limit = Math.max(1, Math.min(3, typed.length() / 3));
         return candidates.stream()
                 .filter(c -> distance(lower, c.toLowerCase(Locale.ROOT)) <= limit)

@@ -1,0 +1,75 @@
+package io.mmdeploy.cli;
+
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.diagnostics.Diagnostic;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mmdeploy}: the mm-deploy engine from a terminal. Exit codes: 0 done, 1 the deploy (or check) failed
+ * with diagnostics, 2 wrong usage, 3 an internal error (a bug: rerun with --debug and report it).
+ */
+@Command(
+        name = "mmdeploy",
+        mixinStandardHelpOptions = true,
+        versionProvider = MmDeploy.Version.class,
+        description = "Deploy a Cloud Run microservice app: validate the config, plan, and run each deploy step.",
+        subcommands = {ValidateCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
+public final class MmDeploy {
+    public static final int FAILED = 1;
+    public static final int INTERNAL_ERROR = 3;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show debug events and stack traces of internal errors.")
+    boolean debug;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; the tests call this with their own writers. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new MmDeploy());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, line, err));
+        return cli.execute(args);
+    }
+
+    private static int report(Exception ex, CommandLine line, PrintWriter err) {
+        if (ex instanceof DeployException deploy) {
+            printDiagnostics(deploy, err);
+            return FAILED;
+        }
+        err.println("mmdeploy: internal error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+        MmDeploy root = line.getCommandSpec().root().userObject() instanceof MmDeploy m ? m : null;
+        if (root != null && root.debug) {
+            ex.printStackTrace(err);
+        } else {
+            err.println("This is a bug in mm-deploy. Rerun with --debug for details and report it.");
+        }
+        err.flush();
+        return INTERNAL_ERROR;
+    }
+
+    static void printDiagnostics(DeployException failure, PrintWriter err) {
+        long errors = failure.diagnostics().stream().filter(Diagnostic::isError).count();
+        for (Diagnostic d : failure.diagnostics()) {
+            err.println(d.render());
+            err.println();
+        }
+        if (errors > 1) {
+            err.println(errors + " errors.");
+        }
+        err.flush();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = MmDeploy.class.getPackage().getImplementationVersion();
+            return new String[] {"mmdeploy " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

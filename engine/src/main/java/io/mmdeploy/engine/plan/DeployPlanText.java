@@ -1,0 +1,87 @@
+package io.mmdeploy.engine.plan;
+
+import io.mmdeploy.engine.config.ApprovalPolicy;
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.MigrationSpec;
+import io.mmdeploy.engine.diagnostics.Diagnostic;
+import io.mmdeploy.engine.isolation.IsolationViolation;
+import java.util.stream.Collectors;
+
+/** Renders a {@link DeployPlan} for a terminal or a build log. */
+public final class DeployPlanText {
+    private final DeployConfig config;
+
+    public DeployPlanText(DeployConfig config) {
+        this.config = config;
+    }
+
+    public String render(DeployPlan plan) {
+        EnvironmentSpec env = config.environment(plan.environment());
+        StringBuilder out = new StringBuilder();
+        out.append("mm-deploy plan: ").append(config.app()).append(" -> ").append(plan.environment())
+                .append(" (project ").append(plan.projectId()).append(", ").append(env.region()).append(")\n");
+        if (plan.revision() != null) {
+            out.append("Commit: ").append(plan.revision().shortSha()).append(" on ").append(plan.revision().branch())
+                    .append(plan.since() == null ? " (no --since: every image is built)" : " (compared with " + plan.since() + ")").append('\n');
+        }
+        out.append('\n');
+        if (plan.isolated()) {
+            out.append("Preflight: OK, ").append(plan.environment()).append(" shares no resource with ")
+                    .append(config.environments().keySet().stream().filter(n -> !n.equals(plan.environment())).collect(Collectors.joining(", ")))
+                    .append('\n');
+        } else {
+            out.append("Preflight: ").append(plan.violations().size()).append(" isolation violation(s); a deploy would refuse to start\n");
+            for (IsolationViolation v : plan.violations()) {
+                out.append("  - [").append(v.rule()).append("] ").append(v.summary()).append('\n');
+            }
+        }
+        out.append('\n');
+        out.append("Images: ").append(plan.rebuildCount()).append(" of ").append(plan.services().size())
+                .append(" service(s) would be built");
+        if (!plan.services().isEmpty() && !plan.services().get(0).tags().isEmpty()) {
+            out.append(", tagged ").append(String.join(", ", plan.services().get(0).tags()));
+        }
+        out.append('\n');
+        int width = plan.services().stream().mapToInt(s -> s.name().length()).max().orElse(4);
+        if (plan.gateway() != null) {
+            width = Math.max(width, plan.gateway().name().length());
+        }
+        for (ServicePlan s : plan.services()) {
+            line(out, s, width);
+        }
+        if (plan.gateway() != null) {
+            line(out, plan.gateway(), width);
+        }
+        out.append('\n').append("Phases:\n");
+        int n = 1;
+        for (PhasePlan p : plan.phases()) {
+            if (p.gated()) {
+                ApprovalPolicy policy = env.approval();
+                out.append("     GATE ").append(p.phase().gate().id()).append(": waits for approval")
+                        .append(policy.submitters().isEmpty() ? "" : " by " + String.join(", ", policy.submitters()))
+                        .append(", times out after ").append(policy.timeout().toMinutes()).append(" min")
+                        .append(policy.fourEyes() ? ", four-eyes (the build's starter cannot approve)" : "").append('\n');
+            }
+            out.append(String.format("  %d. %-15s %s", n++, p.phase().id(), p.phase().title()));
+            if (p.phase() == Phase.MIGRATIONS) {
+                out.append(": ").append(config.migrations().stream().map((MigrationSpec m) -> m.cloudRunJob(env)).collect(Collectors.joining(", ")));
+            }
+            out.append('\n');
+        }
+        out.append('\n');
+        out.append(plan.gateCount() == 0
+                ? "No approval gates: " + plan.environment() + " deploys by itself.\n"
+                : plan.gateCount() + " approval gate(s).\n");
+        out.append("After success the tag ").append(plan.alias()).append(" moves to the deployed digests.\n");
+        for (Diagnostic w : plan.warnings()) {
+            out.append('\n').append(w.render()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, ServicePlan s, int width) {
+        out.append(String.format("  %-" + width + "s  %-7s %s  %s%n", s.name(), s.rebuild() ? "build" : "reuse", s.repository(),
+                (s.fingerprint() == null ? "" : "[fp " + s.fingerprint().substring(0, 12) + "] ") + s.reason()));
+    }
+}

@@ -1,0 +1,134 @@
+package io.mmdeploy.engine.source;
+
+import io.mmdeploy.engine.diagnostics.DeployException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * The app's git repository, read with JGit. The config's directory may sit below the work tree's root (the
+ * bundled example does); paths given here are relative to the config's directory and mapped below.
+ */
+public final class GitRepository implements AutoCloseable {
+    private final Repository repository;
+    private final String prefix;
+
+    private GitRepository(Repository repository, String prefix) {
+        this.repository = repository;
+        this.prefix = prefix;
+    }
+
+    /** The repository that holds {@code configDir}, or empty when it is not inside one. */
+    public static Optional<GitRepository> find(Path configDir) {
+        try {
+            FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(configDir.toFile()).setMustExist(true);
+            if (builder.getGitDir() == null) {
+                return Optional.empty();
+            }
+            Repository repo = builder.build();
+            Path top = repo.getWorkTree().toPath().toRealPath();
+            String prefix = top.relativize(configDir.toRealPath()).toString().replace('\\', '/');
+            return Optional.of(new GitRepository(repo, prefix));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The config directory's path inside the work tree ("" at the root). */
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
+     * The commit {@code rev} names.
+     *
+     * @param branchHint used when HEAD is detached (as in Jenkins), else the checked-out branch wins
+     */
+    public Revision revision(String rev, String branchHint) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit commit = walk.parseCommit(resolve(rev));
+            String branch = repository.getFullBranch() != null && repository.getFullBranch().startsWith(Constants.R_HEADS)
+                    && "HEAD".equals(rev) ? repository.getBranch() : branchHint;
+            List<String> tags = new ArrayList<>();
+            for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
+                Ref peeled = repository.getRefDatabase().peel(ref);
+                ObjectId target = peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : peeled.getObjectId();
+                String name = ref.getName().substring(Constants.R_TAGS.length());
+                if (commit.getId().equals(target) && name.matches("v[0-9]+(\\.[0-9]+)*([-.][0-9A-Za-z.-]+)?")) {
+                    tags.add(name);
+                }
+            }
+            return new Revision(commit.getName(), branch == null ? "detached" : branch, tags,
+                    Instant.ofEpochSecond(commit.getCommitTime()));
+        } catch (IOException e) {
+            throw DeployException.of("Cannot read git revision " + rev, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * The git object id of a path (a tree for a directory, a blob for a file) at {@code rev}, or empty when
+     * the path is not in that commit.
+     */
+    public Optional<String> objectId(String rev, String path) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit commit = walk.parseCommit(resolve(rev));
+            String full = full(path);
+            if (full.isEmpty()) {
+                return Optional.of(commit.getTree().getName());
+            }
+            try (TreeWalk tree = TreeWalk.forPath(repository, full, commit.getTree())) {
+                return tree == null ? Optional.empty() : Optional.of(tree.getObjectId(0).getName());
+            }
+        } catch (IOException e) {
+            throw DeployException.of("Cannot read " + path + " at " + rev, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Paths (relative to the config dir) with uncommitted changes below the given path. */
+    public List<String> uncommitted(String path) {
+        try (Git git = new Git(repository)) {
+            String full = full(path);
+            var status = full.isEmpty() ? git.status().call() : git.status().addPath(full).call();
+            List<String> out = new ArrayList<>(status.getUncommittedChanges());
+            out.addAll(status.getUntracked());
+            return out.stream().map(p -> prefix.isEmpty() ? p : p.substring(Math.min(p.length(), prefix.length() + 1))).sorted().toList();
+        } catch (GitAPIException e) {
+            return List.of();
+        }
+    }
+
+    private ObjectId resolve(String rev) throws IOException {
+        ObjectId id = repository.resolve(rev + "^{commit}");
+        if (id == null) {
+            throw DeployException.of("Unknown git revision \"" + rev + "\"",
+                    "No commit, branch or tag named \"" + rev + "\" in " + repository.getWorkTree() + ".");
+        }
+        return id;
+    }
+
+    private String full(String path) {
+        String p = path.equals(".") ? "" : path;
+        if (prefix.isEmpty()) {
+            return p;
+        }
+        return p.isEmpty() ? prefix : prefix + "/" + p;
+    }
+
+    @Override
+    public void close() {
+        repository.close();
+    }
+}
