@@ -1,0 +1,75 @@
+package io.mmdeploy.engine.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.cloud.run.v2.ServiceName;
+import io.mmdeploy.engine.gcp.fake.Fixtures;
+import io.mmdeploy.engine.release.DriftCheck.DriftReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DriftCheckTest {
+    ReleaseWorld world;
+
+    @BeforeEach
+    void start() throws Exception {
+        world = ReleaseWorld.start(Fixtures.config(), Fixtures.staging());
+    }
+
+    @AfterEach
+    void stop() {
+        world.close();
+    }
+
+    DriftReport check() {
+        return new DriftCheck(world.live, world.log.stage(DriftCheck.STAGE)).check(world.config, world.env, ReleaseHistory.read(world.store));
+    }
+
+    @Test
+    void aConsoleRollbackIsDriftAndTheNextDeployIsClean() throws Exception {
+        world.deploy(1);
+        ReleaseRecord second = world.deploy(2);
+        assertThat(check().drifted()).isFalse();
+        assertThat(check().inSync()).hasSize(8);
+
+        // Someone sends agent back to its first revision in the console.
+        world.traffic.routeAllTo(ServiceName.parse(world.serviceName("agent")), world.revision("agent", 1));
+        DriftReport report = check();
+
+        assertThat(report.drifted()).isTrue();
+        assertThat(report.release()).isEqualTo(second.id());
+        assertThat(report.drifts()).singleElement().satisfies(d -> {
+            assertThat(d.service()).isEqualTo("agent");
+            assertThat(d.reason()).isEqualTo("traffic is not on the recorded revision");
+            assertThat(d.expected()).startsWith(world.revision("agent", 2) + " (").contains(world.digest("agent", 2));
+            assertThat(d.live()).startsWith(world.revision("agent", 1) + "=100 (").contains(world.digest("agent", 1));
+        });
+        assertThat(report.text()).contains("1 service(s) of staging differ from release " + second.id());
+        assertThat(world.log.text()).contains("WARNING: agent: traffic is not on the recorded revision");
+
+        world.deploy(3);
+        assertThat(check().drifted()).isFalse();
+    }
+
+    @Test
+    void aServiceTheReleaseNeverRecordedIsDrift() throws Exception {
+        world.deploy(1);
+        // A deploy outside the pipeline: a new revision that takes the traffic (LATEST).
+        world.cloud.cloudRun.addRevision(world.serviceName("meals"), "meals-service-staging-manual", world.repository("meals") + ":manual",
+                true, world.clock.instant());
+
+        assertThat(check().drifts()).singleElement().satisfies(d -> {
+            assertThat(d.service()).isEqualTo("meals");
+            assertThat(d.live()).startsWith("meals-service-staging-manual=100");
+        });
+    }
+
+    @Test
+    void withoutASucceededReleaseThereIsNothingToCompareWith() {
+        world.recorder().start(world.env, world.commit(1));
+
+        assertThatThrownBy(this::check).hasMessageContaining("No succeeded release in staging to compare with");
+    }
+}
