@@ -24,7 +24,7 @@ class DriftCheckTest {
     }
 
     DriftReport check() {
-        return new DriftCheck(world.live, world.log.stage(DriftCheck.STAGE)).check(world.config, world.env, ReleaseHistory.read(world.store));
+        return world.releases.drift().check(world.config, world.env, ReleaseHistory.read(world.store));
     }
 
     @Test

@@ -8,20 +8,16 @@ import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.gcp.fake.CapturedLog;
 import io.mmdeploy.engine.gcp.fake.FakeCloudRun;
 import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
-import io.mmdeploy.engine.health.HealthCheck;
-import io.mmdeploy.engine.images.ImageCatalog;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.migrations.RunMigrations;
 import io.mmdeploy.engine.release.ReleaseRecord.Approval;
 import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.release.ReleaseRecord.Outcome;
-import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.source.Revision;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,9 +47,9 @@ public final class ReleaseWorld implements AutoCloseable {
     public final TestClock clock = new TestClock(START);
     public final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
     public final SecretManagerReleaseStore store;
+    public final CloudRunReleases releases;
     public final CloudRunTraffic traffic;
     public final LiveServices live;
-    public final ImageCatalog catalog;
     private final HttpServer http;
     /** The image each service (and the gateway) runs since the last deploy. */
     private final Map<String, ImageRef> current = new LinkedHashMap<>();
@@ -64,9 +60,9 @@ public final class ReleaseWorld implements AutoCloseable {
         cloud = FakeGoogleCloud.start();
         clients = cloud.clients(env.projectId(), Duration.ofMinutes(1));
         store = new SecretManagerReleaseStore(clients.secretManager(), env, log.mask, log.stage(ReleaseRecorder.STAGE));
-        traffic = new CloudRunTraffic(clients.services(), clients.revisions(), log.stage(CloudRunTraffic.STAGE), Duration.ofSeconds(10));
-        live = new LiveServices(clients.services(), traffic);
-        catalog = new ImageCatalog(clients.artifactRegistry());
+        releases = new CloudRunReleases(clients, store, clock, d -> { }, log::stage);
+        traffic = releases.traffic();
+        live = releases.live();
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", exchange -> {
             String service = exchange.getRequestURI().getPath().split("/")[1];
@@ -135,17 +131,15 @@ public final class ReleaseWorld implements AutoCloseable {
     }
 
     public ReleaseRecorder recorder() {
-        return new ReleaseRecorder(store, live, clock, log.stage(ReleaseRecorder.STAGE));
+        return releases.recorder();
     }
 
     public AliasMove aliases() {
-        return new AliasMove(catalog, log.stage(AliasMove.STAGE));
+        return releases.aliases();
     }
 
     public EnvironmentRollback rollback() {
-        HealthCheck health = new HealthCheck(HttpClient.newHttpClient(), d -> { }, new ParallelRunner(8), log.stage(HealthCheck.STAGE),
-                Duration.ofSeconds(5));
-        return new EnvironmentRollback(store, live, traffic, health, new ParallelRunner(8), aliases(), clock, log.stage(EnvironmentRollback.STAGE));
+        return releases.rollback();
     }
 
     /**
