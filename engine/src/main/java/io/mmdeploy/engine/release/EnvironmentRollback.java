@@ -268,8 +268,7 @@ public final class EnvironmentRollback {
     private static Direction direction(ReleaseHistory history, ReleaseRecord newest, Optional<ReleaseRecord> target,
             List<Move> moves, List<LiveService> services) {
         if (target.isPresent()) {
-            String reference = newest.kind() == Kind.ROLLBACK && newest.rollback() != null && newest.rollback().toRelease() != null
-                    ? newest.rollback().toRelease() : newest.id();
+            String reference = history.liveState().orElse(newest.id());
             return target.get().id().equals(reference) || history.before(target.get().id(), reference) ? Direction.BACK : Direction.FORWARD;
         }
         // One service to an unrecorded revision: back when that revision is older than the one serving now.

@@ -29,10 +29,6 @@ public final class ReleaseHistory {
         return new ReleaseHistory(store.readAll());
     }
 
-    public boolean isEmpty() {
-        return releases.isEmpty();
-    }
-
     /** Oldest first. */
     public List<ReleaseRecord> oldestFirst() {
         return releases;
@@ -90,11 +86,13 @@ public final class ReleaseHistory {
      * the newest record is itself a rollback to release T, T's state is live, so "previous" is the success before T.
      */
     public Optional<ReleaseRecord> previous() {
-        return newest().flatMap(newest -> {
-            String reference = newest.kind() == Kind.ROLLBACK && newest.succeeded() && newest.rollback() != null
-                    && newest.rollback().toRelease() != null ? newest.rollback().toRelease() : newest.id();
-            return find(reference).isPresent() ? lastSucceededBefore(reference) : Optional.empty();
-        });
+        return liveState().filter(id -> find(id).isPresent()).flatMap(this::lastSucceededBefore);
+    }
+
+    /** The release whose state is live: the newest, or the release the newest restored when it is a succeeded rollback. */
+    public Optional<String> liveState() {
+        return newest().map(newest -> newest.kind() == Kind.ROLLBACK && newest.succeeded() && newest.rollback() != null
+                && newest.rollback().toRelease() != null ? newest.rollback().toRelease() : newest.id());
     }
 
     /** The rollback that later moved the environment away from this release, if any. */

@@ -34,10 +34,6 @@ public final class ReleaseJson {
         }
     }
 
-    public static JsonNode tree(Object value) {
-        return JSON.valueToTree(value);
-    }
-
     /**
      * @param where names the stored copy for the error (e.g. the secret version), never its content
      */

@@ -256,11 +256,6 @@ public record ReleaseRecord(
         public static Approval auto(String phase, Instant at) {
             return new Approval(phase, AUTO, at);
         }
-
-        @JsonIgnore
-        public boolean automatic() {
-            return AUTO.equals(approver);
-        }
     }
 
     /**

@@ -60,7 +60,7 @@ class ReleaseSchemaTest {
     @Test
     void theSchemaRefusesWhatIsNotARecord() throws Exception {
         ReleaseRecord done = DeliveryMetricsTest.november().find("20261101-090000-r1").orElseThrow();
-        ObjectNode tree = (ObjectNode) ReleaseJson.tree(done);
+        ObjectNode tree = (ObjectNode) DeliveryMetricsTest.tree(done);
 
         assertThat(validate(tree.deepCopy().put("schemaVersion", 2).toString())).isNotEmpty();
         assertThat(validate(tree.deepCopy().put("kind", "redeploy").toString())).isNotEmpty();
@@ -70,7 +70,7 @@ class ReleaseSchemaTest {
         ObjectNode secretField = tree.deepCopy();
         secretField.put("databasePassword", "x");
         assertThat(validate(secretField.toString())).isNotEmpty();
-        JsonNode rollback = ReleaseJson.tree(DeliveryMetricsTest.november().find("20261110-110000-rollback").orElseThrow());
+        JsonNode rollback = DeliveryMetricsTest.tree(DeliveryMetricsTest.november().find("20261110-110000-rollback").orElseThrow());
         ObjectNode noDetail = (ObjectNode) rollback.deepCopy();
         noDetail.remove("rollback");
         assertThat(validate(noDetail.toString())).isNotEmpty();
