@@ -36,7 +36,4 @@ public record ClientSettingsOverrides(
         return new ClientSettingsOverrides(null, null, null, DEFAULT_FIRST_POLL, DEFAULT_MAX_POLL_INTERVAL);
     }
 
-    public ClientSettingsOverrides withPolling(Duration first, Duration max) {
-        return new ClientSettingsOverrides(channel, credentials, storageHost, first, max);
-    }
 }

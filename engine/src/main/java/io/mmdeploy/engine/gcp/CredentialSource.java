@@ -2,11 +2,11 @@ package io.mmdeploy.engine.gcp;
 
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
+import io.mmdeploy.engine.credentials.ServiceAccountKey;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -15,13 +15,12 @@ import java.util.function.Supplier;
  * the Cloud Platform APIs. The records never show their secret in {@code toString}.
  */
 public sealed interface CredentialSource {
-    String CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
     GoogleCredentials credentials();
 
-    /** A service-account JSON key (a Jenkins file credential, or a file given to the CLI). */
-    record ServiceAccountKey(String json) implements CredentialSource {
-        public ServiceAccountKey {
+    /** A service-account JSON key file's content (given to the CLI). */
+    record JsonKey(String json) implements CredentialSource {
+        public JsonKey {
             Objects.requireNonNull(json, "json");
         }
 
@@ -29,7 +28,7 @@ public sealed interface CredentialSource {
         public GoogleCredentials credentials() {
             try {
                 return GoogleCredentials.fromStream(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)))
-                        .createScoped(List.of(CLOUD_PLATFORM_SCOPE));
+                        .createScoped(ServiceAccountKey.SCOPES);
             } catch (IOException | RuntimeException e) {
                 // The parser's message may quote the key; name the problem without it.
                 throw DeployException.of(
@@ -41,7 +40,15 @@ public sealed interface CredentialSource {
 
         @Override
         public String toString() {
-            return "ServiceAccountKey[****]";
+            return "JsonKey[****]";
+        }
+    }
+
+    /** A service account's key as the host hands it over (the Jenkins plugin, from google-oauth-plugin's credentials). */
+    record HostKey(ServiceAccountKey key) implements CredentialSource {
+        @Override
+        public GoogleCredentials credentials() {
+            return key.toGoogleCredentials();
         }
     }
 
@@ -66,7 +73,7 @@ public sealed interface CredentialSource {
         @Override
         public GoogleCredentials credentials() {
             try {
-                return GoogleCredentials.getApplicationDefault().createScoped(List.of(CLOUD_PLATFORM_SCOPE));
+                return GoogleCredentials.getApplicationDefault().createScoped(ServiceAccountKey.SCOPES);
             } catch (IOException e) {
                 throw DeployException.of(
                         "No Application Default Credentials",

@@ -16,8 +16,9 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /**
  * A build context as a {@code .tar.gz}, the way {@code docker build} would send it: what {@code .dockerignore}
- * excludes stays out, except the Dockerfile and the {@code .dockerignore} themselves. Entries are sorted and
- * carry no timestamps, so one context gives the same archive every time.
+ * excludes stays out, except the Dockerfile and the {@code .dockerignore} themselves. The {@code .git} directory
+ * always stays out, as {@code gcloud builds submit} leaves it out: images are built from the tree, not its history.
+ * Entries are sorted and carry no timestamps, so one context gives the same archive every time.
  */
 public final class BuildContextArchive {
 
@@ -49,7 +50,7 @@ public final class BuildContextArchive {
             for (Path file : files) {
                 String name = context.relativize(file).toString().replace('\\', '/');
                 boolean always = name.equals(dockerfile) || name.equals(".dockerignore");
-                if (!always && ignore.excludes(name)) {
+                if (name.equals(".git") || name.startsWith(".git/") || !always && ignore.excludes(name)) {
                     continue;
                 }
                 TarArchiveEntry entry = new TarArchiveEntry(name);

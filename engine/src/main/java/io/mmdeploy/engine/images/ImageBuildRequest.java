@@ -65,10 +65,6 @@ public record ImageBuildRequest(
         return "fp-" + value;
     }
 
-    /** The same request with other build args and fingerprint (the gateway adds the service URLs). */
-    public ImageBuildRequest with(Map<String, String> args, String newFingerprint) {
-        return new ImageBuildRequest(service, registry, image, context, dockerfile, args, newFingerprint, tags);
-    }
 
     static String sha256(String text) {
         try {

@@ -132,7 +132,7 @@ public final class FakeCloudRun {
         executionPolls = polls;
     }
 
-    /** Every execution started, with the image its job had when it started (in its labels). */
+    /** Every execution started. */
     public List<Execution> executions() {
         return List.copyOf(executions.values());
     }
@@ -219,14 +219,12 @@ public final class FakeCloudRun {
                 return;
             }
             String id = job.getName().substring(job.getName().lastIndexOf('/') + 1) + "-x" + executionIds.incrementAndGet();
-            String name = job.getName().replace("/jobs/", "/jobs/") + "/executions/" + id;
-            String image = job.getTemplate().getTemplate().getContainers(0).getImage();
+            String name = job.getName() + "/executions/" + id;
             Execution running = Execution.newBuilder()
                     .setName(name)
                     .setJob(job.getName())
                     .setTaskCount(1)
                     .setRunningCount(1)
-                    .putLabels("image-digest", image.substring(image.indexOf('@') + 1).replace(':', '_'))
                     .setLogUri("https://console.cloud.google.com/logs/viewer?execution=" + id)
                     .build();
             executions.put(name, running);

@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * Google Cloud in one in-process gRPC server: Cloud Run v2, Secret Manager, Cloud Build, Artifact Registry and
- * long-running operations, with state and per-RPC faults. The real google-cloud-java clients talk to it over
+ * long-running operations, with state and per-RPC faults; plus Cloud Storage's JSON API on a loopback port. The real google-cloud-java clients talk to it over
  * real gRPC through {@link #clients(String, Duration)}.
  */
 public final class FakeGoogleCloud implements AutoCloseable {
@@ -31,11 +31,14 @@ public final class FakeGoogleCloud implements AutoCloseable {
     public final FakeCloudRun cloudRun = new FakeCloudRun(operations);
     public final FakeSecretManager secretManager = new FakeSecretManager();
     public final FakeCloudBuild cloudBuild = new FakeCloudBuild(operations, artifactRegistry);
+    /** Cloud Storage is HTTP/JSON: a loopback server, which the clients reach through {@code storageHost}. */
+    public final FakeStorageServer storage;
 
     private final Server server;
     private final ManagedChannel channel;
 
     private FakeGoogleCloud() throws IOException {
+        storage = new FakeStorageServer();
         String name = InProcessServerBuilder.generateName();
         List<BindableService> all = new ArrayList<>(cloudRun.bindables());
         all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild));
@@ -54,7 +57,7 @@ public final class FakeGoogleCloud implements AutoCloseable {
     public ClientSettingsOverrides overrides() {
         return new ClientSettingsOverrides(
                 FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)),
-                NoCredentialsProvider.create(), null, POLL, POLL.multipliedBy(4));
+                NoCredentialsProvider.create(), storage.host(), POLL, POLL.multipliedBy(4));
     }
 
     /** Real clients on the fake; close them (or let the test's try-with-resources do it). */
@@ -66,5 +69,6 @@ public final class FakeGoogleCloud implements AutoCloseable {
     public void close() {
         channel.shutdownNow();
         server.shutdownNow();
+        storage.close();
     }
 }

@@ -1,0 +1,76 @@
+package io.mmdeploy.cli;
+
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.config.ServiceSpec;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.images.BuildImages;
+import io.mmdeploy.engine.images.CloudBuildImageBuilder;
+import io.mmdeploy.engine.images.GcsContextUploader;
+import io.mmdeploy.engine.images.ImageBuildRequest;
+import io.mmdeploy.engine.images.ImageCatalog;
+import io.mmdeploy.engine.images.ImageRef;
+import io.mmdeploy.engine.plan.DeployPlan;
+import io.mmdeploy.engine.plan.ServicePlan;
+import io.mmdeploy.engine.run.ParallelRunner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mmdeploy build-images}: the engine of mmBuildImages, with Cloud Build. */
+@Command(name = "build-images", description = "Build and push the image of every service whose sources changed (Cloud Build, in"
+        + " parallel); an unchanged service reuses its image and only gets the new tags.")
+final class BuildImagesCommand extends CloudCommand {
+    @Option(names = "--services", split = ",", paramLabel = "NAME", description = "Only these services (default: all).")
+    List<String> services;
+
+    @Option(names = "--max-parallel", defaultValue = "8", description = "Builds at once (default: ${DEFAULT-VALUE}).")
+    int maxParallel;
+
+    @Option(names = "--build-timeout-minutes", defaultValue = "20", description = "Longest one build may take (default: ${DEFAULT-VALUE}).")
+    int timeoutMinutes;
+
+    @Option(names = "--bucket", paramLabel = "BUCKET", description = "Staging bucket for build contexts (default: <project>_cloudbuild).")
+    String bucket;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadedConfig loaded = load();
+        DeployConfig config = loaded.config();
+        EnvironmentSpec env = environment(config);
+        DeployPlan plan = PlannedImages.plan(options, loaded);
+        List<ImageBuildRequest> requests = new ArrayList<>();
+        for (ServicePlan service : plan.services()) {
+            if (services != null && !services.contains(service.name())) {
+                continue;
+            }
+            ServiceSpec spec = config.service(service.name()).orElseThrow();
+            requests.add(new ImageBuildRequest(spec.name(), env.registry(), spec.image(), spec.build().context(),
+                    spec.build().dockerfile(), spec.build().args(), PlannedImages.fingerprint(service), PlannedImages.tags(service)));
+        }
+        if (services != null && requests.size() != services.size()) {
+            throw DeployException.of("Unknown service in --services " + String.join(",", services),
+                    config.file() + " defines " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList()) + ".");
+        }
+        Duration timeout = Duration.ofMinutes(timeoutMinutes);
+        try (GoogleClients clients = connect(env, timeout)) {
+            BuildImages stage = new BuildImages(
+                    new CloudBuildImageBuilder(clients.cloudBuild(), new GcsContextUploader(clients.storage(), env.projectId(), env.projectNumber()),
+                            options.config.workspace().root(), env.projectId(), env.region(),
+                            bucket != null ? bucket : CloudBuildImageBuilder.defaultStagingBucket(env.projectId()), timeout),
+                    new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(maxParallel), log(BuildImages.STAGE));
+            List<ImageRef> images = stage.run(requests);
+            StringBuilder text = new StringBuilder();
+            for (ImageRef image : images) {
+                text.append(String.format("%-12s %-7s %s  (%s)%n", image.service(), image.built() ? "built" : "reused", image.ref(),
+                        String.join(", ", image.tags())));
+            }
+            print(images, text.toString());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+package io.mmdeploy.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.mmdeploy.cli.host.TerminalEventSink;
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.port.MaskingEventSink;
+import io.mmdeploy.engine.port.SecretMask;
+import io.mmdeploy.engine.port.StageLog;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * What the Google-facing subcommands share: {@code --config}, {@code --env}, {@code --credentials},
+ * {@code --output}; the engine's events go to stderr (masked), the result to stdout.
+ */
+abstract class CloudCommand implements Callable<Integer> {
+    enum Output { text, json }
+
+    @Mixin
+    EnvironmentOptions options;
+
+    @Mixin
+    GoogleOptions google;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    Output output;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Replaced by tests with one that hands out clients of the in-process fakes. */
+    GoogleConnector connector;
+
+    final SecretMask mask = new SecretMask();
+
+    LoadedConfig load() {
+        LoadedConfig loaded = options.config.load();
+        loaded.config().environment(options.environment);
+        return loaded;
+    }
+
+    EnvironmentSpec environment(DeployConfig config) {
+        return config.environment(options.environment);
+    }
+
+    GoogleClients connect(EnvironmentSpec env, Duration longestWait) {
+        return (connector != null ? connector : google).connect(env, longestWait);
+    }
+
+    StageLog log(String stage) {
+        boolean debug = spec.root().userObject() instanceof MmDeploy root && root.debug;
+        return new StageLog(new MaskingEventSink(new TerminalEventSink(spec.commandLine().getErr(), debug), mask), stage);
+    }
+
+    /** Prints the result: {@code value} as JSON, or {@code text} as it is. */
+    void print(Object value, String text) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == Output.json) {
+            out.println(new ObjectMapper().registerModule(new JavaTimeModule())
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(value));
+        } else {
+            out.print(text);
+        }
+        out.flush();
+    }
+}

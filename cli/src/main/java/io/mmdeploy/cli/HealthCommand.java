@@ -1,0 +1,71 @@
+package io.mmdeploy.cli;
+
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.GatewaySpec;
+import io.mmdeploy.engine.config.HealthSpec;
+import io.mmdeploy.engine.config.ServiceSpec;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.health.HealthCheck;
+import io.mmdeploy.engine.health.HealthReport;
+import io.mmdeploy.engine.health.HealthResult;
+import io.mmdeploy.engine.health.HealthTarget;
+import io.mmdeploy.engine.port.Sleeper;
+import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.serviceurls.CloudRunUrls;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mmdeploy health}: the engine of mmHealthCheck. */
+@Command(name = "health", description = "GET each service's (and the gateway's) health path, in parallel, with the configured retries;"
+        + " fails unless all are healthy.")
+final class HealthCommand extends CloudCommand {
+    @Option(names = "--services", split = ",", paramLabel = "NAME", description = "Only these (service or gateway names; default: all and the gateway).")
+    List<String> only;
+
+    @Option(names = "--expect-version", paramLabel = "TAG", description = "The version each health body must report (the deployed tag).")
+    String expectedVersion;
+
+    /** Tests replace it so that they do not wait. */
+    Sleeper sleeper = Sleeper.real();
+
+    @Override
+    public Integer call() throws Exception {
+        DeployConfig config = load().config();
+        EnvironmentSpec env = environment(config);
+        try (GoogleClients clients = connect(env, Duration.ofMinutes(1))) {
+            CloudRunUrls urls = new CloudRunUrls(clients.services());
+            List<HealthTarget> targets = new ArrayList<>();
+            for (ServiceSpec s : config.services()) {
+                if (only == null || only.contains(s.name())) {
+                    targets.add(new HealthTarget(s.name(), urls.url(env, s.cloudRunService(env)),
+                            Objects.requireNonNullElse(s.health(), HealthSpec.defaults()), expectedVersion));
+                }
+            }
+            GatewaySpec gateway = config.gateway();
+            if (gateway != null && (only == null || only.contains(gateway.name()))) {
+                targets.add(new HealthTarget(gateway.name(), urls.url(env, gateway.cloudRunService(env)),
+                        Objects.requireNonNullElse(gateway.health(), HealthSpec.defaults()), expectedVersion));
+            }
+            if (targets.isEmpty()) {
+                throw DeployException.of("Nothing to check", "--services " + String.join(",", only) + " names no service or gateway of " + config.file() + ".");
+            }
+            HealthReport report = new HealthCheck(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build(), sleeper,
+                    new ParallelRunner(targets.size()), log(HealthCheck.STAGE), Duration.ofSeconds(10)).check(targets);
+            StringBuilder text = new StringBuilder();
+            for (HealthResult r : report.results()) {
+                text.append(String.format("%-12s %-9s %d attempt(s), HTTP %d, %d ms  %s%n", r.name(), r.healthy() ? "healthy" : "UNHEALTHY",
+                        r.attempts(), r.lastStatus(), r.millis(), r.url()));
+            }
+            print(report, text.toString());
+            report.orThrow();
+        }
+        return 0;
+    }
+}

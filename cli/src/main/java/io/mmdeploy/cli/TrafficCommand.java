@@ -1,0 +1,86 @@
+package io.mmdeploy.cli;
+
+import com.google.cloud.run.v2.ServiceName;
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.ServiceSpec;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.traffic.CloudRunTraffic;
+import io.mmdeploy.engine.traffic.RevisionInfo;
+import io.mmdeploy.engine.traffic.TrafficMove;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mmdeploy traffic}: list revisions, or move a service's traffic (rollback). Never builds, never runs OpenTofu. */
+@Command(name = "traffic", description = "List a service's revisions, or send all its traffic to one revision, the previous good one, or the latest.")
+final class TrafficCommand extends CloudCommand {
+    @Option(names = "--service", required = true, paramLabel = "NAME", description = "A service (or the gateway) of the config.")
+    String service;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Action action;
+
+    static final class Action {
+        @Option(names = "--list", description = "List the revisions, newest first.")
+        boolean list;
+
+        @Option(names = "--to", paramLabel = "REVISION", description = "Send 100% of the traffic to this revision.")
+        String revision;
+
+        @Option(names = "--previous", description = "Send 100% of the traffic to the last ready revision before the newest.")
+        boolean previous;
+
+        @Option(names = "--latest", description = "Send the traffic back to the latest revision.")
+        boolean latest;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        DeployConfig config = load().config();
+        EnvironmentSpec env = environment(config);
+        String cloudRunName = cloudRunName(config, env);
+        ServiceName name = ServiceName.of(env.projectId(), env.region(), cloudRunName);
+        try (GoogleClients clients = connect(env, Duration.ofMinutes(5))) {
+            CloudRunTraffic traffic = new CloudRunTraffic(clients.services(), clients.revisions(), log(CloudRunTraffic.STAGE), Duration.ofMinutes(5));
+            if (action.list) {
+                List<RevisionInfo> revisions = traffic.revisions(name);
+                StringBuilder text = new StringBuilder();
+                for (RevisionInfo r : revisions) {
+                    text.append(String.format("%-40s %-9s %s  %s%n", r.name(), r.ready() ? "ready" : "NOT READY", r.created(), r.image()));
+                }
+                print(revisions, text.toString());
+                return 0;
+            }
+            TrafficMove move;
+            if (action.latest) {
+                move = traffic.routeToLatest(name);
+            } else if (action.previous) {
+                List<RevisionInfo> revisions = traffic.revisions(name);
+                if (revisions.isEmpty()) {
+                    throw DeployException.of(cloudRunName + " has no revisions", name.toString());
+                }
+                RevisionInfo target = traffic.lastGoodBefore(name, revisions.get(0).name()).orElseThrow(() -> DeployException.of(
+                        "No ready revision before " + revisions.get(0).name(), cloudRunName + " has nothing to roll back to."));
+                move = traffic.routeAllTo(name, target.name());
+            } else {
+                move = traffic.routeAllTo(name, action.revision);
+            }
+            print(move, move.service() + ": " + String.join(", ", move.before()) + " -> " + move.after() + "=100\n");
+        }
+        return 0;
+    }
+
+    private String cloudRunName(DeployConfig config, EnvironmentSpec env) {
+        if (config.gateway() != null && config.gateway().name().equals(service)) {
+            return config.gateway().cloudRunService(env);
+        }
+        return config.service(service).map(s -> s.cloudRunService(env)).orElseThrow(() -> DeployException.of(
+                "Unknown service \"" + service + "\"",
+                config.file() + " defines " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList())
+                        + (config.gateway() == null ? "" : " and the gateway " + config.gateway().name()) + "."));
+    }
+}

@@ -1,0 +1,188 @@
+package io.mmdeploy.engine.gcp.fake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The part of the Cloud Storage JSON API that uploads use (bucket get/insert, resumable object upload), on a
+ * loopback HttpServer, for the real google-cloud-storage client pointed at it with {@code setHost}.
+ */
+public final class FakeStorageServer implements AutoCloseable {
+    private final HttpServer server;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Set<String> buckets = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> bucketProjects = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+    private final Map<String, String> uploads = new ConcurrentHashMap<>();
+    private final Map<String, ByteArrayOutputStream> uploadData = new ConcurrentHashMap<>();
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger ids = new AtomicInteger();
+    private volatile int denyStatus;
+
+    public FakeStorageServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", x -> {
+            try {
+                handle(x);
+            } catch (IOException | RuntimeException e) {
+                requests.add("FAILED " + e);
+                throw e;
+            }
+        });
+        server.start();
+    }
+
+    public String host() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** An existing bucket; {@code project} is the owner's project number (digits) or id. */
+    public void addBucket(String bucket, String project) {
+        buckets.add(bucket);
+        bucketProjects.put(bucket, project);
+    }
+
+    public Map<String, String> bucketProjects() {
+        return Map.copyOf(bucketProjects);
+    }
+
+    public Map<String, byte[]> objects() {
+        return Map.copyOf(objects);
+    }
+
+    public List<String> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** Every request answers with this HTTP status (e.g. 403) from now on; 0 to stop. */
+    public void deny(int status) {
+        denyStatus = status;
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        String method = x.getRequestMethod();
+        String path = x.getRequestURI().getPath();
+        String query = x.getRequestURI().getRawQuery() == null ? "" : x.getRequestURI().getRawQuery();
+        byte[] body = x.getRequestBody().readAllBytes();
+        if ("gzip".equalsIgnoreCase(x.getRequestHeaders().getFirst("Content-Encoding"))) {
+            body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+        }
+        requests.add(method + " " + path + "?" + query);
+        if (denyStatus != 0) {
+            error(x, denyStatus, "Access denied.");
+            return;
+        }
+        Map<String, String> params = params(query);
+        if (method.equals("GET") && path.matches("/storage/v1/b/[^/]+")) {
+            String bucket = path.substring("/storage/v1/b/".length());
+            if (buckets.contains(bucket)) {
+                sendBucket(x, bucket);
+            } else {
+                error(x, 404, "The specified bucket does not exist.");
+            }
+        } else if (method.equals("POST") && path.equals("/storage/v1/b")) {
+            String bucket = json.readTree(body).path("name").asText();
+            if (!buckets.add(bucket)) {
+                error(x, 409, "Your previous request to create the named bucket succeeded and you already own it.");
+                return;
+            }
+            bucketProjects.put(bucket, params.getOrDefault("project", ""));
+            sendBucket(x, bucket);
+        } else if (path.startsWith("/upload/storage/v1/b/") && params.containsKey("upload_id")) {
+            chunk(x, params.get("upload_id"), body);
+        } else if (method.equals("POST") && path.startsWith("/upload/storage/v1/b/") && "resumable".equals(params.get("uploadType"))) {
+            String bucket = path.substring("/upload/storage/v1/b/".length(), path.length() - "/o".length());
+            if (!buckets.contains(bucket)) {
+                error(x, 404, "The specified bucket does not exist.");
+                return;
+            }
+            JsonNode meta = body.length == 0 ? json.createObjectNode() : json.readTree(body);
+            String name = params.getOrDefault("name", meta.path("name").asText());
+            String id = "u" + ids.incrementAndGet();
+            uploads.put(id, bucket + "/" + name);
+            uploadData.put(id, new ByteArrayOutputStream());
+            x.getResponseHeaders().add("Location", host() + path + "?uploadType=resumable&upload_id=" + id);
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        } else {
+            error(x, 400, "fake storage does not serve " + method + " " + path);
+        }
+    }
+
+    private void chunk(HttpExchange x, String id, byte[] body) throws IOException {
+        String target = uploads.get(id);
+        if (target == null) {
+            error(x, 404, "no upload " + id);
+            return;
+        }
+        ByteArrayOutputStream data = uploadData.get(id);
+        data.write(body);
+        String range = x.getRequestHeaders().getFirst("Content-Range");
+        boolean finalChunk = range == null || !range.endsWith("/*");
+        if (!finalChunk) {
+            x.getResponseHeaders().add("Range", "bytes=0-" + (data.size() - 1));
+            x.sendResponseHeaders(308, -1);
+            x.close();
+            return;
+        }
+        objects.put(target, data.toByteArray());
+        int slash = target.indexOf('/');
+        send(x, 200, Map.of("kind", "storage#object", "bucket", target.substring(0, slash), "name", target.substring(slash + 1),
+                "size", String.valueOf(data.size()), "generation", "1", "id", target + "/1"));
+    }
+
+    /** Buckets added with a project number report it, as the real API does; created ones do not know theirs. */
+    private void sendBucket(HttpExchange x, String bucket) throws IOException {
+        String owner = bucketProjects.getOrDefault(bucket, "");
+        send(x, 200, owner.matches("\\d+")
+                ? Map.of("kind", "storage#bucket", "name", bucket, "id", bucket, "projectNumber", owner)
+                : Map.of("kind", "storage#bucket", "name", bucket, "id", bucket));
+    }
+
+    private void send(HttpExchange x, int status, Object value) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(value);
+        x.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
+        x.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private void error(HttpExchange x, int status, String message) throws IOException {
+        send(x, status, Map.of("error", Map.of("code", status, "message", message,
+                "errors", List.of(Map.of("message", message, "reason", status == 404 ? "notFound" : "forbidden")))));
+    }
+
+    private static Map<String, String> params(String query) {
+        Map<String, String> out = new ConcurrentHashMap<>();
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,76 @@
+package io.jenkins.plugins.mmdeploy.credentials;
+
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.google.auth.ServiceAccountSigner;
+import com.google.auth.oauth2.ComputeEngineCredentials;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.jenkins.plugins.credentials.oauth.GoogleRobotCredentials;
+import com.google.jenkins.plugins.credentials.oauth.GoogleRobotMetadataCredentials;
+import com.google.jenkins.plugins.credentials.oauth.GoogleRobotPrivateKeyCredentials;
+import com.google.jenkins.plugins.credentials.oauth.ServiceAccountConfig;
+import hudson.model.Run;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.credentials.CredentialScope;
+import io.mmdeploy.engine.credentials.ServiceAccountKey;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import java.io.IOException;
+import java.security.PrivateKey;
+
+/**
+ * An environment's Google credentials for the engine's clients: its {@code credentialsId} resolved in the build's
+ * context to a google-oauth-plugin credential, or Application Default Credentials when it names none.
+ *
+ * <p>Only {@code String} and {@code PrivateKey} leave google-oauth-plugin's objects: its bundled google-api-client 1.x
+ * classes never meet the engine's google-auth (the hpi masks them, see pom.xml). Every credential passes
+ * {@link CredentialScope} before it is returned, so no Google call can run with another environment's identity.
+ */
+public final class GoogleCredentialsBridge {
+    private GoogleCredentialsBridge() {}
+
+    public static GoogleCredentials forEnvironment(EnvironmentSpec environment, Run<?, ?> run) throws IOException {
+        String id = environment.credentialsId();
+        if (id == null || id.isBlank()) {
+            return applicationDefault(environment);
+        }
+        GoogleRobotCredentials credential = CredentialsProvider.findCredentialById(id, GoogleRobotCredentials.class, run);
+        if (credential == null) {
+            throw DeployException.of(
+                    "No Google service account credential \"" + id + "\" is available to this build",
+                    "environments." + environment.name() + ".credentialsId names it. Add a \"Google Service Account from private key\""
+                            + " credential with that id in Jenkins (in this job's folder or globally), or remove credentialsId to use"
+                            + " Application Default Credentials.");
+        }
+        CredentialsProvider.track(run, credential);
+        if (credential instanceof GoogleRobotPrivateKeyCredentials key) {
+            return fromServiceAccount(environment, id, key.getProjectId(), key.getServiceAccountConfig()).toGoogleCredentials();
+        }
+        if (credential instanceof GoogleRobotMetadataCredentials metadata) {
+            // The controller's own GCE service account: the same identity ADC would find there.
+            CredentialScope.check(environment, id, metadata.getUsername(), metadata.getProjectId());
+            return ComputeEngineCredentials.create();
+        }
+        throw DeployException.of(
+                "Credential \"" + id + "\" is of a kind mm-deploy cannot use",
+                "Use a \"Google Service Account from private key\" (JSON key) credential, or Google metadata credentials.");
+    }
+
+    /** The key of a private-key credential, checked against the environment's project. */
+    static ServiceAccountKey fromServiceAccount(EnvironmentSpec environment, String id, String credentialProject, ServiceAccountConfig account) {
+        String email = account == null ? null : account.getAccountId();
+        PrivateKey key = account == null ? null : account.getPrivateKey();
+        if (email == null || email.isBlank() || key == null) {
+            throw DeployException.of(
+                    "Credential \"" + id + "\" holds no usable service account key",
+                    "Its JSON key has no client_email or no readable private_key. Upload the service account's JSON key again.");
+        }
+        CredentialScope.check(environment, id, email, credentialProject);
+        return new ServiceAccountKey(id, email, key, credentialProject);
+    }
+
+    private static GoogleCredentials applicationDefault(EnvironmentSpec environment) throws IOException {
+        GoogleCredentials adc = GoogleCredentials.getApplicationDefault();
+        String email = adc instanceof ServiceAccountSigner signer ? signer.getAccount() : null;
+        CredentialScope.check(environment, "Application Default Credentials", email, null);
+        return adc.createScopedRequired() ? adc.createScoped(ServiceAccountKey.SCOPES) : adc;
+    }
+}

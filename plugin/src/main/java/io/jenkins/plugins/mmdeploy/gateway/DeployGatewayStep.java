@@ -1,0 +1,81 @@
+package io.jenkins.plugins.mmdeploy.gateway;
+
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.mmdeploy.host.DeployStages;
+import io.jenkins.plugins.mmdeploy.host.StageContext;
+import io.jenkins.plugins.mmdeploy.host.StageStep;
+import java.util.Map;
+import java.util.Set;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code mmDeployGateway}: builds the gateway with the services' URLs, applies its targeted plan and health-checks it. Returns
+ * {@code [image, urlsUsed, planHash, summaryText, applied, health]}.
+ *
+ * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages} (not wired yet).
+ */
+public final class DeployGatewayStep extends StageStep {
+    private boolean planOnly;
+    private String approvedPlanHash;
+
+    @DataBoundConstructor
+    public DeployGatewayStep(String environment) {
+        super(environment);
+    }
+
+    public boolean isPlanOnly() {
+        return planOnly;
+    }
+
+    @DataBoundSetter
+    public void setPlanOnly(boolean planOnly) {
+        this.planOnly = planOnly;
+    }
+
+    public String getApprovedPlanHash() {
+        return approvedPlanHash;
+    }
+
+    @DataBoundSetter
+    public void setApprovedPlanHash(String approvedPlanHash) {
+        this.approvedPlanHash = blankToNull(approvedPlanHash);
+    }
+
+    @Override
+    public Map<String, Object> call(DeployStages stages, StageContext stage) throws Exception {
+        return stages.deployGateway(stage, planOnly, approvedPlanHash);
+    }
+
+    @Override
+    protected String functionName() {
+        return "mmDeployGateway";
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "mmDeployGateway";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return "mm-deploy: build and deploy the gateway";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class, FilePath.class, Launcher.class);
+        }
+    }
+}

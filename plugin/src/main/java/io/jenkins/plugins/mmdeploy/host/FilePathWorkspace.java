@@ -1,0 +1,100 @@
+package io.jenkins.plugins.mmdeploy.host;
+
+import hudson.FilePath;
+import io.mmdeploy.engine.port.Workspace;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The build's workspace, wherever its agent is, as the engine's {@link Workspace}. */
+public final class FilePathWorkspace implements Workspace {
+    private final FilePath root;
+
+    public FilePathWorkspace(FilePath root) {
+        this.root = root;
+    }
+
+    @Override
+    public Optional<String> readText(String path) throws IOException {
+        FilePath file = resolve(path);
+        return call(() -> file.exists() && !file.isDirectory() ? Optional.of(file.readToString()) : Optional.empty());
+    }
+
+    @Override
+    public long size(String path) throws IOException {
+        FilePath file = resolve(path);
+        return call(() -> file.exists() ? file.length() : -1L);
+    }
+
+    @Override
+    public void writeText(String path, String text) throws IOException {
+        FilePath target = resolve(path);
+        call(() -> {
+            FilePath dir = target.getParent();
+            dir.mkdirs();
+            // Write beside the target, then rename: a reader never sees half a file.
+            FilePath partial = dir.child("." + target.getName() + ".mm-deploy-partial");
+            partial.write(text, StandardCharsets.UTF_8.name());
+            partial.renameTo(target);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean exists(String path) throws IOException {
+        FilePath file = resolve(path);
+        return call(file::exists);
+    }
+
+    @Override
+    public List<String> list(String directory) throws IOException {
+        FilePath dir = resolve(directory);
+        return call(() -> {
+            List<String> names = new ArrayList<>();
+            if (dir.isDirectory()) {
+                for (FilePath child : dir.list()) {
+                    names.add(child.getName());
+                }
+            }
+            names.sort(null);
+            return names;
+        });
+    }
+
+    @Override
+    public String describe() {
+        return root.getRemote();
+    }
+
+    /** Paths are relative to the workspace and stay inside it. */
+    FilePath resolve(String path) throws IOException {
+        String normal = path == null ? "" : path.replace('\\', '/');
+        if (normal.startsWith("/") || normal.matches("^[A-Za-z]:.*")) {
+            throw new IOException("Not a workspace-relative path: " + path);
+        }
+        for (String segment : normal.split("/")) {
+            if (segment.equals("..")) {
+                throw new IOException("Path leaves the workspace: " + path);
+            }
+        }
+        return normal.isEmpty() || normal.equals(".") ? root : root.child(normal);
+    }
+
+    private interface RemoteCall<T> {
+        T call() throws IOException, InterruptedException;
+    }
+
+    private static <T> T call(RemoteCall<T> action) throws IOException {
+        try {
+            return action.call();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException io = new InterruptedIOException("interrupted while reaching the workspace");
+            io.initCause(e);
+            throw io;
+        }
+    }
+}

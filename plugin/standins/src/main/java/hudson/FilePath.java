@@ -1,0 +1,23 @@
+package hudson;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.List;
+
+// Compile-only stand-in of the real Jenkins type (see ../signatures.tsv). No logic; never packaged.
+public final class FilePath implements Serializable {
+    private FilePath() {}
+
+    public String getRemote() { throw new UnsupportedOperationException(); }
+    public String getName() { throw new UnsupportedOperationException(); }
+    public FilePath child(String relOrAbsolute) { throw new UnsupportedOperationException(); }
+    public FilePath getParent() { throw new UnsupportedOperationException(); }
+    public void mkdirs() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+    public boolean exists() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+    public boolean isDirectory() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+    public long length() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+    public List<FilePath> list() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+    public String readToString() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+    public void write(String content, String encoding) throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+    public void renameTo(FilePath target) throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+}

@@ -1,0 +1,10 @@
+package hudson.model;
+
+// Compile-only stand-in of the real Jenkins type (see ../signatures.tsv). No logic; never packaged.
+public interface Action {
+    String getIconFileName();
+
+    String getDisplayName();
+
+    String getUrlName();
+}

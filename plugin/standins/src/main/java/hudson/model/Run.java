@@ -1,0 +1,10 @@
+package hudson.model;
+
+// Compile-only stand-in of the real Jenkins type (see ../signatures.tsv). No logic; never packaged.
+// Actionable's members are declared here: Actionable itself is outside the signature reference (see signatures.tsv).
+public abstract class Run<JobT, RunT extends Run<JobT, RunT>> {
+    Run() {}
+
+    public <T extends Cause> T getCause(Class<T> type) { throw new UnsupportedOperationException(); }
+    public <T extends Action> T getAction(Class<T> type) { throw new UnsupportedOperationException(); }
+}
