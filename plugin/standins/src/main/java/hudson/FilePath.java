@@ -1,6 +1,7 @@
 package hudson;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.util.List;
 
@@ -17,6 +18,7 @@ public final class FilePath implements Serializable {
     public boolean isDirectory() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public long length() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public List<FilePath> list() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+    public InputStream read() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public String readToString() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public void write(String content, String encoding) throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public void renameTo(FilePath target) throws IOException, InterruptedException { throw new UnsupportedOperationException(); }

@@ -21,6 +21,12 @@ public interface Workspace {
 
     boolean exists(String path) throws IOException;
 
+    /**
+     * The SHA-256 of a file's bytes as 64 lowercase hex digits, or empty when there is no such file. For
+     * binary files (saved tofu plans) that must not travel as text; the host hashes where the file is.
+     */
+    Optional<String> sha256(String path) throws IOException;
+
     /** Names (not paths) of the entries directly inside a directory; empty when there is none. */
     List<String> list(String directory) throws IOException;
 

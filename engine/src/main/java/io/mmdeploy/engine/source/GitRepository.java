@@ -11,6 +11,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -107,6 +108,31 @@ public final class GitRepository implements AutoCloseable {
             return out.stream().map(p -> prefix.isEmpty() ? p : p.substring(Math.min(p.length(), prefix.length() + 1))).sorted().toList();
         } catch (GitAPIException e) {
             return List.of();
+        }
+    }
+
+    /**
+     * Commits one file (relative to the config dir) and nothing else, with the repository's configured author
+     * (mm-deploy when none is set). Pushing is the caller's business (the shared library decides).
+     *
+     * @return the new commit's id, or empty when the file has no change to commit
+     */
+    public Optional<String> commitFile(String path, String message) {
+        String full = full(path);
+        try (Git git = new Git(repository)) {
+            git.add().addFilepattern(full).call();
+            var status = git.status().addPath(full).call();
+            if (status.getUncommittedChanges().isEmpty()) {
+                return Optional.empty();
+            }
+            var commit = git.commit().setOnly(full).setMessage(message).setSign(false);
+            if (repository.getConfig().getString("user", null, "name") == null) {
+                PersonIdent ident = new PersonIdent("mm-deploy", "mm-deploy@localhost");
+                commit.setAuthor(ident).setCommitter(ident);
+            }
+            return Optional.of(commit.call().getId().name());
+        } catch (GitAPIException e) {
+            throw DeployException.of("Cannot commit " + path, e.getMessage() + "\nThe file was written; commit it by hand.");
         }
     }
 

@@ -2,6 +2,8 @@ package io.mmdeploy.engine.port.local;
 
 import io.mmdeploy.engine.port.Workspace;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +11,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -68,6 +74,24 @@ public final class LocalWorkspace implements Workspace {
     @Override
     public boolean exists(String path) {
         return Files.exists(resolve(path));
+    }
+
+    @Override
+    public Optional<String> sha256(String path) throws IOException {
+        Path p = resolve(path);
+        if (!Files.isRegularFile(p)) {
+            return Optional.empty();
+        }
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(p), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return Optional.of(HexFormat.of().formatHex(digest.digest()));
     }
 
     @Override

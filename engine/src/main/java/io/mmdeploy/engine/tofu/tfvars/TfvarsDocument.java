@@ -58,6 +58,33 @@ public final class TfvarsDocument {
         return attribute(name).map(TfvarsAttribute::stringValue);
     }
 
+    /**
+     * The text with each named top-level attribute set to a string, every other byte as it was: an existing
+     * value is replaced in place (whatever its form), a missing name is appended at the end, in the file's
+     * line-end style.
+     */
+    public String withStrings(Map<String, String> values) {
+        StringBuilder out = new StringBuilder(text);
+        List<TfvarsAttribute> byOffsetDescending = attributes.stream()
+                .filter(a -> values.containsKey(a.name()))
+                .sorted((a, b) -> Integer.compare(b.valueStart(), a.valueStart()))
+                .toList();
+        for (TfvarsAttribute a : byOffsetDescending) {
+            out.replace(a.valueStart(), a.valueEnd(), HclStringLiteral.encode(values.get(a.name())));
+        }
+        String newline = text.contains("\r\n") ? "\r\n" : "\n";
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (attribute(e.getKey()).isPresent()) {
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
+                out.append(newline);
+            }
+            out.append(e.getKey()).append(" = ").append(HclStringLiteral.encode(e.getValue())).append(newline);
+        }
+        return out.toString();
+    }
+
     /** Every top-level attribute whose value is a string, by name, in file order. */
     public Map<String, String> strings() {
         Map<String, String> out = new LinkedHashMap<>();
@@ -264,7 +291,8 @@ public final class TfvarsDocument {
                 String line = s.substring(pos, lineEnd);
                 String bare = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
                 if (bare.strip().equals(marker)) {
-                    pos = lineEnd;
+                    // The value ends with the marker; a CR before the newline belongs to the line end.
+                    pos = lineEnd - (line.length() - bare.length());
                     break;
                 }
                 lines.add(bare);

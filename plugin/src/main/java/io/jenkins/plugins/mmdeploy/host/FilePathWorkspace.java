@@ -3,9 +3,15 @@ package io.jenkins.plugins.mmdeploy.host;
 import hudson.FilePath;
 import io.mmdeploy.engine.port.Workspace;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,6 +53,30 @@ public final class FilePathWorkspace implements Workspace {
     public boolean exists(String path) throws IOException {
         FilePath file = resolve(path);
         return call(file::exists);
+    }
+
+    @Override
+    public Optional<String> sha256(String path) throws IOException {
+        FilePath file = resolve(path);
+        return call(() -> {
+            if (!file.exists() || file.isDirectory()) {
+                return Optional.empty();
+            }
+            // The bytes stream to the controller to be hashed; saved plans are a few MB at most.
+            MessageDigest digest = sha256Digest();
+            try (InputStream in = new DigestInputStream(file.read(), digest)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            return Optional.of(HexFormat.of().formatHex(digest.digest()));
+        });
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     @Override

@@ -1,0 +1,101 @@
+package io.mmdeploy.engine.port.local;
+
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.port.Command;
+import io.mmdeploy.engine.port.CommandResult;
+import io.mmdeploy.engine.port.CommandRunner;
+import io.mmdeploy.engine.port.SecretMask;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs commands on this machine with ProcessBuilder (the CLI's host, and the tests'). Output is read line by
+ * line from both streams as it comes, masked with the command's secrets, and handed on one line at a time.
+ * A command that outlives its timeout, or a run that is interrupted, is killed with its child processes.
+ */
+public final class LocalCommandRunner implements CommandRunner {
+    /** How long a process gets to end after being asked to, before it is killed outright. */
+    private static final long GRACE_MILLIS = 3000;
+
+    private final Path root;
+
+    /** @param root the directory that commands' working directories are relative to */
+    public LocalCommandRunner(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public CommandResult run(Command command, Consumer<String> onLine) throws IOException, InterruptedException {
+        SecretMask mask = new SecretMask();
+        command.secrets().forEach(mask::add);
+        ProcessBuilder builder = new ProcessBuilder(command.argv()).directory(root.resolve(command.workingDir()).toFile());
+        builder.environment().putAll(command.env());
+        Process process = builder.start();
+        process.getOutputStream().close();
+        StringBuilder stdout = new StringBuilder();
+        StringBuilder stderr = new StringBuilder();
+        Object turn = new Object();
+        Thread out = pump(process.getInputStream(), stdout, onLine, mask, turn, "stdout of " + command.argv().get(0));
+        Thread err = pump(process.getErrorStream(), stderr, onLine, mask, turn, "stderr of " + command.argv().get(0));
+        try {
+            if (command.timeout() == null) {
+                process.waitFor();
+            } else if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                kill(process);
+                throw DeployException.of(mask.mask(String.join(" ", command.argv().subList(0, Math.min(2, command.argv().size()))))
+                                + " timed out",
+                        "It ran longer than " + seconds(command.timeout()) + " and was stopped, with its child processes."
+                                + " Look at its last output above; raise the timeout if the work is simply slow.");
+            }
+        } catch (InterruptedException e) {
+            kill(process);
+            throw e;
+        }
+        // Children that inherited the pipes may keep them open: do not wait for them for ever.
+        out.join(GRACE_MILLIS);
+        err.join(GRACE_MILLIS);
+        synchronized (turn) {
+            return new CommandResult(process.exitValue(), stdout.toString(), stderr.toString());
+        }
+    }
+
+    private static Thread pump(InputStream in, StringBuilder into, Consumer<String> onLine, SecretMask mask, Object turn, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    String masked = mask.mask(line);
+                    synchronized (turn) {
+                        into.append(masked).append('\n');
+                        onLine.accept(masked);
+                    }
+                }
+            } catch (IOException e) {
+                // The stream closed under us (the process was killed); what was read is kept.
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /** Asks the process and its descendants to stop, then forces those still alive after the grace period. */
+    private static void kill(Process process) throws InterruptedException {
+        var descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroy);
+        process.destroy();
+        if (!process.waitFor(GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+}

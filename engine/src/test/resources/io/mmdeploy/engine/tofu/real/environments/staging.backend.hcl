@@ -1,0 +1,1 @@
+path = "state/staging.tfstate"
