@@ -34,6 +34,15 @@ public final class ReleaseJson {
         }
     }
 
+    /** Our own JSON text (a stage's summary) as a tree. */
+    public static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stage's own JSON always parses", e);
+        }
+    }
+
     /**
      * @param where names the stored copy for the error (e.g. the secret version), never its content
      */

@@ -9,6 +9,7 @@ import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.migrations.MigrationResult;
 import io.mmdeploy.engine.source.Revision;
+import io.mmdeploy.engine.tofu.PlanSummary;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -243,7 +244,12 @@ public record ReleaseRecord(
      * @param summary the redacted plan summary
      * @param hash the hash of the saved plan file that was approved and applied
      */
-    public record PlanRecord(String phase, JsonNode summary, String hash) {}
+    public record PlanRecord(String phase, JsonNode summary, String hash) {
+        /** The tofu stage's summary, as its own JSON form (values already left out there). */
+        public static PlanRecord of(String phase, PlanSummary summary) {
+            return new PlanRecord(phase, ReleaseJson.tree(summary.toJson()), summary.planHash());
+        }
+    }
 
     /**
      * One gate's decision.
@@ -251,10 +257,12 @@ public record ReleaseRecord(
      * @param approver the Jenkins user id, or {@code auto} when the policy has no gate for the phase
      */
     public record Approval(String phase, String approver, Instant at) {
-        public static final String AUTO = "auto";
+        public static Approval of(io.mmdeploy.engine.approval.Approval passed) {
+            return new Approval(passed.phase().id(), passed.approver(), passed.approvedAt());
+        }
 
         public static Approval auto(String phase, Instant at) {
-            return new Approval(phase, AUTO, at);
+            return new Approval(phase, io.mmdeploy.engine.approval.Approval.AUTO, at);
         }
     }
 

@@ -46,6 +46,18 @@ class DockerBuildxImageBuilderTest {
         }
 
         @Override
+        public Optional<String> sha256(String path) {
+            return readText(path).map(text -> {
+                try {
+                    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("every JDK has SHA-256", e);
+                }
+            });
+        }
+
+        @Override
         public List<String> list(String directory) {
             return List.of();
         }

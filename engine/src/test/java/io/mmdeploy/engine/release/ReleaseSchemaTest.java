@@ -9,7 +9,12 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.mmdeploy.engine.approval.Approval;
+import io.mmdeploy.engine.config.ApprovalPolicy;
 import io.mmdeploy.engine.gcp.fake.Fixtures;
+import io.mmdeploy.engine.tofu.PlanSummary;
+import java.time.Instant;
+import java.util.Map;
 import io.mmdeploy.engine.testing.ExampleRepo;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -55,6 +60,25 @@ class ReleaseSchemaTest {
         for (ReleaseRecord r : DeliveryMetricsTest.november().oldestFirst()) {
             assertThat(validate(ReleaseJson.compact(r))).as(r.id()).isEmpty();
         }
+    }
+
+    @Test
+    void aRecordWithARealPlanSummaryAndAGateApprovalConforms() throws Exception {
+        PlanSummary summary = new PlanSummary("staging", null, ".mm-deploy/staging.tfplan", "sha256:" + "c".repeat(64), true, "1.11.4",
+                Map.of("create", 0, "update", 8, "delete", 0), List.of(new PlanSummary.ResourceChange("google_cloud_run_v2_service.agent",
+                        PlanSummary.Action.UPDATE, null)), List.of(), Map.of());
+        Approval passed = new Approval("alice", Instant.parse("2026-11-02T10:00:00Z"), ApprovalPolicy.Gate.SERVICES);
+        ReleaseRecord record = ReleaseRecord.started("20261102-090000-abc1234", ReleaseRecord.Kind.DEPLOY, Fixtures.staging(), null,
+                Instant.parse("2026-11-02T09:00:00Z"))
+                .withEvidence(List.of(ReleaseRecord.PlanRecord.of("services", summary)), List.of(ReleaseRecord.Approval.of(passed)), List.of())
+                .finished(ReleaseRecord.Outcome.succeeded(), Instant.parse("2026-11-02T10:05:00Z"));
+        String json = ReleaseJson.compact(record);
+
+        assertThat(validate(json)).isEmpty();
+        ReleaseRecord read = ReleaseJson.read(json, "test");
+        assertThat(read.plans().get(0).hash()).isEqualTo(summary.planHash());
+        assertThat(read.plans().get(0).summary().path("counts").path("update").asInt()).isEqualTo(8);
+        assertThat(read.approvals()).containsExactly(new ReleaseRecord.Approval("services", "alice", passed.approvedAt()));
     }
 
     @Test
