@@ -4,46 +4,21 @@ import io.mmdeploy.engine.release.ReleaseJson;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.release.ReleaseRecord.ServiceRelease;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code mmdeploy release ID}: one release record. */
 @Command(name = "release", description = "Show one release: what it left live, its plans, approvals and migrations.")
-final class ReleaseCommand implements Callable<Integer> {
-    @Mixin
-    EnvironmentOptions options;
-
+final class ReleaseCommand extends ReleaseRecordsCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "The release id (see `mmdeploy releases`).")
     String id;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text, or json for the record as stored (default: ${DEFAULT-VALUE}).")
-    PlanCommand.Output output;
-
-    @Spec
-    CommandSpec spec;
-
-    private final CommandHost host;
-
-    ReleaseCommand() {
-        this(CommandHost.local());
-    }
-
-    ReleaseCommand(CommandHost host) {
-        this.host = host;
-    }
-
     @Override
     public Integer call() {
-        try (EnvironmentSession session = new EnvironmentSession(options, host, spec)) {
+        try (EnvironmentSession session = session()) {
             ReleaseRecord r = session.history().require(id, session.env.name());
             PrintWriter out = spec.commandLine().getOut();
-            if (output == PlanCommand.Output.json) {
+            if (output == Output.json) {
                 out.println(ReleaseJson.pretty(r));
             } else {
                 out.printf("Release %s (%s) of %s: %s%n", r.id(), r.kind().name().toLowerCase(), r.environment(), r.outcome().describe()

@@ -7,45 +7,22 @@ import io.mmdeploy.engine.release.ReleaseRecord.Kind;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mmdeploy releases}: an environment's releases, newest first. */
 @Command(name = "releases", description = "List an environment's releases, newest first, from the records in its own project.")
-final class ReleasesCommand implements Callable<Integer> {
-    @Mixin
-    EnvironmentOptions options;
-
+final class ReleasesCommand extends ReleaseRecordsCommand {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Show at most N releases (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    PlanCommand.Output output;
-
-    @Spec
-    CommandSpec spec;
-
-    private final CommandHost host;
-
-    ReleasesCommand() {
-        this(CommandHost.local());
-    }
-
-    ReleasesCommand(CommandHost host) {
-        this.host = host;
-    }
-
     @Override
     public Integer call() {
-        try (EnvironmentSession session = new EnvironmentSession(options, host, spec)) {
+        try (EnvironmentSession session = session()) {
             ReleaseHistory history = session.history();
             List<ReleaseRecord> shown = history.newestFirst().stream().limit(limit).toList();
             PrintWriter out = spec.commandLine().getOut();
-            if (output == PlanCommand.Output.json) {
+            if (output == Output.json) {
                 out.println(ReleaseJson.pretty(shown));
             } else if (shown.isEmpty()) {
                 out.println(session.env.name() + " has no releases yet.");

@@ -7,20 +7,13 @@ import io.mmdeploy.engine.release.EnvironmentRollback.RollbackResult;
 import io.mmdeploy.engine.release.RollbackPlan;
 import io.mmdeploy.engine.release.RollbackRequest;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mmdeploy rollback}: Cloud Run traffic back to an earlier release; no build, no OpenTofu. */
 @Command(name = "rollback", description = "Move every service and the gateway (or one service) back to an earlier release's revisions,"
         + " after checking each target revision; health-check; record the rollback; move the <env>-latest aliases.")
-final class RollbackCommand implements Callable<Integer> {
-    @Mixin
-    EnvironmentOptions options;
-
+final class RollbackCommand extends ReleaseRecordsCommand {
     @Option(names = "--to", paramLabel = "TARGET", defaultValue = RollbackRequest.PREVIOUS,
             description = "previous (default), a release id, or with --service a revision name.")
     String to;
@@ -34,22 +27,9 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Roll back even across a migration that ran after the target release.")
     boolean force;
 
-    @Spec
-    CommandSpec spec;
-
-    private final CommandHost host;
-
-    RollbackCommand() {
-        this(CommandHost.local());
-    }
-
-    RollbackCommand(CommandHost host) {
-        this.host = host;
-    }
-
     @Override
     public Integer call() throws InterruptedException {
-        try (EnvironmentSession session = new EnvironmentSession(options, host, spec)) {
+        try (EnvironmentSession session = session()) {
             EnvironmentRollback rollback = session.releases.rollback();
             RollbackPlan plan = rollback.plan(session.config, session.env, new RollbackRequest(to, service, force));
             PrintWriter out = spec.commandLine().getOut();

@@ -14,7 +14,6 @@ import io.mmdeploy.engine.release.ReleaseWorld;
 import io.mmdeploy.engine.testing.ExampleRepo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.Constructor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -26,7 +25,7 @@ import picocli.CommandLine;
 
 /**
  * The release commands on the bundled example's staging environment, with the Google clients pointed at the
- * in-process fakes through {@link CommandHost} (the only difference from a real run: no ADC, fake endpoints).
+ * in-process fakes through the commands' connector (the only difference from a real run: no ADC, fake endpoints).
  */
 class ReleaseCommandsTest {
     private static final Pattern STACK_TRACE = Pattern.compile("(?m)^\\s+at [\\w.$<>]+\\(|\\.java:\\d+\\)|^Caused by: ");
@@ -57,16 +56,16 @@ class ReleaseCommandsTest {
 
     /** As {@link MmDeploy#run}, with the commands built on the fakes' host. */
     Run run(String... args) {
-        CommandHost host = new CommandHost(world.cloud.overrides(), world.clock, d -> { });
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
-                try {
-                    Constructor<K> withHost = cls.getDeclaredConstructor(CommandHost.class);
-                    return withHost.newInstance(host);
-                } catch (NoSuchMethodException e) {
-                    return CommandLine.defaultFactory().create(cls);
+                K made = CommandLine.defaultFactory().create(cls);
+                if (made instanceof ReleaseRecordsCommand command) {
+                    command.connector = (env, wait) -> world.cloud.clients(env.projectId(), wait);
+                    command.clock = world.clock;
+                    command.sleeper = d -> { };
                 }
+                return made;
             }
         };
         StringWriter out = new StringWriter();
