@@ -74,26 +74,17 @@ public final class EnvironmentRollback {
         ReleaseHistory history = ReleaseHistory.read(store);
         ReleaseRecord newest = history.newest().orElseThrow(() -> DeployException.of("No release records in " + env.name(),
                 "Rollback restores what an earlier release recorded, and " + SecretManagerReleaseStore.secretId(env) + " in "
-                        + env.projectId() + " has none. Roll one service back by revision with the Cloud Run console."));
-        List<String> warnings = new ArrayList<>();
-        List<Diagnostic> problems = new ArrayList<>();
-        List<LiveService> services;
-        Optional<ReleaseRecord> target;
-        if (request.service() == null) {
-            target = Optional.of(targetRelease(history, env, request.to()));
-            services = live.readAll(config, env);
-        } else {
-            String cloudRunService = cloudRunServiceOf(config, env, request.service());
-            services = List.of(live.read(env, request.service(), cloudRunService));
-            target = request.to().equals(RollbackRequest.PREVIOUS) || history.find(request.to()).isPresent()
-                    ? Optional.of(targetRelease(history, env, request.to()))
-                    : history.newestFirst().stream()
-                            .filter(r -> r.serving(request.service()).map(s -> request.to().equals(s.revision())).orElse(false))
-                            .findFirst();
-        }
-
+                        + env.projectId() + " has none. Roll one service back by revision with `mmdeploy traffic`."));
+        // With --service, --to may name a revision rather than a release.
         boolean namedRevision = request.service() != null && !request.to().equals(RollbackRequest.PREVIOUS)
                 && history.find(request.to()).isEmpty();
+        List<LiveService> services = request.service() == null ? live.readAll(config, env)
+                : List.of(live.read(env, request.service(), cloudRunServiceOf(config, env, request.service())));
+        Optional<ReleaseRecord> target = namedRevision ? releaseServing(history, request.service(), request.to())
+                : Optional.of(targetRelease(history, env, request.to()));
+
+        List<String> warnings = new ArrayList<>();
+        List<Diagnostic> problems = new ArrayList<>();
         List<Move> moves = new ArrayList<>();
         for (LiveService service : services) {
             String revision = namedRevision ? request.to()
@@ -103,21 +94,44 @@ public final class EnvironmentRollback {
                         + "; left as it is");
                 continue;
             }
-            Optional<RevisionInfo> info = service.revision(revision);
-            if (info.isEmpty()) {
-                problems.add(Diagnostic.error("Revision " + revision + " of " + service.cloudRunService() + " no longer exists",
-                        "The target's revision was deleted. Deploy the release's images again instead (its record names them)."));
-            } else if (!info.get().ready()) {
-                problems.add(Diagnostic.error("Revision " + revision + " of " + service.cloudRunService() + " is not ready",
-                        "It cannot serve traffic. Pick another release or revision."));
-            }
-            String from = service.traffic().isEmpty() ? "(no traffic)"
-                    : String.join(",", service.traffic().stream().map(LiveService.Split::toString).toList());
-            ImageRecord image = imageOf(history, service.name(), revision, info);
-            moves.add(new Move(service.name(), service.cloudRunService(), isGateway(config, service.name()), from, revision, image));
+            unusable(service, revision).ifPresent(problems::add);
+            moves.add(new Move(service.name(), service.cloudRunService(), isGateway(config, service.name()), describe(service),
+                    revision, imageOf(history, service.name(), revision, service.revision(revision))));
+        }
+        List<String> newerMigrations = target.map(t -> migrationsSince(history, t)).orElse(List.of());
+        schemaGuard(request, target, newerMigrations, warnings, problems);
+        if (!problems.isEmpty()) {
+            problems.add(Diagnostic.error("Rollback refused: no traffic was moved", "Fix the problems above and run it again."));
+            throw new DeployException(problems);
         }
 
-        List<String> newerMigrations = target.map(t -> migrationsSince(history, t)).orElse(List.of());
+        Direction direction = direction(history, newest, target, moves, services);
+        List<Move> gateway = moves.stream().filter(Move::gateway).toList();
+        List<Move> rest = moves.stream().filter(m -> !m.gateway()).toList();
+        List<Move> ordered = new ArrayList<>(direction == Direction.BACK ? gateway : rest);
+        ordered.addAll(direction == Direction.BACK ? rest : gateway);
+        return new RollbackPlan(env.name(), newest.id(), request.service() == null ? target.get().id() : null,
+                target.map(ReleaseRecord::commit).orElse(null), direction, ordered, warnings,
+                request.force() && (target.isEmpty() || !newerMigrations.isEmpty()));
+    }
+
+    /** Why the revision cannot take the traffic, if it cannot. */
+    private static Optional<Diagnostic> unusable(LiveService service, String revision) {
+        Optional<RevisionInfo> info = service.revision(revision);
+        if (info.isEmpty()) {
+            return Optional.of(Diagnostic.error("Revision " + revision + " of " + service.cloudRunService() + " no longer exists",
+                    "The target's revision was deleted. Deploy the release's images again instead (its record names them)."));
+        }
+        if (!info.get().ready()) {
+            return Optional.of(Diagnostic.error("Revision " + revision + " of " + service.cloudRunService() + " is not ready",
+                    "It cannot serve traffic. Pick another release or revision."));
+        }
+        return Optional.empty();
+    }
+
+    /** Refuses, or with --force warns, when the target's code may not fit the schema migrations left behind. */
+    private static void schemaGuard(RollbackRequest request, Optional<ReleaseRecord> target, List<String> newerMigrations,
+            List<String> warnings, List<Diagnostic> problems) {
         if (target.isEmpty()) {
             String why = "No release record names revision " + request.to() + " of " + request.service()
                     + ", so which schema it expects is unknown.";
@@ -137,21 +151,18 @@ public final class EnvironmentRollback {
                                 + " --force if those migrations were purely additive."));
             }
         }
-        if (!problems.isEmpty()) {
-            List<Diagnostic> all = new ArrayList<>(problems);
-            all.add(Diagnostic.error("Rollback refused: no traffic was moved", "Fix the problems above and run it again."));
-            throw new DeployException(all);
-        }
+    }
 
-        Direction direction = direction(history, newest, target, moves, services);
-        List<Move> ordered = new ArrayList<>();
-        List<Move> gateway = moves.stream().filter(Move::gateway).toList();
-        List<Move> rest = moves.stream().filter(m -> !m.gateway()).toList();
-        ordered.addAll(direction == Direction.BACK ? gateway : rest);
-        ordered.addAll(direction == Direction.BACK ? rest : gateway);
-        String toRelease = request.service() == null ? target.get().id() : null;
-        return new RollbackPlan(env.name(), newest.id(), toRelease, target.map(ReleaseRecord::commit).orElse(null), direction,
-                ordered, warnings, request.force() && (target.isEmpty() || !newerMigrations.isEmpty()));
+    /** The newest release that recorded the revision serving the service. */
+    private static Optional<ReleaseRecord> releaseServing(ReleaseHistory history, String service, String revision) {
+        return history.newestFirst().stream()
+                .filter(r -> r.serving(service).map(s -> revision.equals(s.revision())).orElse(false))
+                .findFirst();
+    }
+
+    private static String describe(LiveService service) {
+        return service.traffic().isEmpty() ? "(no traffic)"
+                : String.join(",", service.traffic().stream().map(LiveService.Split::toString).toList());
     }
 
     /** Moves the traffic as planned, health-checks, and records the rollback; moves the aliases when it succeeded. */
