@@ -4,6 +4,7 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.diagnostics.Diagnostic;
 import io.mmdeploy.engine.release.EnvironmentRollback;
 import io.mmdeploy.engine.release.EnvironmentRollback.RollbackResult;
+import io.mmdeploy.engine.release.ReleaseJson;
 import io.mmdeploy.engine.release.RollbackPlan;
 import io.mmdeploy.engine.release.RollbackRequest;
 import java.io.PrintWriter;
@@ -33,15 +34,19 @@ final class RollbackCommand extends ReleaseRecordsCommand {
             EnvironmentRollback rollback = session.releases.rollback();
             RollbackPlan plan = rollback.plan(session.config, session.env, new RollbackRequest(to, service, force));
             PrintWriter out = spec.commandLine().getOut();
-            out.print(plan.describe());
+            boolean json = output == Output.json;
             if (dryRun) {
-                out.println("Dry run: nothing was moved.");
+                out.print(json ? ReleaseJson.pretty(plan) + "\n" : plan.describe() + "Dry run: nothing was moved.\n");
                 out.flush();
                 return 0;
             }
+            if (!json) {
+                out.print(plan.describe());
+                out.flush();
+            }
             RollbackResult result = rollback.execute(session.config, session.env, plan);
-            out.printf("Rollback %s %s: %d service(s) moved, %d alias(es) moved%n", result.record().id(),
-                    result.record().outcome().describe(), result.moved().size(), result.aliases().size());
+            out.print(json ? ReleaseJson.pretty(result) + "\n" : String.format("Rollback %s %s: %d service(s) moved, %d alias(es) moved%n",
+                    result.record().id(), result.record().outcome().describe(), result.moved().size(), result.aliases().size()));
             out.flush();
             if (!result.record().succeeded()) {
                 throw new DeployException(result.health().results().stream().filter(r -> !r.healthy())

@@ -137,6 +137,20 @@ class ReleaseCommandsTest {
     }
 
     @Test
+    void rollbackAsJsonGivesThePlanOnADryRunAndTheRecordAfterwards() throws Exception {
+        JsonNode plan = new ObjectMapper().readTree(run("rollback", "--env", "staging", "--dry-run", "-o", "json").out());
+        assertThat(plan.get("toRelease").asText()).isEqualTo(first.id());
+        assertThat(plan.get("direction").asText()).isEqualTo("BACK");
+        assertThat(plan.get("moves").get(0).get("service").asText()).isEqualTo("mesh");
+
+        Run done = run("rollback", "--env", "staging", "-o", "json");
+        JsonNode result = new ObjectMapper().readTree(done.out());
+        assertThat(result.get("record").get("kind").asText()).isEqualTo("rollback");
+        assertThat(result.get("moved")).hasSize(6);
+        assertThat(result.get("health").get("results")).hasSize(8);
+    }
+
+    @Test
     void rollbackOfOneServiceToARevision() {
         Run r = run("rollback", "--env", "staging", "--service", "agent", "--to", world.revision("agent", 1));
 
