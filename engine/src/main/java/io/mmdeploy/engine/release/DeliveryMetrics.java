@@ -13,7 +13,7 @@ import java.util.Optional;
  * The four delivery metrics of one environment over a window, from its release records alone. A deploy is in
  * the window when it started in it.
  *
- * @param deployments deploys that ended (a still-running newest deploy is left out)
+ * @param deployments deploys counted: all that started in the window except a newest one still running
  * @param successfulDeployments deploys that succeeded (including those rolled back later)
  * @param deploymentsPerDay successful deploys per day of the window
  * @param medianLeadTimeSeconds commit time to successful deploy's end, median (null without successful deploys)
@@ -73,7 +73,7 @@ public record DeliveryMetrics(String environment, Instant from, Instant to, int 
     public String text() {
         return String.format(Locale.ROOT, """
                 Delivery metrics of %s, %d day(s) from %s to %s
-                  deployment frequency   %d successful deploy(s), %.2f per day (%d deploy(s) ended)
+                  deployment frequency   %d successful deploy(s), %.2f per day (%d deploy(s) in all)
                   lead time for changes  median %s, mean %s
                   change failure rate    %s (%d of %d)
                   time to restore        median %s, mean %s (%d restored, %d not restored)

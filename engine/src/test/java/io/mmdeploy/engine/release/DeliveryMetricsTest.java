@@ -24,7 +24,7 @@ class DeliveryMetricsTest {
      * r8 deploy  commit 11-28 12:00, 14:00 → 14:10                                      rolled back (failed at health)
      * r9 deploy  commit 11-29 22:00, 23:00 → still running (newest)                     left out
      * </pre>
-     * Deployments that ended in the window: r1 r2 r3 r4 r6 r7 r8 = 7; successful: r1 r3 r4 r7 = 4; 4 / 30 days = 0.1333 per day.
+     * Deployments counted in the window (r9 still runs): r1 r2 r3 r4 r6 r7 r8 = 7; successful: r1 r3 r4 r7 = 4; 4 / 30 days = 0.1333 per day.
      * Lead times 3600, 4200, 4500, 4800: median (4200 + 4500) / 2 = 4350 s; mean 17100 / 4 = 4275 s.
      * Failed changes: r2 (failed), r4 (rolled back later), r6 (abandoned), r8 (rolled back) = 4 of 7 = 0.5714.
      * Time to restore: r2 12:30 → r3 14:00 = 5400 s; r4 10:15 → r5 11:05 = 3000 s; r6 09:00 (its start) → r7 10:40 = 6000 s;
@@ -71,7 +71,7 @@ class DeliveryMetricsTest {
     void textAndJsonCarryTheSameNumbers() throws Exception {
         DeliveryMetrics m = DeliveryMetrics.compute("staging", november(), at("2026-11-30T00:00"), 30);
 
-        assertThat(m.text()).contains("4 successful deploy(s), 0.13 per day (7 deploy(s) ended)", "median 1h 12m 30s, mean 1h 11m 15s",
+        assertThat(m.text()).contains("4 successful deploy(s), 0.13 per day (7 deploy(s) in all)", "median 1h 12m 30s, mean 1h 11m 15s",
                 "57.1% (4 of 7)", "median 1h 30m 0s, mean 1h 20m 0s (3 restored, 1 not restored)");
         JsonNode json = tree(m);
         assertThat(json.get("changeFailureRate").asDouble()).isCloseTo(0.5714, within(1e-4));
