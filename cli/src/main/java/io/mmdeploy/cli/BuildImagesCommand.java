@@ -49,8 +49,7 @@ final class BuildImagesCommand extends CloudCommand {
                 continue;
             }
             ServiceSpec spec = config.service(service.name()).orElseThrow();
-            requests.add(new ImageBuildRequest(spec.name(), env.registry(), spec.image(), spec.build().context(),
-                    spec.build().dockerfile(), spec.build().args(), PlannedImages.fingerprint(service), PlannedImages.tags(service)));
+            requests.add(ImageBuildRequest.forService(spec, env, PlannedImages.fingerprint(service), PlannedImages.tags(service)));
         }
         if (services != null && requests.size() != services.size()) {
             throw DeployException.of("Unknown service in --services " + String.join(",", services),

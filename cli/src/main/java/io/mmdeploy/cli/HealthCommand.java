@@ -2,23 +2,18 @@ package io.mmdeploy.cli;
 
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
-import io.mmdeploy.engine.config.GatewaySpec;
-import io.mmdeploy.engine.config.HealthSpec;
-import io.mmdeploy.engine.config.ServiceSpec;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.health.HealthCheck;
 import io.mmdeploy.engine.health.HealthReport;
 import io.mmdeploy.engine.health.HealthResult;
 import io.mmdeploy.engine.health.HealthTarget;
+import io.mmdeploy.engine.health.HealthTargets;
 import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,22 +35,7 @@ final class HealthCommand extends CloudCommand {
         DeployConfig config = load().config();
         EnvironmentSpec env = environment(config);
         try (GoogleClients clients = connect(env, Duration.ofMinutes(1))) {
-            CloudRunUrls urls = new CloudRunUrls(clients.services());
-            List<HealthTarget> targets = new ArrayList<>();
-            for (ServiceSpec s : config.services()) {
-                if (only == null || only.contains(s.name())) {
-                    targets.add(new HealthTarget(s.name(), urls.url(env, s.cloudRunService(env)),
-                            Objects.requireNonNullElse(s.health(), HealthSpec.defaults()), expectedVersion));
-                }
-            }
-            GatewaySpec gateway = config.gateway();
-            if (gateway != null && (only == null || only.contains(gateway.name()))) {
-                targets.add(new HealthTarget(gateway.name(), urls.url(env, gateway.cloudRunService(env)),
-                        Objects.requireNonNullElse(gateway.health(), HealthSpec.defaults()), expectedVersion));
-            }
-            if (targets.isEmpty()) {
-                throw DeployException.of("Nothing to check", "--services " + String.join(",", only) + " names no service or gateway of " + config.file() + ".");
-            }
+            List<HealthTarget> targets = HealthTargets.of(config, env, new CloudRunUrls(clients.services()), only, expectedVersion);
             HealthReport report = new HealthCheck(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build(), sleeper,
                     new ParallelRunner(targets.size()), log(HealthCheck.STAGE), Duration.ofSeconds(10)).check(targets);
             StringBuilder text = new StringBuilder();

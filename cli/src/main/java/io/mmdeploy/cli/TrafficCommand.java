@@ -3,8 +3,6 @@ package io.mmdeploy.cli;
 import com.google.cloud.run.v2.ServiceName;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
-import io.mmdeploy.engine.config.ServiceSpec;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import io.mmdeploy.engine.traffic.RevisionInfo;
@@ -42,8 +40,7 @@ final class TrafficCommand extends CloudCommand {
     public Integer call() throws Exception {
         DeployConfig config = load().config();
         EnvironmentSpec env = environment(config);
-        String cloudRunName = cloudRunName(config, env);
-        ServiceName name = ServiceName.of(env.projectId(), env.region(), cloudRunName);
+        ServiceName name = CloudRunTraffic.serviceName(config, env, service);
         try (GoogleClients clients = connect(env, Duration.ofMinutes(5))) {
             CloudRunTraffic traffic = new CloudRunTraffic(clients.services(), clients.revisions(), log(CloudRunTraffic.STAGE), Duration.ofMinutes(5));
             if (action.list) {
@@ -59,28 +56,12 @@ final class TrafficCommand extends CloudCommand {
             if (action.latest) {
                 move = traffic.routeToLatest(name);
             } else if (action.previous) {
-                List<RevisionInfo> revisions = traffic.revisions(name);
-                if (revisions.isEmpty()) {
-                    throw DeployException.of(cloudRunName + " has no revisions", name.toString());
-                }
-                RevisionInfo target = traffic.lastGoodBefore(name, revisions.get(0).name()).orElseThrow(() -> DeployException.of(
-                        "No ready revision before " + revisions.get(0).name(), cloudRunName + " has nothing to roll back to."));
-                move = traffic.routeAllTo(name, target.name());
+                move = traffic.routeToPrevious(name);
             } else {
                 move = traffic.routeAllTo(name, action.revision);
             }
             print(move, move.service() + ": " + String.join(", ", move.before()) + " -> " + move.after() + "=100\n");
         }
         return 0;
-    }
-
-    private String cloudRunName(DeployConfig config, EnvironmentSpec env) {
-        if (config.gateway() != null && config.gateway().name().equals(service)) {
-            return config.gateway().cloudRunService(env);
-        }
-        return config.service(service).map(s -> s.cloudRunService(env)).orElseThrow(() -> DeployException.of(
-                "Unknown service \"" + service + "\"",
-                config.file() + " defines " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList())
-                        + (config.gateway() == null ? "" : " and the gateway " + config.gateway().name()) + "."));
     }
 }

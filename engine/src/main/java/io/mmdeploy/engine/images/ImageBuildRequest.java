@@ -1,6 +1,8 @@
 package io.mmdeploy.engine.images;
 
+import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.RegistryPath;
+import io.mmdeploy.engine.config.ServiceSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,6 +43,12 @@ public record ImageBuildRequest(
         if (tags.isEmpty()) {
             throw new IllegalArgumentException("no tags for " + service);
         }
+    }
+
+    /** The request for one service of the config, in one environment. */
+    public static ImageBuildRequest forService(ServiceSpec spec, EnvironmentSpec env, String fingerprint, List<String> tags) {
+        return new ImageBuildRequest(spec.name(), env.registry(), spec.image(), spec.build().context(), spec.build().dockerfile(),
+                spec.build().args(), fingerprint, tags);
     }
 
     public String repository() {

@@ -10,6 +10,9 @@ import com.google.cloud.run.v2.ServiceName;
 import com.google.cloud.run.v2.ServicesClient;
 import com.google.cloud.run.v2.TrafficTarget;
 import com.google.cloud.run.v2.TrafficTargetAllocationType;
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.ServiceSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.ApiFailure;
 import io.mmdeploy.engine.gcp.Operations;
@@ -64,6 +67,27 @@ public final class CloudRunTraffic {
         return all.stream()
                 .filter(r -> r.ready() && r.created().isBefore(reference.created()))
                 .findFirst();
+    }
+
+    /** The Cloud Run service of a config service (or the gateway) by its config name. */
+    public static ServiceName serviceName(DeployConfig config, EnvironmentSpec env, String name) {
+        String cloudRunName = config.gatewaySpec().filter(g -> g.name().equals(name)).map(g -> g.cloudRunService(env))
+                .or(() -> config.service(name).map(s -> s.cloudRunService(env)))
+                .orElseThrow(() -> DeployException.of("Unknown service \"" + name + "\"",
+                        config.file() + " defines " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList())
+                                + config.gatewaySpec().map(g -> " and the gateway " + g.name()).orElse("") + "."));
+        return ServiceName.of(env.projectId(), env.region(), cloudRunName);
+    }
+
+    /** Rolls back one step: all traffic to the newest ready revision before the newest one. */
+    public TrafficMove routeToPrevious(ServiceName service) throws InterruptedException {
+        List<RevisionInfo> all = revisions(service);
+        if (all.isEmpty()) {
+            throw DeployException.of(service.getService() + " has no revisions", service.toString());
+        }
+        RevisionInfo target = lastGoodBefore(service, all.get(0).name()).orElseThrow(() -> DeployException.of(
+                "No ready revision before " + all.get(0).name(), service.getService() + " has nothing to roll back to."));
+        return routeAllTo(service, target.name());
     }
 
     /** Sends 100% of the traffic to one revision, which must exist and be ready. */

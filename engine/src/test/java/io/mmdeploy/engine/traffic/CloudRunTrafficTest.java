@@ -114,6 +114,25 @@ class CloudRunTrafficTest {
     }
 
     @Test
+    void routeToPreviousSkipsTheBrokenRevisionsAndTakesTheLastReadyOneBeforeTheNewest() throws Exception {
+        TrafficMove move = traffic.routeToPrevious(AGENT);
+
+        assertThat(move.after()).isEqualTo("agent-service-staging-00002-bbb");
+        assertThat(cloud.cloudRun.service(AGENT.toString()).getTraffic(0).getRevision()).isEqualTo("agent-service-staging-00002-bbb");
+    }
+
+    @Test
+    void configNamesMapToTheEnvironmentsCloudRunServices() {
+        var config = Fixtures.config();
+        assertThat(CloudRunTraffic.serviceName(config, Fixtures.staging(), "agent")).isEqualTo(AGENT);
+        assertThat(CloudRunTraffic.serviceName(config, Fixtures.staging(), "mesh").getService()).isEqualTo("mesh-gateway-staging");
+        assertThat(CloudRunTraffic.serviceName(config, config.environment("production"), "agent").toString())
+                .isEqualTo("projects/mindmirror-69/locations/us-east4/services/agent-service");
+        assertThatThrownBy(() -> CloudRunTraffic.serviceName(config, Fixtures.staging(), "agnet"))
+                .hasMessageContaining("Unknown service \"agnet\"").hasMessageContaining("and the gateway mesh");
+    }
+
+    @Test
     void aMissingServiceIsNamed() {
         ServiceName ghost = ServiceName.of(Fixtures.PROJECT, Fixtures.REGION, "ghost");
         assertThatThrownBy(() -> traffic.revisions(ghost)).hasMessageContaining("Cannot list the revisions of ghost: NOT_FOUND");
