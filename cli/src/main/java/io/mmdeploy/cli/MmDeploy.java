@@ -16,8 +16,23 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = MmDeploy.Version.class,
         description = "Deploy a Cloud Run microservice app: validate the config, plan, and run each deploy step.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyTofuCommand.class, ReleasesCommand.class, ReleaseCommand.class,
-                RollbackCommand.class, MetricsCommand.class, DriftCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ValidateCommand.class,
+            PlanCommand.class,
+            BuildImagesCommand.class,
+            RunMigrationsCommand.class,
+            ApplyTofuCommand.class,
+            ServiceUrlsCommand.class,
+            BuildGatewayCommand.class,
+            HealthCommand.class,
+            TrafficCommand.class,
+            ReleasesCommand.class,
+            ReleaseCommand.class,
+            RollbackCommand.class,
+            MetricsCommand.class,
+            DriftCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class MmDeploy {
     public static final int FAILED = 1;
     public static final int INTERNAL_ERROR = 3;

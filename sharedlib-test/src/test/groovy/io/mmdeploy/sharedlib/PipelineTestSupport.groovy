@@ -1,0 +1,130 @@
+package io.mmdeploy.sharedlib
+
+import com.lesfurets.jenkins.unit.cps.BasePipelineTestCPS
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.BeforeEach
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.Paths
+
+import static com.lesfurets.jenkins.unit.global.lib.LibraryConfiguration.library
+import static com.lesfurets.jenkins.unit.global.lib.LocalSource.localSource
+
+/**
+ * Runs the real Jenkinsfiles and vars/ of the repository root as Jenkins would load them (the
+ * library 'mm-deploy'), with the Jenkins steps they use registered as recorders and the plugin's
+ * mm* steps as {@link DeployStepFakes}. The trail lists, in order, the stages, the lock and timeout
+ * blocks (as "{" ... "}"), milestones and mm* calls.
+ *
+ * The scripts run CPS-transformed, and the program state is serialised and restored at every step
+ * call as Jenkins does, so a local that Jenkins could not save (a map iterator, say) fails the test.
+ */
+abstract class PipelineTestSupport extends BasePipelineTestCPS {
+    static final Path LIBRARY_ROOT = Paths.get(System.getProperty('mmdeploy.libraryRoot', '..')).toAbsolutePath().normalize()
+
+    final List<String> trail = []
+    final List<String> log = []
+    DeployStepFakes fakes
+    /** What properties() registered: parameter definitions as maps with their type. */
+    List<Map> parameterDefinitions = []
+    private Path libraries
+
+    @BeforeEach
+    @Override
+    void setUp() throws Exception {
+        // The repository's own Jenkinsfiles, and test ones that call a pipeline var with other arguments.
+        scriptRoots = [LIBRARY_ROOT.toString(), 'src/test/resources/jenkinsfiles'] as String[]
+        scriptExtension = ''
+        super.setUp()
+        // LocalSource looks for <dir>/<name>@<version>; the library is the repository root itself.
+        libraries = Files.createTempDirectory('mm-deploy-libraries')
+        Files.createSymbolicLink(libraries.resolve('mm-deploy@test'), LIBRARY_ROOT)
+        helper.registerSharedLibrary(library().name('mm-deploy').defaultVersion('test')
+                .allowOverride(false).implicit(false).targetPath(libraries.toString())
+                .retriever(localSource(libraries.toString())).build())
+
+        binding.setVariable('env', [:])
+        binding.setVariable('params', [:])
+        binding.setVariable('scm', [$class: 'GitSCM'])
+        binding.setVariable('currentBuild', [result: null, description: null])
+
+        fakes = new DeployStepFakes(trail)
+        fakes.steps().each { String name, Closure step -> helper.registerAllowedMethod(name, [Map], step) }
+        registerJenkinsSteps()
+    }
+
+    @AfterEach
+    void removeLibraryLink() {
+        Files.deleteIfExists(libraries.resolve('mm-deploy@test'))
+        Files.deleteIfExists(libraries)
+    }
+
+    private void registerJenkinsSteps() {
+        // Block steps run their body through the helper: in CPS mode a plain body() would only be scheduled.
+        helper.registerAllowedMethod('node', [String, Closure]) { String label, Closure body -> helper.callClosure(body) }
+        helper.registerAllowedMethod('checkout', [Map]) { Map scm -> trail << 'checkout' }
+        helper.registerAllowedMethod('stage', [String, Closure]) { String name, Closure body ->
+            trail << "stage ${name}".toString()
+            helper.callClosure(body)
+        }
+        helper.registerAllowedMethod('lock', [Map, Closure]) { Map args, Closure body ->
+            trail << "lock ${args.resource} inversePrecedence=${args.inversePrecedence} {".toString()
+            try {
+                helper.callClosure(body)
+            } finally {
+                trail << '}'
+            }
+        }
+        helper.registerAllowedMethod('milestone', [Map]) { Map args -> trail << "milestone ${args.ordinal}".toString() }
+        helper.registerAllowedMethod('timeout', [Map, Closure]) { Map args, Closure body ->
+            trail << "timeout ${args.time} ${args.unit} {".toString()
+            try {
+                helper.callClosure(body)
+            } finally {
+                trail << '}'
+            }
+        }
+        helper.registerAllowedMethod('echo', [String]) { String line -> log << line }
+        helper.registerAllowedMethod('error', [String]) { String message ->
+            binding.getVariable('currentBuild').result = 'FAILURE'
+            throw new PipelineError(message)
+        }
+        helper.registerAllowedMethod('properties', [List]) { List props -> parameterDefinitions = props.flatten() }
+        helper.registerAllowedMethod('parameters', [List]) { List definitions -> definitions }
+        helper.registerAllowedMethod('choice', [Map]) { Map args -> [type: 'choice'] + args }
+        helper.registerAllowedMethod('string', [Map]) { Map args -> [type: 'string'] + args }
+    }
+
+    /** Runs one of the repository's Jenkinsfiles; returns the error it failed with, or null. */
+    Throwable runJenkinsfile(String name) {
+        try {
+            runScript(name)
+            return null
+        } catch (Throwable failure) {
+            return failure
+        }
+    }
+
+    String getDescription() {
+        binding.getVariable('currentBuild').description
+    }
+
+    String getResult() {
+        binding.getVariable('currentBuild').result
+    }
+
+    /** The trail from the first entry starting with {@code from} on. */
+    List<String> trailFrom(String from) {
+        int start = trail.findIndexOf { it.startsWith(from) }
+        assert start >= 0: "no '${from}' in ${trail}"
+        trail.subList(start, trail.size())
+    }
+
+    /** What the error step throws (in Jenkins: an AbortException, which fails the build). */
+    static class PipelineError extends RuntimeException {
+        PipelineError(String message) {
+            super(message)
+        }
+    }
+}

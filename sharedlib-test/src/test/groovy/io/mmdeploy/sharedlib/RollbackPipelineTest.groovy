@@ -1,0 +1,100 @@
+package io.mmdeploy.sharedlib
+
+import org.junit.jupiter.api.Test
+
+class RollbackPipelineTest extends PipelineTestSupport {
+    private void request(String environment, String service, String target) {
+        binding.setVariable('params', [ENVIRONMENT: environment, SERVICE: service, TARGET: target])
+    }
+
+    @Test
+    void parametersComeFromTheConfig() {
+        request('staging', 'all', 'previous')
+        runJenkinsfile('Jenkinsfile.rollback.example')
+
+        assert parameterDefinitions*.name == ['ENVIRONMENT', 'SERVICE', 'TARGET']
+        assert parameterDefinitions*.type == ['choice', 'choice', 'string']
+        assert parameterDefinitions[0].choices == ['staging', 'production']
+        assert parameterDefinitions[1].choices == ['all'] + DeployStepFakes.SERVICES + [DeployStepFakes.GATEWAY]
+        assert parameterDefinitions[2].defaultValue == 'previous'
+        assert parameterDefinitions[2].description.contains('release id')
+    }
+
+    @Test
+    void firstRunOnlyRegistersTheParameters() {
+        assert runJenkinsfile('Jenkinsfile.rollback.example') == null
+
+        assert parameterDefinitions.size() == 3
+        assert result == 'NOT_BUILT'
+        assert trail == ['checkout', 'mmEnvironmentFor']
+    }
+
+    @Test
+    void productionRollbackIsConfirmedThenHealthCheckedAndRecorded() {
+        request('production', 'journal', 'rel-20261120-0900-ffee00')
+        assert runJenkinsfile('Jenkinsfile.rollback.example') == null
+
+        assert trail == [
+                'checkout', 'mmEnvironmentFor',
+                'stage Preflight', 'mmPreflight', 'mmRelease phase=start kind=rollback',
+                'milestone 10',
+                'lock mm-deploy-production inversePrecedence=true {',
+                'milestone 20',
+                'stage Confirm rollback', 'milestone 30', 'timeout 45 MINUTES {',
+                'mmApprovalGate phase=rollback summary=Roll back journal in production to rel-20261120-0900-ffee00', '}',
+                'stage Rollback', 'mmRollback service=journal to=rel-20261120-0900-ffee00',
+                'stage Health', 'mmHealthCheck services=[journal]',
+                'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
+                '}',
+        ]
+        assert fakes.answersOf('mmApprovalGate')[0].approver == 'alice'
+        assert description == "production · rollback of journal to rel-20261120-0900-ffee00 · release ${DeployStepFakes.RELEASE}"
+        assert log.contains('journal: traffic moved from journal-00042-new to journal-00041-old')
+    }
+
+    @Test
+    void rejectedConfirmationMovesNothing() {
+        request('production', 'all', 'previous')
+        fakes.rejectedGates = ['rollback'] as Set
+        Throwable failure = runJenkinsfile('Jenkinsfile.rollback.example')
+
+        assert failure instanceof DeployStepFakes.GateRejected
+        assert fakes.callsOf('mmRollback').isEmpty()
+        assert fakes.callsOf('mmRelease')*.failedPhase == [null, 'Confirm rollback']
+    }
+
+    @Test
+    void stagingRollbackOfEverythingPassesTheGateWithoutAPerson() {
+        request('staging', 'all', '')
+        assert runJenkinsfile('Jenkinsfile.rollback.example') == null
+
+        assert fakes.answersOf('mmApprovalGate')*.approver == ['auto']
+        assert fakes.callsOf('mmRollback') == [[environment: 'staging', config: 'mm-deploy.yaml', service: 'all', to: 'previous']]
+        assert fakes.callsOf('mmHealthCheck')[0].services == DeployStepFakes.SERVICES + [DeployStepFakes.GATEWAY]
+        assert trail.contains('lock mm-deploy-staging inversePrecedence=true {')
+    }
+
+    @Test
+    void serviceNoLongerInTheConfigIsRefused() {
+        request('production', 'billing', 'previous')
+        Throwable failure = runJenkinsfile('Jenkinsfile.rollback.example')
+
+        assert failure instanceof PipelineError
+        assert failure.message.startsWith("SERVICE 'billing' is not a service of the config")
+        assert fakes.callsOf('mmPreflight').isEmpty()
+        assert fakes.callsOf('mmRollback').isEmpty()
+    }
+
+    @Test
+    void unhealthyAfterRollbackFailsTheBuildWithoutRollingBackAgain() {
+        request('staging', 'meals', 'previous')
+        fakes.unhealthyAfterRollback = ['meals'] as Set
+        Throwable failure = runJenkinsfile('Jenkinsfile.rollback.example')
+
+        assert failure instanceof PipelineError
+        assert failure.message.contains('Traffic moved back in staging, but the health check still fails')
+        assert failure.message.contains('meals: status 503 after 3 attempts')
+        assert fakes.callsOf('mmRollback').size() == 1
+        assert fakes.callsOf('mmRelease')*.failedPhase == [null, 'Health']
+    }
+}

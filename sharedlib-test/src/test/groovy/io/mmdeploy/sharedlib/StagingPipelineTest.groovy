@@ -1,0 +1,125 @@
+package io.mmdeploy.sharedlib
+
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+
+class StagingPipelineTest extends PipelineTestSupport {
+    @BeforeEach
+    void onStagingBranch() {
+        binding.getVariable('env').BRANCH_NAME = 'staging'
+    }
+
+    @Test
+    void runsSeedPhasesInOrderWithoutAnyGate() {
+        assert runJenkinsfile('Jenkinsfile.example') == null
+        assert trail == [
+                'checkout', 'mmEnvironmentFor branch=staging',
+                'checkout',
+                'stage Preflight', 'mmPreflight', 'mmRelease phase=start kind=deploy',
+                'stage Build images', 'mmBuildImages',
+                'milestone 10',
+                'lock mm-deploy-staging inversePrecedence=true {',
+                'milestone 20',
+                'stage Migrations', 'mmRunMigrations',
+                'stage Services plan and apply', 'mmApplyTofu',
+                'stage Service URLs secret', 'mmServiceUrls',
+                'stage Gateway build', 'mmDeployGateway buildOnly=true',
+                'stage Gateway apply', 'mmDeployGateway',
+                'stage Health', 'mmHealthCheck',
+                'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
+                'stage Alias staging-latest', 'mmMoveAlias',
+                '}',
+        ]
+        assert description == "staging · release ${DeployStepFakes.RELEASE}"
+    }
+
+    @Test
+    void everyStepTargetsStagingWithTheConfigFile() {
+        runJenkinsfile('Jenkinsfile.example')
+        assert fakes.calls.size() == 12
+        fakes.calls.findAll { it.step != 'mmEnvironmentFor' }.each { assert it.args.environment == 'staging': it }
+        fakes.calls.each { assert it.args.config == 'mm-deploy.yaml': it }
+    }
+
+    @Test
+    void configFileNameIsPassedToEveryStep() {
+        assert runJenkinsfile('Jenkinsfile.staging-other-config') == null
+        assert fakes.calls*.args*.config.unique() == ['deploy/mm.yaml']
+    }
+
+    @Test
+    void unhealthyServicesAreRolledBackAndTheBuildFailsWithSummary() {
+        fakes.unhealthy = ['journal', 'meals'] as Set
+        Throwable failure = runJenkinsfile('Jenkinsfile.example')
+
+        assert failure instanceof PipelineError
+        assert trailFrom('stage Health') == [
+                'stage Health', 'mmHealthCheck',
+                'mmRollback service=journal to=previous',
+                'mmRollback service=meals to=previous',
+                '}',
+                'mmRelease phase=finish result=FAILED failedPhase=Health',
+        ]
+        assert failure.message.contains('Health check failed in staging after traffic moved')
+        assert failure.message.contains('journal: unhealthy (status 503 after 3 attempts')
+        assert failure.message.contains('traffic moved back from meals-00042-new to meals-00041-old, healthy again')
+        assert !failure.message.contains('agent')
+        assert description.endsWith('rolled back: journal, meals')
+        assert !trail.contains('mmMoveAlias')
+    }
+
+    @Test
+    void summarySaysWhenRollbackDidNotHelp() {
+        fakes.unhealthy = ['users'] as Set
+        fakes.unhealthyAfterRollback = ['users'] as Set
+        Throwable failure = runJenkinsfile('Jenkinsfile.example')
+        assert failure.message.contains('users-00041-old, STILL UNHEALTHY')
+    }
+
+    @Test
+    void unhealthyGatewayIsRolledBackBeforeTheFullHealthCheck() {
+        fakes.unhealthy = [DeployStepFakes.GATEWAY] as Set
+        Throwable failure = runJenkinsfile('Jenkinsfile.example')
+
+        assert failure instanceof PipelineError
+        assert trailFrom('stage Gateway apply') == [
+                'stage Gateway apply', 'mmDeployGateway',
+                'mmRollback service=mesh to=previous',
+                '}',
+                'mmRelease phase=finish result=FAILED failedPhase=Gateway apply',
+        ]
+    }
+
+    @Test
+    void failedPhaseIsRecordedAndNothingAfterItRuns() {
+        fakes.failingSteps = ['mmRunMigrations'] as Set
+        Throwable failure = runJenkinsfile('Jenkinsfile.example')
+
+        assert failure.message == 'mmRunMigrations failed (injected)'
+        assert trailFrom('stage Migrations') == [
+                'stage Migrations', 'mmRunMigrations',
+                '}',
+                'mmRelease phase=finish result=FAILED failedPhase=Migrations',
+        ]
+        assert fakes.callsOf('mmApplyTofu').isEmpty()
+        assert fakes.callsOf('mmRollback').isEmpty()
+    }
+
+    @Test
+    void failedPreflightMutatesNothingAndRecordsNothing() {
+        fakes.violations = ['registry belongs to mindmirror-69']
+        Throwable failure = runJenkinsfile('Jenkinsfile.example')
+
+        assert failure.message.contains('isolation preflight refused')
+        assert trail == ['checkout', 'mmEnvironmentFor branch=staging', 'checkout', 'stage Preflight', 'mmPreflight']
+    }
+
+    @Test
+    void refusesAnEnvironmentWithGatesSoNoGateIsSkipped() {
+        Throwable failure = runJenkinsfile('Jenkinsfile.staging-on-production')
+        assert failure instanceof PipelineError
+        assert failure.message.startsWith("Environment 'production' requires approval before services and gateway")
+        assert failure.message.contains('mmProductionPipeline')
+        assert trail == ['checkout', 'stage Preflight', 'mmPreflight']
+    }
+}

@@ -1,0 +1,57 @@
+// Seed 002's production pipeline with its two approval gates: the services' plan is approved before
+// it is applied, and the gateway's plan before the gateway moves. Each apply is handed the hash of
+// the plan that was approved, so what runs is exactly what the approver saw. The seed's manual PR
+// reviews are the review of the commit that reached this branch; the gates are the Jenkins part.
+
+/**
+ * @param args config (default mm-deploy.yaml), environment (default production), agent (node label)
+ */
+void call(Map args = [:]) {
+    Map deploy = [environment: 'production'] + args + [gated: true]
+    mmDeployRun(deploy) { Map run ->
+        Map common = [environment: run.environment, config: run.config]
+        Map planOnly = common + [planOnly: true]
+        mmDeployRun.phase(run, 'Build images') {
+            Map images = mmBuildImages(common)
+            echo("Images: ${images.built} built, ${images.reused} reused")
+        }
+        mmDeployRun.locked(run) {
+            Map servicesPlan = null
+            Map gatewayPlan = null
+            mmDeployRun.phase(run, 'Migrations') {
+                mmRunMigrations(common)
+            }
+            mmDeployRun.phase(run, 'Services plan') {
+                servicesPlan = mmApplyTofu(planOnly)
+            }
+            mmDeployRun.phase(run, 'Approval: services') {
+                mmDeployRun.gate(run, 'services', servicesPlan.summaryText, 30)
+            }
+            mmDeployRun.phase(run, 'Services apply') {
+                mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])
+            }
+            mmDeployRun.phase(run, 'Service URLs secret') {
+                Map urls = mmServiceUrls(common)
+                echo("Service URLs saved as ${urls.secret}")
+            }
+            mmDeployRun.phase(run, 'Gateway build') {
+                mmDeployGateway(common + [buildOnly: true])
+            }
+            mmDeployRun.phase(run, 'Gateway plan') {
+                gatewayPlan = mmDeployGateway(planOnly)
+            }
+            mmDeployRun.phase(run, 'Approval: gateway') {
+                mmDeployRun.gate(run, 'gateway', gatewayPlan.summaryText, 40)
+            }
+            mmDeployRun.phase(run, 'Gateway apply') {
+                Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
+                mmDeployRun.requireHealthy(run, gateway.health)
+            }
+            mmDeployRun.phase(run, 'Health') {
+                mmDeployRun.requireHealthy(run, mmHealthCheck(common))
+            }
+            mmDeployRun.recordSuccess(run)
+            mmDeployRun.moveAlias(run)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+// The manual rollback job (Jenkinsfile.rollback.example): pick the environment, one service or all,
+// and the target; an environment with approval gates asks for confirmation first; the services moved
+// are health-checked after, and the rollback gets a release record like any deploy.
+//
+// Why this is not vars/mmRollback.groovy: a global var shadows a plugin step of the same name, and
+// the plugin already provides the step mmRollback, which moves the traffic (this pipeline and the
+// deploy pipelines call it). So the pipeline takes another name, and the step keeps its own.
+
+/**
+ * @param args config (default mm-deploy.yaml) and agent (node label)
+ */
+void call(Map args = [:]) {
+    String config = args.config ?: 'mm-deploy.yaml'
+    node(args.agent ?: '') {
+        checkout(scm)
+        // The choices come from the config, so the job offers exactly its environments and services.
+        Map targets = mmEnvironmentFor(config: config)
+        List services = ['all'] + targets.services + [targets.gateway]
+        properties([parameters([
+            choice(name: 'ENVIRONMENT', choices: targets.environments, description: 'The environment to roll back.'),
+            choice(name: 'SERVICE', choices: services,
+                   description: "One service, the gateway (${targets.gateway}), or all of them."),
+            string(name: 'TARGET', defaultValue: 'previous', trim: true,
+                   description: 'previous (the revision before the live one), a Cloud Run revision name ' +
+                                '(with one SERVICE), or a release id (the revisions that release deployed).'),
+        ])])
+        if (!params.ENVIRONMENT) {
+            // The first run of a new job only registers the parameters: Jenkins offers them from now on.
+            currentBuild.result = 'NOT_BUILT'
+            echo('The rollback parameters are registered. Start the rollback with "Build with Parameters".')
+            return
+        }
+        Map request = rollbackRequest(targets.environments, services)
+        String what = "${request.service} in ${request.environment} to ${request.to}"
+        Map frame = [environment: request.environment, config: config, kind: 'rollback', gated: true,
+                     title: "${request.environment} · rollback of ${request.service} to ${request.to}"]
+        mmDeployRun.checkedOut(frame) { Map run ->
+            Map common = [environment: run.environment, config: run.config]
+            List moved = null
+            mmDeployRun.locked(run) {
+                mmDeployRun.phase(run, 'Confirm rollback') {
+                    mmDeployRun.gate(run, 'rollback', "Roll back ${what}", 30)
+                }
+                mmDeployRun.phase(run, 'Rollback') {
+                    Map rollback = mmRollback(common + [service: request.service, to: request.to])
+                    moved = new ArrayList(rollback.moved.keySet())
+                    for (int i = 0; i < moved.size(); i++) {
+                        Map move = rollback.moved[moved[i]]
+                        echo("${moved[i]}: traffic moved from ${move.from} to ${move.to}")
+                    }
+                }
+                mmDeployRun.phase(run, 'Health') {
+                    requireHealthyAfterRollback(run, mmHealthCheck(common + [services: moved]))
+                }
+                mmDeployRun.recordSuccess(run)
+            }
+        }
+    }
+}
+
+/** The job's parameters, checked against the config as it is now (it may have changed since they were registered). */
+Map rollbackRequest(List environments, List services) {
+    String target = params.TARGET?.trim() ?: 'previous'
+    if (!(params.ENVIRONMENT in environments)) {
+        error("ENVIRONMENT '${params.ENVIRONMENT}' is not an environment of the config (${environments.join(', ')}).")
+    }
+    if (!(params.SERVICE in services)) {
+        error("SERVICE '${params.SERVICE}' is not a service of the config (${services.join(', ')}).")
+    }
+    return [environment: params.ENVIRONMENT, service: params.SERVICE, to: target]
+}
+
+/** Nothing is left to roll back to automatically here: an unhealthy service after a rollback needs a person. */
+void requireHealthyAfterRollback(Map run, Map health) {
+    List failed = mmDeployRun.unhealthy(health)
+    if (health.healthy && !failed) {
+        return
+    }
+    List lines = []
+    for (int i = 0; i < failed.size(); i++) {
+        Map result = health.results[failed[i]]
+        lines << "  - ${failed[i]}: status ${result.status} after ${result.attempts} attempts at ${result.url}"
+    }
+    error("Traffic moved back in ${run.environment}, but the health check still fails:\n${lines.join('\n')}\n" +
+          'Roll back further (TARGET: an older release id or revision) or fix forward.')
+}
