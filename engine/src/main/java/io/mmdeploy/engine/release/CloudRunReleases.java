@@ -6,6 +6,7 @@ import io.mmdeploy.engine.images.ImageCatalog;
 import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -59,7 +60,7 @@ public final class CloudRunReleases {
 
     public EnvironmentRollback rollback() {
         HealthCheck health = new HealthCheck(http, sleeper, new ParallelRunner(PARALLEL), logs.apply(HealthCheck.STAGE), HEALTH_REQUEST_TIMEOUT);
-        return new EnvironmentRollback(store, live(), traffic(), health, new ParallelRunner(PARALLEL), aliases(), clock,
+        return new EnvironmentRollback(store, live(), traffic(), new CloudRunUrls(clients.services()), health, new ParallelRunner(PARALLEL), aliases(), clock,
                 logs.apply(EnvironmentRollback.STAGE));
     }
 

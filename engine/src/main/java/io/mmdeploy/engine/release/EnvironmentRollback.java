@@ -3,13 +3,13 @@ package io.mmdeploy.engine.release;
 import com.google.cloud.run.v2.ServiceName;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
-import io.mmdeploy.engine.config.HealthSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.diagnostics.Diagnostic;
 import io.mmdeploy.engine.health.HealthCheck;
 import io.mmdeploy.engine.health.HealthReport;
 import io.mmdeploy.engine.health.HealthResult;
 import io.mmdeploy.engine.health.HealthTarget;
+import io.mmdeploy.engine.health.HealthTargets;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.release.AliasMove.MovedAlias;
 import io.mmdeploy.engine.release.ReleaseRecord.ImageRecord;
@@ -23,6 +23,7 @@ import io.mmdeploy.engine.release.RollbackPlan.Move;
 import io.mmdeploy.engine.run.NamedTask;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.run.TaskOutcome;
+import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import io.mmdeploy.engine.traffic.RevisionInfo;
 import io.mmdeploy.engine.traffic.TrafficMove;
@@ -48,17 +49,19 @@ public final class EnvironmentRollback {
     private final ReleaseStore store;
     private final LiveServices live;
     private final CloudRunTraffic traffic;
+    private final CloudRunUrls urls;
     private final HealthCheck health;
     private final ParallelRunner runner;
     private final AliasMove aliases;
     private final Clock clock;
     private final StageLog log;
 
-    public EnvironmentRollback(ReleaseStore store, LiveServices live, CloudRunTraffic traffic, HealthCheck health,
+    public EnvironmentRollback(ReleaseStore store, LiveServices live, CloudRunTraffic traffic, CloudRunUrls urls, HealthCheck health,
             ParallelRunner runner, AliasMove aliases, Clock clock, StageLog log) {
         this.store = store;
         this.live = live;
         this.traffic = traffic;
+        this.urls = urls;
         this.health = health;
         this.runner = runner;
         this.aliases = aliases;
@@ -202,12 +205,7 @@ public final class EnvironmentRollback {
             throw new DeployException(all);
         }
 
-        List<HealthTarget> targets = new ArrayList<>();
-        for (LiveService service : live.readAll(config, env)) {
-            if (plan.moves().stream().anyMatch(m -> m.service().equals(service.name()))) {
-                targets.add(new HealthTarget(service.name(), service.url(), healthOf(config, service.name()), null));
-            }
-        }
+        List<HealthTarget> targets = HealthTargets.of(config, env, urls, plan.moves().stream().map(Move::service).toList(), null);
         HealthReport report = health.check(targets);
         Outcome outcome = report.healthy() ? Outcome.succeeded() : Outcome.failed("health", "not healthy: " + String.join(", ",
                 report.results().stream().filter(r -> !r.healthy()).map(HealthResult::name).toList()));
@@ -301,12 +299,6 @@ public final class EnvironmentRollback {
 
     private static boolean isGateway(DeployConfig config, String name) {
         return config.gatewaySpec().map(g -> g.name().equals(name)).orElse(false);
-    }
-
-    private static HealthSpec healthOf(DeployConfig config, String name) {
-        return config.service(name).map(s -> s.health())
-                .or(() -> config.gatewaySpec().filter(g -> g.name().equals(name)).map(g -> g.health()))
-                .orElseThrow();
     }
 
     private static String cloudRunServiceOf(DeployConfig config, EnvironmentSpec env, String name) {
