@@ -3,7 +3,10 @@ package io.mmdeploy.engine.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.ServiceName;
+import com.google.cloud.run.v2.TrafficTarget;
+import com.google.cloud.run.v2.TrafficTargetAllocationType;
 import io.mmdeploy.engine.gcp.fake.Fixtures;
 import io.mmdeploy.engine.release.DriftCheck.DriftReport;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +67,29 @@ class DriftCheckTest {
             assertThat(d.service()).isEqualTo("meals");
             assertThat(d.live()).startsWith("meals-service-staging-manual=100");
         });
+    }
+
+    @Test
+    void aTrafficSplitLeftBehindIsDrift() throws Exception {
+        world.deploy(1);
+        world.deploy(2);
+        Service users = world.clients.services().getService(world.serviceName("users"));
+        Service split = users.toBuilder().clearTraffic()
+                .addTraffic(revisionTarget(world.revision("users", 2), 90))
+                .addTraffic(revisionTarget(world.revision("users", 1), 10))
+                .build();
+        world.clients.services().updateServiceAsync(split).get();
+
+        assertThat(check().drifts()).singleElement().satisfies(d -> {
+            assertThat(d.service()).isEqualTo("users");
+            assertThat(d.live()).contains(world.revision("users", 2) + "=90", world.revision("users", 1) + "=10");
+        });
+    }
+
+    private static TrafficTarget revisionTarget(String revision, int percent) {
+        return TrafficTarget.newBuilder()
+                .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION)
+                .setRevision(revision).setPercent(percent).build();
     }
 
     @Test

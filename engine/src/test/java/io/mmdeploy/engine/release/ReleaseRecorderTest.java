@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.google.cloud.run.v2.ServicesGrpc;
+import io.grpc.Status;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.fake.Fixtures;
@@ -15,6 +17,7 @@ import io.mmdeploy.engine.release.ReleaseRecord.Outcome;
 import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
 import io.mmdeploy.engine.release.ReleaseRecord.ServiceRelease;
 import io.mmdeploy.engine.release.ReleaseRecord.Status;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +115,20 @@ class ReleaseRecorderTest {
     }
 
     @Test
+    void aFailedDeployIsRecordedEvenWhenCloudRunCannotBeRead() throws Exception {
+        ReleaseRecord started = world.recorder().start(world.env, world.commit(1));
+        world.cloud.faults.failAlways(ServicesGrpc.getGetServiceMethod(),
+                Status.PERMISSION_DENIED.withDescription("Permission 'run.services.get' denied"));
+
+        ReleaseRecord failed = world.recorder().finish(started, world.config, world.env,
+                new DeployEvidence(Map.of(), List.of(), List.of(), List.of()), Outcome.failed("services-apply", "tofu apply failed"));
+
+        assertThat(ReleaseHistory.read(world.store).find(started.id()).orElseThrow()).isEqualTo(failed);
+        assertThat(failed.services()).hasSize(7).allSatisfy(s -> assertThat(s.revision()).isNull());
+        assertThat(world.log.text()).contains("Cannot read the live services, so the record names no revisions");
+    }
+
+    @Test
     void aRecordOverTheSecretManagerLimitIsRefusedNotTruncated() throws Exception {
         ReleaseRecord started = world.recorder().start(world.env, world.commit(1));
         ObjectNode huge = JsonNodeFactory.instance.objectNode().put("changes", "x".repeat(70_000));
@@ -165,7 +182,7 @@ class ReleaseRecorderTest {
     @Test
     void aMindMirrorRecordUsesASmallPartOfThePayloadLimit() throws Exception {
         world.deploy(1);
-        int bytes = payloads().get(1).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int bytes = payloads().get(1).getBytes(StandardCharsets.UTF_8).length;
 
         // Printed for docs/releases.md: what is left for the two plan summaries.
         System.out.println("finalised record of 7 services + gateway, 2 migrations, 1 approval, no plan summary: " + bytes + " bytes");
