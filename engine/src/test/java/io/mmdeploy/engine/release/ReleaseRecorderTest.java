@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.cloud.run.v2.ServicesGrpc;
-import io.grpc.Status;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.fake.Fixtures;
@@ -117,8 +116,8 @@ class ReleaseRecorderTest {
     @Test
     void aFailedDeployIsRecordedEvenWhenCloudRunCannotBeRead() throws Exception {
         ReleaseRecord started = world.recorder().start(world.env, world.commit(1));
-        world.cloud.faults.failAlways(ServicesGrpc.getGetServiceMethod(),
-                Status.PERMISSION_DENIED.withDescription("Permission 'run.services.get' denied"));
+        world.cloud.faults.failAlways(ServicesGrpc.getGetServiceMethod(), io.grpc.Status.PERMISSION_DENIED
+                    .withDescription("Permission 'run.services.get' denied"));
 
         ReleaseRecord failed = world.recorder().finish(started, world.config, world.env,
                 new DeployEvidence(Map.of(), List.of(), List.of(), List.of()), Outcome.failed("services-apply", "tofu apply failed"));
