@@ -7,9 +7,11 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.SecretVersions;
 import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.run.NamedTask;
+import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.run.TaskOutcome;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,10 +29,13 @@ public final class SecretManagerReleaseStore implements ReleaseStore {
     private final SecretVersions versions;
     private final EnvironmentSpec env;
     private final SecretMask mask;
+    private final ParallelRunner runner;
     private final StageLog log;
 
-    public SecretManagerReleaseStore(SecretManagerServiceClient secrets, EnvironmentSpec env, SecretMask mask, StageLog log) {
+    /** @param runner reads the history's versions in parallel */
+    public SecretManagerReleaseStore(SecretManagerServiceClient secrets, EnvironmentSpec env, SecretMask mask, ParallelRunner runner, StageLog log) {
         this.versions = new SecretVersions(secrets, SecretName.of(env.projectId(), secretId(env)));
+        this.runner = runner;
         this.env = env;
         this.mask = mask;
         this.log = log;
@@ -67,6 +72,7 @@ public final class SecretManagerReleaseStore implements ReleaseStore {
                 + " version " + number);
     }
 
+    /** Reads every version, several at a time: a rollback during an incident should not wait on a long history. */
     @Override
     public List<ReleaseRecord> readAll() {
         Optional<SecretVersions.Version> latest = versions.access("latest");
@@ -74,13 +80,20 @@ public final class SecretManagerReleaseStore implements ReleaseStore {
             return List.of();
         }
         // Versions are numbered 1, 2, … in write order; a disabled or destroyed one is skipped.
-        List<ReleaseRecord> newestFirst = new ArrayList<>();
-        newestFirst.add(parse(latest.get()));
-        for (long n = latest.get().number() - 1; n >= 1; n--) {
-            versions.access(Long.toString(n)).map(this::parse).ifPresent(newestFirst::add);
+        List<NamedTask<Optional<ReleaseRecord>>> reads = new ArrayList<>();
+        for (long n = 1; n < latest.get().number(); n++) {
+            String version = Long.toString(n);
+            reads.add(new NamedTask<>("version " + version, () -> versions.access(version).map(this::parse)));
         }
-        Collections.reverse(newestFirst);
-        return newestFirst;
+        List<ReleaseRecord> oldestFirst = new ArrayList<>();
+        try {
+            TaskOutcome.valuesOrThrow(runner.runAll("release-history", reads)).forEach(r -> r.ifPresent(oldestFirst::add));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeployException.of("Reading the release history was interrupted", versions.secret() + " was only read in part.");
+        }
+        oldestFirst.add(parse(latest.get()));
+        return oldestFirst;
     }
 
     private ReleaseRecord parse(SecretVersions.Version version) {

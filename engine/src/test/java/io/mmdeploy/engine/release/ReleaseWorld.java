@@ -13,6 +13,7 @@ import io.mmdeploy.engine.migrations.RunMigrations;
 import io.mmdeploy.engine.release.ReleaseRecord.Approval;
 import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.release.ReleaseRecord.Outcome;
+import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.source.Revision;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class ReleaseWorld implements AutoCloseable {
         this.env = env;
         cloud = FakeGoogleCloud.start();
         clients = cloud.clients(env.projectId(), Duration.ofMinutes(1));
-        store = new SecretManagerReleaseStore(clients.secretManager(), env, log.mask, log.stage(ReleaseRecorder.STAGE));
+        store = new SecretManagerReleaseStore(clients.secretManager(), env, log.mask, new ParallelRunner(8), log.stage(ReleaseRecorder.STAGE));
         releases = new CloudRunReleases(clients, store, clock, d -> { }, log::stage);
         traffic = releases.traffic();
         live = releases.live();
