@@ -220,7 +220,7 @@ public final class EnvironmentRollback {
         ReleaseHistory history = ReleaseHistory.read(store);
         List<ServiceRelease> services = new ArrayList<>();
         ServiceRelease gateway = null;
-        for (LiveService service : live.readAll(config, env)) {
+        for (LiveService service : live.readAllForRecord(config, env, log)) {
             Optional<String> revision = service.soleRevision();
             ImageRecord image = revision.map(r -> imageOf(history, service.name(), r, service.revision(r))).orElse(null);
             ServiceRelease release = new ServiceRelease(service.name(), service.cloudRunService(), image, revision.orElse(null), service.url());

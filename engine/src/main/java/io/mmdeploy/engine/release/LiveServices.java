@@ -9,7 +9,9 @@ import com.google.cloud.run.v2.TrafficTargetAllocationType;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.ServiceSpec;
+import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.ApiFailure;
+import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import io.mmdeploy.engine.traffic.RevisionInfo;
 import java.util.ArrayList;
@@ -33,6 +35,19 @@ public final class LiveServices {
         }
         config.gatewaySpec().ifPresent(g -> all.add(read(env, g.name(), g.cloudRunService(env))));
         return all;
+    }
+
+    /**
+     * What serves now, for a record that must be written whatever happens: when Cloud Run cannot be read, a
+     * warning and nothing (the record then names no revisions) rather than a failure that would lose the record.
+     */
+    public List<LiveService> readAllForRecord(DeployConfig config, EnvironmentSpec env, StageLog log) {
+        try {
+            return readAll(config, env);
+        } catch (DeployException e) {
+            log.warn("Cannot read the live services, so the record names no revisions: " + e.diagnostics().get(0).summary());
+            return List.of();
+        }
     }
 
     public LiveService read(EnvironmentSpec env, String name, String cloudRunService) {

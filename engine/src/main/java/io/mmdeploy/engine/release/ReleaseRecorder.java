@@ -2,7 +2,6 @@ package io.mmdeploy.engine.release;
 
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.release.ReleaseRecord.Commit;
@@ -51,13 +50,7 @@ public final class ReleaseRecorder {
      * a deploy that failed must still leave its record behind.
      */
     public ReleaseRecord finish(ReleaseRecord started, DeployConfig config, EnvironmentSpec env, DeployEvidence evidence, Outcome outcome) {
-        List<LiveService> serving;
-        try {
-            serving = live.readAll(config, env);
-        } catch (DeployException e) {
-            log.warn("Cannot read the live services, so the record names no revisions: " + e.diagnostics().get(0).summary());
-            serving = List.of();
-        }
+        List<LiveService> serving = live.readAllForRecord(config, env, log);
         List<ServiceRelease> services = new ArrayList<>();
         ServiceRelease gateway = null;
         for (String name : names(config)) {
