@@ -26,6 +26,11 @@ import picocli.CommandLine.Option;
             BuildGatewayCommand.class,
             HealthCommand.class,
             TrafficCommand.class,
+            ReleasesCommand.class,
+            ReleaseCommand.class,
+            RollbackCommand.class,
+            MetricsCommand.class,
+            DriftCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MmDeploy {

@@ -96,6 +96,11 @@ public final class FakeCloudRun {
                 .build());
     }
 
+    /** What deleting a revision (or Cloud Run's revision garbage collection) does. */
+    public void removeRevision(String serviceName, String revision) {
+        revisions.remove(serviceName + "/revisions/" + revision);
+    }
+
     public Service service(String name) {
         return services.get(name);
     }

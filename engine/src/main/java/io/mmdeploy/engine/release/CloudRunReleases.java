@@ -1,0 +1,70 @@
+package io.mmdeploy.engine.release;
+
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.health.HealthCheck;
+import io.mmdeploy.engine.images.ImageCatalog;
+import io.mmdeploy.engine.port.Sleeper;
+import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.serviceurls.CloudRunUrls;
+import io.mmdeploy.engine.traffic.CloudRunTraffic;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * The release stages wired on one environment's Google clients, for hosts (CLI, plugin) that need more than
+ * one of them: one place that knows what each takes.
+ */
+public final class CloudRunReleases {
+    /** How long one traffic move may take before it is reported as stuck. */
+    static final Duration TRAFFIC_TIMEOUT = Duration.ofMinutes(5);
+    /** One health request's timeout. */
+    static final Duration HEALTH_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Traffic moves and health checks at once (7 services and a gateway in MindMirror). */
+    static final int PARALLEL = 8;
+
+    private final GoogleClients clients;
+    private final ReleaseStore store;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Function<String, StageLog> logs;
+    private final HttpClient http;
+
+    /** @param logs the log of a stage, by stage name */
+    public CloudRunReleases(GoogleClients clients, ReleaseStore store, Clock clock, Sleeper sleeper, Function<String, StageLog> logs) {
+        this.clients = clients;
+        this.store = store;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.logs = logs;
+        this.http = HttpClient.newBuilder().connectTimeout(HEALTH_REQUEST_TIMEOUT).build();
+    }
+
+    public CloudRunTraffic traffic() {
+        return new CloudRunTraffic(clients.services(), clients.revisions(), logs.apply(CloudRunTraffic.STAGE), TRAFFIC_TIMEOUT);
+    }
+
+    public LiveServices live() {
+        return new LiveServices(clients.services(), traffic());
+    }
+
+    public ReleaseRecorder recorder() {
+        return new ReleaseRecorder(store, live(), clock, logs.apply(ReleaseRecorder.STAGE));
+    }
+
+    public AliasMove aliases() {
+        return new AliasMove(new ImageCatalog(clients.artifactRegistry()), logs.apply(AliasMove.STAGE));
+    }
+
+    public EnvironmentRollback rollback() {
+        HealthCheck health = new HealthCheck(http, sleeper, new ParallelRunner(PARALLEL), logs.apply(HealthCheck.STAGE), HEALTH_REQUEST_TIMEOUT);
+        return new EnvironmentRollback(store, live(), traffic(), new CloudRunUrls(clients.services()), health, new ParallelRunner(PARALLEL), aliases(), clock,
+                logs.apply(EnvironmentRollback.STAGE));
+    }
+
+    public DriftCheck drift() {
+        return new DriftCheck(live(), logs.apply(DriftCheck.STAGE));
+    }
+}

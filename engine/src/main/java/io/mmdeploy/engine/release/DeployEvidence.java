@@ -1,0 +1,24 @@
+package io.mmdeploy.engine.release;
+
+import io.mmdeploy.engine.images.ImageRef;
+import io.mmdeploy.engine.release.ReleaseRecord.Approval;
+import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
+import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the stages of one deploy hand to its release record.
+ *
+ * @param images the images of this deploy by service (and gateway) name; those not reached yet are absent
+ */
+public record DeployEvidence(Map<String, ImageRef> images, List<PlanRecord> plans, List<Approval> approvals, List<MigrationRun> migrations) {
+    public DeployEvidence {
+        images = Collections.unmodifiableMap(new LinkedHashMap<>(images));
+        plans = List.copyOf(plans);
+        approvals = List.copyOf(approvals);
+        migrations = List.copyOf(migrations);
+    }
+}
