@@ -29,6 +29,24 @@ import io.mmdeploy.engine.migrations.RunMigrations;
 import io.mmdeploy.engine.plan.DeployPlan;
 import io.mmdeploy.engine.plan.DeployPlanner;
 import io.mmdeploy.engine.plan.ServicePlan;
+import io.mmdeploy.engine.release.CloudRunReleases;
+import io.mmdeploy.engine.release.DeployEvidence;
+import io.mmdeploy.engine.release.EnvironmentRollback;
+import io.mmdeploy.engine.release.EnvironmentRollback.RollbackResult;
+import io.mmdeploy.engine.release.AliasMove.MovedAlias;
+import io.mmdeploy.engine.release.ReleaseJson;
+import io.mmdeploy.engine.release.ReleaseRecord;
+import io.mmdeploy.engine.release.ReleaseRecord.Commit;
+import io.mmdeploy.engine.release.ReleaseRecord.Kind;
+import io.mmdeploy.engine.release.ReleaseRecord.Outcome;
+import io.mmdeploy.engine.release.ReleaseRecorder;
+import io.mmdeploy.engine.release.RollbackPlan;
+import io.mmdeploy.engine.release.RollbackRequest;
+import io.mmdeploy.engine.release.SecretManagerReleaseStore;
+import io.mmdeploy.engine.source.ImageTags;
+import io.mmdeploy.engine.source.Revision;
+import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
+import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
@@ -40,11 +58,14 @@ import io.mmdeploy.engine.tofu.TofuCli;
 import io.mmdeploy.engine.tofu.TofuRequest;
 import io.mmdeploy.engine.tofu.TofuSettings;
 import io.mmdeploy.engine.tofu.tfvars.ImageVarsWriter;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,11 +83,18 @@ public final class DeploySteps {
     static final int MAX_PARALLEL_BUILDS = 8;
     static final String CLOUD_BUILD = "cloudbuild";
     static final String DOCKER = "docker";
+    /** The release record of the run, beside the config, for the host to archive and show. */
+    public static final String RECORD_FILE = "mm-release.json";
+    static final String START = "start";
+    static final String FINISH = "finish";
+    static final String ALL = "all";
+    /** Release-history versions read at once (Secret Manager allows 90,000 accesses a minute per project). */
+    static final int HISTORY_READS = 8;
 
     private final StepHost host;
     private final LoadedConfig loaded;
     private final DeployConfig config;
-    private final DeployedImages deployed;
+    private final RunJournal journal;
     private final TofuSettings tofu;
 
     /** @param loaded the config, loaded from {@code host}'s workspace */
@@ -74,7 +102,7 @@ public final class DeploySteps {
         this.host = host;
         this.loaded = loaded;
         this.config = loaded.config();
-        this.deployed = new DeployedImages(host.workspace());
+        this.journal = new RunJournal(host.workspace());
         this.tofu = tofu;
     }
 
@@ -104,7 +132,7 @@ public final class DeploySteps {
             images = buildImages(env, clients, builder).run(requests);
         }
         writeImageVars(env, images);
-        deployed.remember(env, images);
+        journal.update(env.name(), e -> e.withImages(images));
         Map<String, Object> byService = new LinkedHashMap<>();
         images.forEach(image -> byService.put(image.service(), imageMap(image)));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -122,8 +150,9 @@ public final class DeploySteps {
         List<MigrationResult> results;
         try (GoogleClients clients = host.google().open(env, longest)) {
             results = new RunMigrations(clients.jobs(), clients.executions(), log(RunMigrations.STAGE))
-                    .run(env, config.migrations(), deployed.read(env));
+                    .run(env, config.migrations(), journal.read(env.name()).imageRefs());
         }
+        journal.update(env.name(), e -> e.withMigrations(results.stream().map(MigrationRun::of).toList()));
         List<Map<String, Object>> executions = new ArrayList<>();
         for (MigrationResult r : results) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -189,14 +218,14 @@ public final class DeploySteps {
                         .run(config, env, fingerprint(planned), tags(planned));
             }
             writeImageVars(env, List.of(image));
-            deployed.remember(env, List.of(image));
+            journal.update(env.name(), e -> e.withImages(List.of(image)));
             out.put("image", imageMap(image));
             out.put("urlsUsed", gateway.serviceUrlArgs().size());
             return out;
         }
-        ImageRef image = Optional.ofNullable(deployed.read(env).get(gateway.name())).orElseThrow(() -> DeployException.of(
+        ImageRef image = Optional.ofNullable(journal.read(env.name()).imageRefs().get(gateway.name())).orElseThrow(() -> DeployException.of(
                 "No gateway image for " + env.name(),
-                "mmDeployGateway(buildOnly: true) builds it first (after mmServiceUrls); " + DeployedImages.file(env)
+                "mmDeployGateway(buildOnly: true) builds it first (after mmServiceUrls); " + RunJournal.file(env.name())
                         + " in " + host.workspace().describe() + " names none."));
         ApplyTofu.Outcome outcome = tofu(env, gateway.tofuTarget(), Gate.GATEWAY, planOnly, approvedPlanHash);
         Map<String, Object> tofuResult = outcome.toMap();
@@ -241,6 +270,164 @@ public final class DeploySteps {
         return out;
     }
 
+    /**
+     * mmRelease. {@code start}: a deploy stores its in-progress record (with the release id of mmPreflight); a
+     * rollback only notes its kind (mmRollback records itself). {@code finish}: the final record with what the run's
+     * steps did, written to {@value #RECORD_FILE} in the workspace for the host to archive and show.
+     *
+     * @param result {@code SUCCEEDED} or {@code FAILED} (finish only)
+     * @param failedPhase the pipeline stage that failed (finish, FAILED)
+     * @param kind {@code deploy} (default) or {@code rollback} (start only)
+     */
+    public Map<String, Object> release(String environment, String phase, String result, String failedPhase, String kind) {
+        EnvironmentSpec env = config.environment(environment);
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (START.equals(phase)) {
+            Kind runKind = kind(kind);
+            RunJournal.Entry entry = journal.read(env.name());
+            String id = entry.release() != null ? entry.release() : ReleaseRecord.newId(host.clock().instant(),
+                    Preflight.revision(host.localRoot(), env).map(Revision::shortSha).orElse(Preflight.UNVERSIONED));
+            if (entry.release() == null) {
+                journal.begin(env.name(), id);
+            }
+            ReleaseRecord started = null;
+            if (runKind == Kind.DEPLOY) {
+                started = ReleaseRecord.started(id, Kind.DEPLOY, env,
+                        Preflight.revision(host.localRoot(), env).map(Commit::of).orElse(null), host.clock().instant());
+                try (GoogleClients clients = host.google().open(env, API_WAIT)) {
+                    releases(env, clients).store().append(started);
+                }
+                writeRecord(started);
+            }
+            ReleaseRecord inProgress = started;
+            journal.update(env.name(), e -> e.withKind(runKind.name().toLowerCase(Locale.ROOT), inProgress));
+            out.put("release", id);
+            out.put("record", started == null ? null : RECORD_FILE);
+            return out;
+        }
+        if (!FINISH.equals(phase)) {
+            throw DeployException.of("Unknown release phase \"" + phase + "\"", "mmRelease's phase is " + START + " or " + FINISH + ".");
+        }
+        Outcome outcome = outcome(result, failedPhase);
+        RunJournal.Entry entry = journal.read(env.name());
+        ReleaseRecord finished;
+        try (GoogleClients clients = host.google().open(env, API_WAIT)) {
+            Releases releases = releases(env, clients);
+            if ("rollback".equals(entry.kind())) {
+                // mmRollback stored its own record; a rollback refused before it moved anything gets one here.
+                finished = entry.rollback() != null ? entry.rollback() : failedRollback(env, entry, outcome, releases);
+            } else {
+                ReleaseRecord started = Optional.ofNullable(entry.started()).orElseThrow(() -> DeployException.of(
+                        "No release was started for " + env.name() + " in this workspace",
+                        "Call mmRelease(phase: 'start') after mmPreflight; " + RunJournal.file(env.name()) + " has no started record."));
+                finished = releases.cloudRun().recorder().finish(started, config, env,
+                        new DeployEvidence(entry.imageRefs(), entry.plans(), entry.approvals(), entry.migrations()), outcome);
+            }
+        }
+        journal.update(env.name(), e -> e.withFinished(finished));
+        writeRecord(finished);
+        out.put("release", finished.id());
+        out.put("record", RECORD_FILE);
+        return out;
+    }
+
+    /**
+     * mmRollback: moves Cloud Run traffic back (no build, no tofu), health-checks what moved and records the
+     * rollback; the aliases follow when it is healthy.
+     *
+     * @param service a service, the gateway's name, or {@code all}
+     * @param to {@code previous}, a release id, or (with one service) a revision
+     */
+    public Map<String, Object> rollback(String environment, String service, String to) throws InterruptedException {
+        EnvironmentSpec env = config.environment(environment);
+        RollbackPlan plan;
+        RollbackResult result;
+        try (GoogleClients clients = host.google().open(env, API_WAIT)) {
+            EnvironmentRollback rollback = releases(env, clients).cloudRun().rollback();
+            plan = rollback.plan(config, env, new RollbackRequest(to, service == null || ALL.equals(service) ? null : service, false));
+            result = rollback.execute(config, env, plan);
+        }
+        journal.update(env.name(), e -> e.withRollback(result.record()));
+        Map<String, Object> moved = new LinkedHashMap<>();
+        for (RollbackPlan.Move move : plan.changing()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("from", move.from());
+            one.put("to", move.toRevision());
+            moved.put(move.service(), one);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("moved", moved);
+        out.put("healthy", result.health().healthy());
+        out.put("release", result.record().id());
+        return out;
+    }
+
+    /** mmMoveAlias: the alias tag of each image moves to the digest the release just recorded left live. */
+    public Map<String, Object> moveAlias(String environment) {
+        EnvironmentSpec env = config.environment(environment);
+        ReleaseRecord finished = journal.read(env.name()).finished();
+        if (finished == null || !finished.succeeded()) {
+            throw DeployException.of("No succeeded release to move " + new ImageTags(env).alias() + " to",
+                    finished == null ? "Call mmMoveAlias after mmRelease(phase: 'finish', result: 'SUCCEEDED')."
+                            : "Release " + finished.id() + " " + finished.outcome().describe() + ": the alias stays where it is.");
+        }
+        List<MovedAlias> moved;
+        try (GoogleClients clients = host.google().open(env, API_WAIT)) {
+            moved = releases(env, clients).cloudRun().aliases().apply(config, env, finished);
+        }
+        Map<String, Object> images = new LinkedHashMap<>();
+        moved.forEach(m -> images.put(m.service(), env.registry().image(m.image()) + "@" + m.digest()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("alias", new ImageTags(env).alias());
+        out.put("images", images);
+        return out;
+    }
+
+    /** The release records of an environment: its store and the Cloud Run side. */
+    private record Releases(SecretManagerReleaseStore store, CloudRunReleases cloudRun) {}
+
+    private Releases releases(EnvironmentSpec env, GoogleClients clients) {
+        SecretManagerReleaseStore store = new SecretManagerReleaseStore(clients.secretManager(), env, host.mask(),
+                new ParallelRunner(HISTORY_READS), log(ReleaseRecorder.STAGE));
+        return new Releases(store, new CloudRunReleases(clients, store, host.clock(), host.sleeper(), this::log));
+    }
+
+    private ReleaseRecord failedRollback(EnvironmentSpec env, RunJournal.Entry entry, Outcome outcome, Releases releases) {
+        Instant now = host.clock().instant();
+        ReleaseRecord failed = ReleaseRecord.started(entry.release(), Kind.ROLLBACK, env, null, now).finished(
+                outcome.status() == ReleaseRecord.Status.SUCCEEDED ? Outcome.failed("rollback", "mmRollback did not run") : outcome, now);
+        releases.store().append(failed);
+        return failed;
+    }
+
+    private static Kind kind(String kind) {
+        String k = kind == null || kind.isBlank() ? "deploy" : kind.strip();
+        return switch (k) {
+            case "deploy" -> Kind.DEPLOY;
+            case "rollback" -> Kind.ROLLBACK;
+            default -> throw DeployException.of("Unknown release kind \"" + k + "\"", "mmRelease's kind is deploy (default) or rollback.");
+        };
+    }
+
+    private static Outcome outcome(String result, String failedPhase) {
+        if (MigrationResult.SUCCEEDED.equals(result)) {
+            return Outcome.succeeded();
+        }
+        if ("FAILED".equals(result)) {
+            String phase = failedPhase == null || failedPhase.isBlank() ? "unknown" : failedPhase.strip();
+            return Outcome.failed(phase, "The pipeline stage " + phase + " failed.");
+        }
+        throw DeployException.of("Unknown release result \"" + result + "\"", "mmRelease(phase: 'finish')'s result is SUCCEEDED or FAILED.");
+    }
+
+    private void writeRecord(ReleaseRecord record) {
+        try {
+            host.workspace().writeText(RECORD_FILE, ReleaseJson.pretty(record) + "\n");
+        } catch (IOException e) {
+            throw DeployException.of("Cannot write " + RECORD_FILE + " in " + host.workspace().describe(), String.valueOf(e.getMessage()));
+        }
+    }
+
     private ApplyTofu.Outcome tofu(EnvironmentSpec env, String target, Gate gate, boolean planOnly, String approvedPlanHash) {
         ApprovalPolicy policy = env.approval() == null ? ApprovalPolicy.none() : env.approval();
         if (!planOnly && approvedPlanHash == null && policy.gated(gate)) {
@@ -249,8 +436,12 @@ public final class DeploySteps {
                             + " pass the plan through mmApprovalGate, then apply it with approvedPlanHash: <the plan's planHash>.");
         }
         StageLog log = log("apply-tofu");
-        return new ApplyTofu(new TofuCli(commands(), tofu, log), host.workspace(), log, host.mask())
+        ApplyTofu.Outcome outcome = new ApplyTofu(new TofuCli(commands(), tofu, log), host.workspace(), log, host.mask())
                 .run(TofuRequest.of(env, "").withTarget(target), planOnly, approvedPlanHash);
+        if (outcome.applied()) {
+            journal.update(env.name(), e -> e.withPlan(PlanRecord.of(gate.id(), outcome.summary())));
+        }
+        return outcome;
     }
 
     private BuildImages buildImages(EnvironmentSpec env, GoogleClients clients, String builder) {

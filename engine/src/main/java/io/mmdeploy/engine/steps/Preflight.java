@@ -8,15 +8,13 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.isolation.IsolationPreflight;
 import io.mmdeploy.engine.isolation.IsolationViolation;
 import io.mmdeploy.engine.port.Workspace;
+import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.source.GitRepository;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.source.Revision;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +23,12 @@ import java.util.Optional;
 
 /**
  * mmPreflight: refuses a deploy whose environments are not isolated, before anything changes, and tells the
- * pipeline what it needs for the rest of the run: the release id, the approval policy, the alias tag. The release
- * id is kept in the workspace, so that the release record of this run (mmRelease) carries the same one.
+ * pipeline what it needs for the rest of the run: the release id, the approval policy, the alias tag. It starts the
+ * run's {@link RunJournal} with that id, so that the release record of this run (mmRelease) carries the same one.
  */
 public final class Preflight {
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    /** The release id's suffix outside git. */
+    static final String UNVERSIONED = "unversioned";
 
     private final Workspace workspace;
     private final Path localRoot;
@@ -42,10 +41,6 @@ public final class Preflight {
         this.clock = clock;
     }
 
-    static String releaseFile(EnvironmentSpec env) {
-        return DeployedImages.DIR + "/" + env.name() + ".release";
-    }
-
     /** @throws DeployException with every isolation violation, when there is any */
     public Map<String, Object> run(LoadedConfig loaded, String environment) {
         DeployConfig config = loaded.config();
@@ -54,12 +49,8 @@ public final class Preflight {
         if (!violations.isEmpty()) {
             throw new DeployException(violations.stream().map(IsolationViolation::toDiagnostic).toList());
         }
-        String release = ID_TIME.format(clock.instant()) + "-" + revision(env).map(Revision::shortSha).orElse("unversioned");
-        try {
-            workspace.writeText(releaseFile(env), release + "\n");
-        } catch (IOException e) {
-            throw DeployException.of("Cannot write " + releaseFile(env) + " in " + workspace.describe(), String.valueOf(e.getMessage()));
-        }
+        String release = ReleaseRecord.newId(clock.instant(), revision(localRoot, env).map(Revision::shortSha).orElse(UNVERSIONED));
+        new RunJournal(workspace).begin(env.name(), release);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", env.name());
         out.put("violations", List.of());
@@ -69,7 +60,8 @@ public final class Preflight {
         return out;
     }
 
-    private Optional<Revision> revision(EnvironmentSpec env) {
+    /** The checked-out revision; empty when the workspace is elsewhere or not in git. */
+    static Optional<Revision> revision(Path localRoot, EnvironmentSpec env) {
         if (localRoot == null) {
             return Optional.empty();
         }

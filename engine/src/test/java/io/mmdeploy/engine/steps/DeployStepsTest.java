@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import com.google.cloud.run.v2.ServiceName;
+import io.mmdeploy.engine.approval.Approval;
+import io.mmdeploy.engine.config.ApprovalPolicy;
 import io.mmdeploy.engine.config.ConfigLoader;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
@@ -11,6 +14,9 @@ import io.mmdeploy.engine.gcp.fake.CapturedLog;
 import io.mmdeploy.engine.gcp.fake.FakeCloudRun;
 import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
 import io.mmdeploy.engine.port.local.LocalCommandRunner;
+import io.mmdeploy.engine.release.ReleaseJson;
+import io.mmdeploy.engine.release.ReleaseRecord;
+import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.testing.ExampleRepo;
 import io.mmdeploy.engine.testing.FakeTofu;
@@ -35,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployStepsTest {
     static final String PROJECT = "mindmirror-staging";
     static final String REGION = "us-east4";
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T05:00:00Z"), ZoneOffset.UTC);
     static final List<String> SERVICES = List.of("agent", "journal", "habits", "meals", "movements", "practices", "users");
 
     @TempDir
@@ -70,8 +77,7 @@ class DeployStepsTest {
         LocalWorkspace workspace = new LocalWorkspace(repo.root());
         LoadedConfig loaded = new ConfigLoader(workspace).load(ExampleRepo.CONFIG);
         StepHost host = new StepHost(workspace, repo.root(), new LocalCommandRunner(repo.root()), log, log.mask,
-                (env, wait) -> cloud.clients(env.projectId(), wait), Clock.fixed(Instant.parse("2026-11-22T05:00:00Z"), ZoneOffset.UTC),
-                d -> {});
+                (env, wait) -> cloud.clients(env.projectId(), wait), CLOCK, d -> {});
         steps = new DeploySteps(host, loaded, new TofuSettings(tofu.binary().toString(), Duration.ofSeconds(30), Duration.ofMinutes(1)));
     }
 
@@ -99,7 +105,7 @@ class DeployStepsTest {
         assertThat((String) agent.get("tag")).startsWith("staging-");
         assertThat(agent.get("ref")).isEqualTo(agent.get("image") + "@" + agent.get("digest"));
         assertThat(repo.read("infra/environments/staging.auto.tfvars")).contains("agent_service_container_image", (String) agent.get("ref"));
-        assertThat(repo.read(".mm-deploy/staging.images.json")).contains((String) agent.get("digest"));
+        assertThat(repo.read(".mm-deploy/staging.run.json")).contains((String) agent.get("digest"));
 
         Map<String, Object> again = steps.buildImages("staging", List.of("agent", "users"), null);
         assertThat(again).containsEntry("built", 0L).containsEntry("reused", 2L);
@@ -210,6 +216,63 @@ class DeployStepsTest {
 
     static Map<String, Object> map(Object value) {
         return cast(value);
+    }
+
+    @Test
+    void aDeployLeavesItsReleaseRecordWithWhatEachStepDidAndTheAliasFollowsIt() throws Exception {
+        LocalWorkspace workspace = new LocalWorkspace(repo.root());
+        String release = (String) new Preflight(workspace, repo.root(), CLOCK).run(new ConfigLoader(workspace).load(ExampleRepo.CONFIG), "staging")
+                .get("release");
+        cloud.cloudRun.addJob(PROJECT, REGION, "migrate-main-staging", "old", 0);
+        cloud.cloudRun.addJob(PROJECT, REGION, "migrate-habits-staging", "old", 0);
+
+        Map<String, Object> start = steps.release("staging", "start", null, null, null);
+        assertThat(start).containsEntry("release", release).containsEntry("record", DeploySteps.RECORD_FILE);
+        assertThat(ReleaseJson.read(repo.read("mm-release.json"), "test").inProgress()).isTrue();
+
+        Map<String, Map<String, Object>> images = cast(steps.buildImages("staging", null, null).get("images"));
+        steps.runMigrations("staging");
+        steps.applyTofu("staging", null, false, null);
+        new RunJournal(workspace).approved("staging", new Approval(Approval.AUTO, CLOCK.instant(), ApprovalPolicy.Gate.SERVICES));
+        // Cloud Run now serves agent's new image from one revision (what the apply does); the other services are not checked here.
+        String agent = FakeCloudRun.serviceName(PROJECT, REGION, "agent-service-staging");
+        cloud.cloudRun.addRevision(agent, "agent-service-staging-00002-new", (String) images.get("agent").get("ref"), true, CLOCK.instant());
+        try (var clients = cloud.clients(PROJECT, Duration.ofSeconds(10))) {
+            new CloudRunTraffic(clients.services(), clients.revisions(), log.stage("traffic"), Duration.ofSeconds(5))
+                    .routeToLatest(ServiceName.parse(agent));
+        }
+
+        Map<String, Object> finish = steps.release("staging", "finish", "SUCCEEDED", null, null);
+
+        assertThat(finish).containsEntry("release", release).containsEntry("record", "mm-release.json");
+        ReleaseRecord record = ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json");
+        assertThat(record.id()).isEqualTo(release);
+        assertThat(record.succeeded()).isTrue();
+        assertThat(record.plans()).extracting(ReleaseRecord.PlanRecord::phase).containsExactly("services");
+        assertThat(record.migrations()).extracting(ReleaseRecord.MigrationRun::job).containsExactly("migrate-main-staging", "migrate-habits-staging");
+        assertThat(record.approvals()).extracting(ReleaseRecord.Approval::approver).containsExactly("auto");
+        assertThat(record.serving("agent").orElseThrow().revision()).isEqualTo("agent-service-staging-00002-new");
+        assertThat(record.serving("journal").orElseThrow().image().digest()).isEqualTo(images.get("journal").get("digest"));
+
+        Map<String, Object> alias = steps.moveAlias("staging");
+        assertThat(alias).containsEntry("alias", "staging-latest");
+        assertThat(map(alias.get("images"))).containsExactly(Map.entry("agent", images.get("agent").get("ref")));
+        assertThat(cloud.artifactRegistry.digestOf((String) images.get("agent").get("image"), "staging-latest"))
+                .contains((String) images.get("agent").get("digest"));
+    }
+
+    @Test
+    void aFailedDeployIsRecordedWithItsStageAndMovesNoAlias() throws Exception {
+        steps.release("staging", "start", null, null, null);
+
+        steps.release("staging", "finish", "FAILED", "Migrations", null);
+
+        ReleaseRecord record = ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json");
+        assertThat(record.outcome().status()).isEqualTo(ReleaseRecord.Status.FAILED);
+        assertThat(record.outcome().failedPhase()).isEqualTo("Migrations");
+        assertThatThrownBy(() -> steps.moveAlias("staging")).isInstanceOf(DeployException.class).hasMessageContaining("staging-latest");
+        assertThatThrownBy(() -> steps.release("staging", "finish", "DONE", null, null)).hasMessageContaining("SUCCEEDED or FAILED");
+        assertThatThrownBy(() -> steps.release("staging", "begin", null, null, null)).hasMessageContaining("start or finish");
     }
 
     @SuppressWarnings("unchecked")

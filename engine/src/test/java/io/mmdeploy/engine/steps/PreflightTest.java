@@ -38,7 +38,7 @@ class PreflightTest {
         assertThat(production.get("approval")).isEqualTo(Map.of(
                 "gates", List.of("services", "gateway"), "timeoutMinutes", 60, "submitters", List.of("release-managers"), "fourEyes", true));
         assertThat(production).containsEntry("alias", "production-latest").containsEntry("violations", List.of());
-        assertThat(repo.read(".mm-deploy/production.release").strip()).isEqualTo(production.get("release"));
+        assertThat(new RunJournal(new LocalWorkspace(repo.root())).read("production").release()).isEqualTo(production.get("release"));
 
         Map<String, Object> staging = preflight(repo, null, "staging");
         assertThat(staging.get("release")).isEqualTo("20261122-044432-unversioned");

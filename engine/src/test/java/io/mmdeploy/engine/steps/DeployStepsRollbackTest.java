@@ -1,0 +1,81 @@
+package io.mmdeploy.engine.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mmdeploy.engine.config.ConfigLoader;
+import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
+import io.mmdeploy.engine.release.ReleaseJson;
+import io.mmdeploy.engine.release.ReleaseRecord;
+import io.mmdeploy.engine.release.ReleaseWorld;
+import io.mmdeploy.engine.testing.ExampleRepo;
+import io.mmdeploy.engine.tofu.TofuSettings;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** mmRollback and the rollback's release record through DeploySteps, on a world with two recorded deploys. */
+class DeployStepsRollbackTest {
+    @TempDir
+    Path dir;
+
+    ReleaseWorld world;
+    ExampleRepo repo;
+    DeploySteps steps;
+
+    @BeforeEach
+    void start() throws Exception {
+        // Without migrations: the guard against rolling code back past a schema change is the release package's to test.
+        repo = ExampleRepo.copyInto(dir).edit(ExampleRepo.CONFIG, text -> text.replaceAll("(?s)\nmigrations:.*?\n(?=environments:)", "\n"));
+        LocalWorkspace workspace = new LocalWorkspace(repo.root());
+        LoadedConfig loaded = new ConfigLoader(workspace).load(ExampleRepo.CONFIG);
+        world = ReleaseWorld.start(loaded.config(), loaded.config().environment("staging"));
+        StepHost host = new StepHost(workspace, null, null, world.log, world.log.mask,
+                (env, wait) -> world.cloud.clients(env.projectId(), wait), world.clock, d -> {});
+        steps = new DeploySteps(host, loaded, TofuSettings.defaults());
+        world.deploy(1);
+        world.deploy(2, "users");
+    }
+
+    @AfterEach
+    void stop() {
+        world.close();
+    }
+
+    @Test
+    void rollingBackEverythingMovesEachChangedServiceAndTheRecordIsArchived() throws Exception {
+        steps.release("staging", "start", null, null, "rollback");
+
+        Map<String, Object> result = steps.rollback("staging", "all", "previous");
+
+        assertThat(result).containsEntry("healthy", true);
+        Map<String, Object> moved = DeployStepsTest.map(result.get("moved"));
+        assertThat(moved).doesNotContainKey("users").containsKeys("agent", "mesh");
+        assertThat(DeployStepsTest.map(moved.get("agent")))
+                .containsEntry("from", world.revision("agent", 2) + "=100").containsEntry("to", world.revision("agent", 1));
+        assertThat(world.serving("agent")).isEqualTo(world.revision("agent", 1));
+
+        Map<String, Object> finish = steps.release("staging", "finish", "SUCCEEDED", null, null);
+
+        assertThat(finish).containsEntry("release", result.get("release")).containsEntry("record", "mm-release.json");
+        ReleaseRecord record = ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json");
+        assertThat(record.kind()).isEqualTo(ReleaseRecord.Kind.ROLLBACK);
+        assertThat(record.succeeded()).isTrue();
+    }
+
+    @Test
+    void aRollbackRefusedBeforeItMovedAnythingIsRecordedAsFailed() {
+        steps.release("staging", "start", null, null, "rollback");
+
+        Map<String, Object> finish = steps.release("staging", "finish", "FAILED", "Confirm rollback", null);
+
+        ReleaseRecord record = ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json");
+        assertThat(record.id()).isEqualTo(finish.get("release"));
+        assertThat(record.kind()).isEqualTo(ReleaseRecord.Kind.ROLLBACK);
+        assertThat(record.outcome().failedPhase()).isEqualTo("Confirm rollback");
+        assertThat(world.serving("agent")).isEqualTo(world.revision("agent", 2));
+    }
+}
