@@ -7,4 +7,5 @@ public abstract class Run<JobT, RunT extends Run<JobT, RunT>> {
 
     public <T extends Cause> T getCause(Class<T> type) { throw new UnsupportedOperationException(); }
     public <T extends Action> T getAction(Class<T> type) { throw new UnsupportedOperationException(); }
+    public void addAction(Action a) { throw new UnsupportedOperationException(); }
 }

@@ -16,7 +16,9 @@ import io.mmdeploy.engine.approval.GateDecision;
 import io.mmdeploy.engine.approval.GateReview;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.SecretMask;
+import io.mmdeploy.engine.steps.RunJournal;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,7 +161,20 @@ final class ApprovalGateExecution extends StepExecution {
 
     private void succeed(Approval approval) {
         shutdownTimer();
+        note(approval);
         getContext().onSuccess(approval.toMap());
+    }
+
+    /** The release record lists every gate's decision: the run's journal keeps it until mmRelease. */
+    private void note(Approval approval) {
+        try {
+            FilePath workspace = getContext().get(FilePath.class);
+            new RunJournal(FilePathWorkspace.in(workspace, DeployConfigs.directory(config))).approved(environment, approval);
+        } catch (IOException | DeployException e) {
+            log("The approval could not be noted for the release record: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void watchDeadline() {

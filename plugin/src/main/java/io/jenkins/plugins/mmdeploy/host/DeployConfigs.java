@@ -36,4 +36,9 @@ public final class DeployConfigs {
     public static String fileName(String file) {
         return file.substring(file.replace('\\', '/').lastIndexOf('/') + 1);
     }
+
+    /** A path relative to the config file's directory, as a path relative to the workspace. */
+    public static String inWorkspace(String directory, String path) {
+        return directory == null || directory.isEmpty() ? path : directory + "/" + path;
+    }
 }

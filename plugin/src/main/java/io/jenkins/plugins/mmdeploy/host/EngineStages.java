@@ -1,16 +1,31 @@
 package io.jenkins.plugins.mmdeploy.host;
 
-import hudson.AbortException;
+import io.jenkins.plugins.mmdeploy.release.DeploymentAction;
+import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.steps.DeploySteps;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The deploy stages of one step call, answered by the engine's {@link DeploySteps}. */
+/**
+ * The deploy stages of one step call, answered by the engine's {@link DeploySteps}. The Jenkins side of mmRelease
+ * is here: the finished record becomes the build's "Deployment" page, and its path is given relative to the
+ * build's workspace, where the shared library archives it.
+ */
 final class EngineStages implements DeployStages {
     private final DeploySteps steps;
+    private final BuildHost host;
+    private final String configDirectory;
 
-    EngineStages(DeploySteps steps) {
+    /**
+     * @param host the ports rooted at the config file's directory
+     * @param configDirectory that directory, relative to the build's workspace ("" for the workspace itself)
+     */
+    EngineStages(DeploySteps steps, BuildHost host, String configDirectory) {
         this.steps = steps;
+        this.host = host;
+        this.configDirectory = configDirectory;
     }
 
     @Override
@@ -45,22 +60,28 @@ final class EngineStages implements DeployStages {
     }
 
     @Override
-    public Map<String, Object> rollback(String environment, String service, String to) throws AbortException {
-        throw notWired("mmRollback");
+    public Map<String, Object> rollback(String environment, String service, String to) throws InterruptedException {
+        return steps.rollback(environment, service, to);
     }
 
     @Override
-    public Map<String, Object> release(String environment, String phase, String result, String failedPhase, String kind) throws AbortException {
-        throw notWired("mmRelease");
+    public Map<String, Object> release(String environment, String phase, String result, String failedPhase, String kind) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>(steps.release(environment, phase, result, failedPhase, kind));
+        Object record = out.get("record");
+        if (record == null) {
+            return out;
+        }
+        if ("finish".equals(phase)) {
+            String json = host.workspace().readText(DeploySteps.RECORD_FILE).orElseThrow(() -> DeployException.of(
+                    "No " + DeploySteps.RECORD_FILE + " after mmRelease finish", "The engine wrote none in " + host.workspace().describe() + "."));
+            host.run().addAction(new DeploymentAction(json));
+        }
+        out.put("record", DeployConfigs.inWorkspace(configDirectory, record.toString()));
+        return out;
     }
 
     @Override
-    public Map<String, Object> moveAlias(String environment) throws AbortException {
-        throw notWired("mmMoveAlias");
-    }
-
-    /** The release records (engine package release) have not reached this plugin version yet. */
-    private static AbortException notWired(String step) {
-        return new AbortException(step + " is not wired to the mm-deploy engine in this plugin version: it needs the release records.");
+    public Map<String, Object> moveAlias(String environment) {
+        return steps.moveAlias(environment);
     }
 }

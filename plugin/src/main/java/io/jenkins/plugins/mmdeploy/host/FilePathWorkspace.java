@@ -23,6 +23,11 @@ public final class FilePathWorkspace implements Workspace {
         this.root = root;
     }
 
+    /** The workspace-relative {@code directory} of {@code root} ("" for root itself) as a workspace of its own. */
+    public static FilePathWorkspace in(FilePath root, String directory) throws IOException {
+        return directory == null || directory.isEmpty() ? new FilePathWorkspace(root) : new FilePathWorkspace(new FilePathWorkspace(root).resolve(directory));
+    }
+
     @Override
     public Optional<String> readText(String path) throws IOException {
         FilePath file = resolve(path);

@@ -33,13 +33,14 @@ final class StageExecution extends SynchronousNonBlockingStepExecution<Map<Strin
 
     @Override
     protected Map<String, Object> run() throws Exception {
-        BuildHost host = BuildHost.of(getContext(), DeployConfigs.directory(step.getConfig()));
+        String directory = DeployConfigs.directory(step.getConfig());
+        BuildHost host = BuildHost.of(getContext(), directory);
         try {
             LoadedConfig loaded = DeployConfigs.loaded(host.workspace(), DeployConfigs.fileName(step.getConfig()), step.getConfig(), host.events());
             loaded.config().environment(step.getEnvironment()); // an unknown name fails here, with "did you mean"
             StepHost stepHost = new StepHost(host.workspace(), host.localRoot(), host.commands(), host.events(), host.mask(),
                     google(host.run()), Clock.systemUTC(), Sleeper.real());
-            return step.call(new EngineStages(new DeploySteps(stepHost, loaded, TofuSettings.defaults())));
+            return step.call(new EngineStages(new DeploySteps(stepHost, loaded, TofuSettings.defaults()), host, directory));
         } catch (DeployException e) {
             throw (Exception) StepFailure.of(e);
         }

@@ -1,9 +1,9 @@
 package io.jenkins.plugins.mmdeploy.release;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Run;
+import io.mmdeploy.engine.release.ReleaseJson;
+import io.mmdeploy.engine.release.ReleaseRecord;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,29 +13,27 @@ import jenkins.model.RunAction2;
 
 /**
  * "Deployment" on the build page: the release record of this build (environment, release id, each service's image
- * digest, revision and URL, plan counts, approvals, result). The action keeps the record exactly as the engine wrote
- * it (the JSON of {@code mm-release.json}); the views read it through the getters below.
- *
- * <p>The engine's ReleaseRecord type comes with the release issue; until then the JSON is the contract:
- * {@code {environment, release, result, failedPhase, services: {name: {image, digest, revision, url}},
- * plan: {create, update, replace, delete, noop}, approvals: [{phase, approver, approvedAt}]}}.
+ * digest, revision and URL, the applied plans, approvals, outcome). The action keeps the record exactly as the engine
+ * wrote it ({@code mm-release.json}, the engine's {@link ReleaseRecord}); the views read it through the getters below.
  */
 public final class DeploymentAction implements RunAction2 {
-    public static final String FILE_NAME = "mm-release.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String FILE_NAME = io.mmdeploy.engine.steps.DeploySteps.RECORD_FILE;
 
     private final String record;
-    private transient JsonNode root;
+    private transient ReleaseRecord parsed;
     private transient Run<?, ?> run;
 
-    /** @throws IllegalArgumentException when {@code record} is not a JSON object */
+    /** @throws io.mmdeploy.engine.diagnostics.DeployException when {@code record} is not a release record */
     public DeploymentAction(String record) {
         this.record = record;
-        this.root = parse(record);
+        this.parsed = ReleaseJson.read(record, FILE_NAME);
     }
 
-    /** A service's row on the page. */
+    /** A service's (or the gateway's) row on the page. */
     public record ServiceRow(String name, String image, String digest, String revision, String url) {}
+
+    /** An applied plan's row: counts by kind of change, in the engine's order. */
+    public record PlanRow(String phase, String hash, Map<String, Long> counts) {}
 
     /** An approval's row on the page. */
     public record ApprovalRow(String phase, String approver, String approvedAt) {}
@@ -45,46 +43,55 @@ public final class DeploymentAction implements RunAction2 {
     }
 
     public String getEnvironment() {
-        return text(root(), "environment");
+        return release().environment();
     }
 
     public String getRelease() {
-        return text(root(), "release");
+        return release().id();
+    }
+
+    public String getKind() {
+        return release().kind().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public String getResult() {
-        return text(root(), "result");
+        return release().outcome().status().name();
     }
 
     public String getFailedPhase() {
-        return text(root(), "failedPhase");
+        String phase = release().outcome().failedPhase();
+        return phase == null ? "" : phase;
     }
 
     public List<ServiceRow> getServices() {
         List<ServiceRow> rows = new ArrayList<>();
-        JsonNode services = root().path("services");
-        for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode s = e.getValue();
-            rows.add(new ServiceRow(e.getKey(), text(s, "image"), text(s, "digest"), text(s, "revision"), text(s, "url")));
+        for (ReleaseRecord.ServiceRelease s : release().serving()) {
+            rows.add(new ServiceRow(s.name(), s.image() == null ? "" : s.image().repository(), s.image() == null ? "" : s.image().digest(),
+                    s.revision() == null ? "" : s.revision(), s.url() == null ? "" : s.url()));
         }
         return rows;
     }
 
-    /** Plan counts by kind of change, in the engine's order. */
-    public Map<String, Long> getPlanCounts() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root().path("plan").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            counts.put(e.getKey(), e.getValue().asLong());
+    public List<PlanRow> getPlans() {
+        List<PlanRow> rows = new ArrayList<>();
+        for (ReleaseRecord.PlanRecord plan : release().plans()) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            JsonNode summary = plan.summary() == null ? null : plan.summary().path("counts");
+            if (summary != null) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = summary.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    counts.put(e.getKey(), e.getValue().asLong());
+                }
+            }
+            rows.add(new PlanRow(plan.phase(), plan.hash(), counts));
         }
-        return counts;
+        return rows;
     }
 
     public List<ApprovalRow> getApprovals() {
         List<ApprovalRow> rows = new ArrayList<>();
-        for (JsonNode a : root().path("approvals")) {
-            rows.add(new ApprovalRow(text(a, "phase"), text(a, "approver"), text(a, "approvedAt")));
+        for (ReleaseRecord.Approval a : release().approvals()) {
+            rows.add(new ApprovalRow(a.phase(), a.approver(), a.at() == null ? "" : a.at().toString()));
         }
         return rows;
     }
@@ -118,27 +125,10 @@ public final class DeploymentAction implements RunAction2 {
         this.run = r;
     }
 
-    private JsonNode root() {
-        if (root == null) {
-            root = parse(record); // after the build was loaded from disk
+    private ReleaseRecord release() {
+        if (parsed == null) {
+            parsed = ReleaseJson.read(record, FILE_NAME); // after the build was loaded from disk
         }
-        return root;
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            JsonNode node = JSON.readTree(json == null ? "" : json);
-            if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException("a release record is a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("a release record is a JSON object: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.path(field);
-        return value.isMissingNode() || value.isNull() ? "" : value.asText();
+        return parsed;
     }
 }
