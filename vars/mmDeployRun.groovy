@@ -145,6 +145,7 @@ void recordSuccess(Map run) {
     phase(run, 'Release record') {
         Map record = mmRelease(environment: run.environment, config: run.config, phase: 'finish', result: 'SUCCEEDED')
         run.recorded = true
+        archiveRecord(record)
         echo("Release ${record.release} recorded in ${record.record}")
     }
 }
@@ -162,11 +163,17 @@ void recordFailure(Map run) {
     if (run.started && !run.recorded) {
         run.recorded = true
         try {
-            mmRelease(environment: run.environment, config: run.config, phase: 'finish', result: 'FAILED',
-                      failedPhase: run.phase)
+            Map record = mmRelease(environment: run.environment, config: run.config, phase: 'finish', result: 'FAILED',
+                                   failedPhase: run.phase)
+            archiveRecord(record)
         } catch (recordError) {
             // The deploy's own failure is the one to report; a missing record must not replace it.
             echo("Could not record the failed release ${run.release}: ${recordError.message}")
         }
     }
+}
+
+/** Keeps the release record (mm-release.json, written by mmRelease finish) with the build. */
+void archiveRecord(Map record) {
+    archiveArtifacts(artifacts: record.record, fingerprint: true)
 }

@@ -25,6 +25,8 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
 
     final List<String> trail = []
     final List<String> log = []
+    /** What archiveArtifacts kept, in order. */
+    final List<String> archived = []
     DeployStepFakes fakes
     /** What properties() registered: parameter definitions as maps with their type. */
     List<Map> parameterDefinitions = []
@@ -86,6 +88,10 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
             }
         }
         helper.registerAllowedMethod('echo', [String]) { String line -> log << line }
+        helper.registerAllowedMethod('archiveArtifacts', [Map]) { Map args ->
+            assert args.fingerprint == true
+            archived << args.artifacts
+        }
         helper.registerAllowedMethod('error', [String]) { String message ->
             binding.getVariable('currentBuild').result = 'FAILURE'
             throw new PipelineError(message)

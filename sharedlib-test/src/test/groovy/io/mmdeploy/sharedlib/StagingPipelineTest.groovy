@@ -31,6 +31,7 @@ class StagingPipelineTest extends PipelineTestSupport {
                 '}',
         ]
         assert description == "staging · release ${DeployStepFakes.RELEASE}"
+        assert archived == ["mm-release/${DeployStepFakes.RELEASE}.json".toString()]
     }
 
     @Test
@@ -66,6 +67,7 @@ class StagingPipelineTest extends PipelineTestSupport {
         assert !failure.message.contains('agent')
         assert description.endsWith('rolled back: journal, meals')
         assert !trail.contains('mmMoveAlias')
+        assert archived == ["mm-release/${DeployStepFakes.RELEASE}.json".toString()]
     }
 
     @Test
