@@ -47,6 +47,9 @@ import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.source.Revision;
 import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
+import io.mmdeploy.engine.port.Command;
+import io.mmdeploy.engine.port.CommandRunner;
+import io.mmdeploy.engine.port.MaskingEventSink;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
@@ -63,12 +66,14 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -90,6 +95,8 @@ public final class DeploySteps {
     static final String ALL = "all";
     /** Release-history versions read at once (Secret Manager allows 90,000 accesses a minute per project). */
     static final int HISTORY_READS = 8;
+    /** Where OpenTofu's Google provider and gcs backend take an access token from. */
+    static final String ACCESS_TOKEN_VARIABLE = "GOOGLE_OAUTH_ACCESS_TOKEN";
 
     private final StepHost host;
     private final LoadedConfig loaded;
@@ -436,12 +443,32 @@ public final class DeploySteps {
                             + " pass the plan through mmApprovalGate, then apply it with approvedPlanHash: <the plan's planHash>.");
         }
         StageLog log = log("apply-tofu");
-        ApplyTofu.Outcome outcome = new ApplyTofu(new TofuCli(commands(), tofu, log), host.workspace(), log, host.mask())
+        ApplyTofu.Outcome outcome = new ApplyTofu(new TofuCli(asDeployer(env, commands()), tofu, log), host.workspace(), log, host.mask())
                 .run(TofuRequest.of(env, "").withTarget(target), planOnly, approvedPlanHash);
         if (outcome.applied()) {
             journal.update(env.name(), e -> e.withPlan(PlanRecord.of(gate.id(), outcome.summary())));
         }
         return outcome;
+    }
+
+    /**
+     * The commands, run as the environment's deployer when the host has its token: tofu then plans and applies with
+     * the identity the credential check passed, not with whatever the machine's own credentials are. The token is a
+     * secret of every command and of the step's log.
+     */
+    private CommandRunner asDeployer(EnvironmentSpec env, CommandRunner commands) {
+        Optional<String> token = host.google().accessToken(env);
+        if (token.isEmpty()) {
+            return commands;
+        }
+        host.mask().add(token.get());
+        return (command, onLine) -> {
+            Map<String, String> variables = new LinkedHashMap<>(command.env());
+            variables.put(ACCESS_TOKEN_VARIABLE, token.get());
+            Set<String> secrets = new HashSet<>(command.secrets());
+            secrets.add(token.get());
+            return commands.run(new Command(command.argv(), variables, command.workingDir(), command.timeout(), secrets), onLine);
+        };
     }
 
     private BuildImages buildImages(EnvironmentSpec env, GoogleClients clients, String builder) {
@@ -514,7 +541,7 @@ public final class DeploySteps {
         return host.localRoot();
     }
 
-    private io.mmdeploy.engine.port.CommandRunner commands() {
+    private CommandRunner commands() {
         if (host.commands() == null) {
             throw DeployException.of("No way to run commands here", "This step runs programs (tofu, docker) and its host gave it no launcher:"
                     + " call it inside node { }.");
@@ -522,7 +549,8 @@ public final class DeploySteps {
         return host.commands();
     }
 
+    /** Masked here as well as by the host: a secret a stage meets (a token, a secret's payload) never reaches a log. */
     private StageLog log(String stage) {
-        return new StageLog(host.events(), stage);
+        return new StageLog(new MaskingEventSink(host.events(), host.mask()), stage);
     }
 }

@@ -13,6 +13,9 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.fake.CapturedLog;
 import io.mmdeploy.engine.gcp.fake.FakeCloudRun;
 import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.port.Command;
 import io.mmdeploy.engine.port.local.LocalCommandRunner;
 import io.mmdeploy.engine.release.ReleaseJson;
 import io.mmdeploy.engine.release.ReleaseRecord;
@@ -30,8 +33,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +157,40 @@ class DeployStepsTest {
         assertThat(staging.keySet()).containsExactly("planHash", "summaryText", "counts", "changed", "applied", "outputs");
         assertThat(staging).containsEntry("applied", true);
         assertThat(tofu.calls()).anyMatch(c -> c.contains("apply"));
+    }
+
+    @Test
+    void tofuRunsAsTheEnvironmentsDeployerWhenTheHostHasItsTokenAndTheTokenIsNeverLogged() throws Exception {
+        String token = "ya29.TOKEN-OF-THE-STAGING-DEPLOYER";
+        List<Command> commands = new CopyOnWriteArrayList<>();
+        LocalCommandRunner local = new LocalCommandRunner(repo.root());
+        LocalWorkspace workspace = new LocalWorkspace(repo.root());
+        GoogleConnection google = new GoogleConnection() {
+            @Override
+            public GoogleClients open(EnvironmentSpec environment, Duration longestWait) {
+                return cloud.clients(environment.projectId(), longestWait);
+            }
+
+            @Override
+            public Optional<String> accessToken(EnvironmentSpec environment) {
+                return Optional.of(token);
+            }
+        };
+        StepHost host = new StepHost(workspace, repo.root(), (command, onLine) -> {
+            commands.add(command);
+            onLine.accept("tofu says " + command.env().get("GOOGLE_OAUTH_ACCESS_TOKEN"));
+            return local.run(command, onLine);
+        }, log, log.mask, google, CLOCK, d -> {});
+        DeploySteps withToken = new DeploySteps(host, new ConfigLoader(workspace).load(ExampleRepo.CONFIG),
+                new TofuSettings(tofu.binary().toString(), Duration.ofSeconds(30), Duration.ofMinutes(1)));
+
+        withToken.applyTofu("staging", null, true, null);
+
+        assertThat(commands).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.env()).containsEntry("GOOGLE_OAUTH_ACCESS_TOKEN", token);
+            assertThat(c.secrets()).contains(token);
+        });
+        assertThat(log.text()).doesNotContain(token);
     }
 
     @Test

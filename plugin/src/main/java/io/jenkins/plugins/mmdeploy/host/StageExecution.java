@@ -1,17 +1,11 @@
 package io.jenkins.plugins.mmdeploy.host;
 
-import hudson.model.Run;
-import io.jenkins.plugins.mmdeploy.credentials.GoogleCredentialsBridge;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
-import io.mmdeploy.engine.gcp.ClientSettingsOverrides;
-import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.steps.DeploySteps;
-import io.mmdeploy.engine.steps.GoogleConnection;
 import io.mmdeploy.engine.steps.StepHost;
 import io.mmdeploy.engine.tofu.TofuSettings;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -39,24 +33,10 @@ final class StageExecution extends SynchronousNonBlockingStepExecution<Map<Strin
             LoadedConfig loaded = DeployConfigs.loaded(host.workspace(), DeployConfigs.fileName(step.getConfig()), step.getConfig(), host.events());
             loaded.config().environment(step.getEnvironment()); // an unknown name fails here, with "did you mean"
             StepHost stepHost = new StepHost(host.workspace(), host.localRoot(), host.commands(), host.events(), host.mask(),
-                    google(host.run()), Clock.systemUTC(), Sleeper.real());
+                    new CredentialedGoogleConnection(host.run()), Clock.systemUTC(), Sleeper.real());
             return step.call(new EngineStages(new DeploySteps(stepHost, loaded, TofuSettings.defaults()), host, directory));
         } catch (DeployException e) {
             throw (Exception) StepFailure.of(e);
         }
-    }
-
-    /** The environment's credential is looked up when a stage first calls Google, and checked to be that environment's. */
-    private static GoogleConnection google(Run<?, ?> run) {
-        return (environment, longestWait) -> {
-            try {
-                return new GoogleClients(environment.projectId(), GoogleCredentialsBridge.forEnvironment(environment, run),
-                        ClientSettingsOverrides.none(), longestWait);
-            } catch (IOException e) {
-                throw DeployException.of("No Google credentials for " + environment.name(),
-                        "Neither environments." + environment.name() + ".credentialsId nor Application Default Credentials gave any: "
-                                + e.getMessage());
-            }
-        };
     }
 }
