@@ -34,6 +34,7 @@ import io.mmdeploy.engine.release.DeployEvidence;
 import io.mmdeploy.engine.release.EnvironmentRollback;
 import io.mmdeploy.engine.release.EnvironmentRollback.RollbackResult;
 import io.mmdeploy.engine.release.AliasMove.MovedAlias;
+import io.mmdeploy.engine.release.ReleaseHistory;
 import io.mmdeploy.engine.release.ReleaseJson;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.release.ReleaseRecord.Commit;
@@ -350,9 +351,19 @@ public final class DeploySteps {
         RollbackPlan plan;
         RollbackResult result;
         try (GoogleClients clients = host.google().open(env, API_WAIT)) {
-            EnvironmentRollback rollback = releases(env, clients).cloudRun().rollback();
+            Releases releases = releases(env, clients);
+            EnvironmentRollback rollback = releases.cloudRun().rollback();
             plan = rollback.plan(config, env, new RollbackRequest(to, service == null || ALL.equals(service) ? null : service, false));
-            result = rollback.execute(config, env, plan);
+            Instant moving = host.clock().instant();
+            try {
+                result = rollback.execute(config, env, plan);
+            } catch (DeployException e) {
+                // Stopped half-way: the rollback recorded itself as failed; that record is this run's, not a second one.
+                ReleaseHistory.read(releases.store()).newest()
+                        .filter(r -> r.kind() == Kind.ROLLBACK && !r.startedAt().isBefore(moving))
+                        .ifPresent(failed -> journal.update(env.name(), j -> j.withRollback(failed)));
+                throw e;
+            }
         }
         journal.update(env.name(), e -> e.withRollback(result.record()));
         Map<String, Object> moved = new LinkedHashMap<>();

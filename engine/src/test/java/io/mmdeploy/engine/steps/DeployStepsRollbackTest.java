@@ -1,10 +1,15 @@
 package io.mmdeploy.engine.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.cloud.run.v2.ServicesGrpc;
+import io.grpc.Status;
 import io.mmdeploy.engine.config.ConfigLoader;
 import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.local.LocalWorkspace;
+import io.mmdeploy.engine.release.ReleaseHistory;
 import io.mmdeploy.engine.release.ReleaseJson;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.release.ReleaseWorld;
@@ -64,6 +69,24 @@ class DeployStepsRollbackTest {
         ReleaseRecord record = ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json");
         assertThat(record.kind()).isEqualTo(ReleaseRecord.Kind.ROLLBACK);
         assertThat(record.succeeded()).isTrue();
+    }
+
+    @Test
+    void aRollbackStoppedHalfWayIsRecordedOnceAsFailed() throws Exception {
+        steps.release("staging", "start", null, null, "rollback");
+        int before = ReleaseHistory.read(world.store).newestFirst().size();
+        world.cloud.faults.failAlways(ServicesGrpc.getUpdateServiceMethod(), Status.PERMISSION_DENIED);
+
+        assertThatThrownBy(() -> steps.rollback("staging", "all", "previous")).isInstanceOf(DeployException.class)
+                .hasMessageContaining("stopped half-way");
+        Map<String, Object> finish = steps.release("staging", "finish", "FAILED", "Rollback", null);
+
+        ReleaseHistory history = ReleaseHistory.read(world.store);
+        ReleaseRecord failed = history.newest().orElseThrow();
+        assertThat(failed.kind()).isEqualTo(ReleaseRecord.Kind.ROLLBACK);
+        assertThat(finish).containsEntry("release", failed.id());
+        assertThat(history.newestFirst().stream().map(ReleaseRecord::id).distinct()).hasSize(before + 1);
+        assertThat(ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json").id()).isEqualTo(failed.id());
     }
 
     @Test
