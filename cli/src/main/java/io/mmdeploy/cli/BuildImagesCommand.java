@@ -7,8 +7,6 @@ import io.mmdeploy.engine.config.ServiceSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.images.BuildImages;
-import io.mmdeploy.engine.images.CloudBuildImageBuilder;
-import io.mmdeploy.engine.images.GcsContextUploader;
 import io.mmdeploy.engine.images.ImageBuildRequest;
 import io.mmdeploy.engine.images.ImageCatalog;
 import io.mmdeploy.engine.images.ImageRef;
@@ -16,10 +14,10 @@ import io.mmdeploy.engine.plan.DeployPlan;
 import io.mmdeploy.engine.plan.ServicePlan;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.steps.DeploySteps;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mmdeploy build-images}: the engine of mmBuildImages, with Cloud Build. */
@@ -32,11 +30,8 @@ final class BuildImagesCommand extends CloudCommand {
     @Option(names = "--max-parallel", defaultValue = "8", description = "Builds at once (default: ${DEFAULT-VALUE}).")
     int maxParallel;
 
-    @Option(names = "--build-timeout-minutes", defaultValue = "20", description = "Longest one build may take (default: ${DEFAULT-VALUE}).")
-    int timeoutMinutes;
-
-    @Option(names = "--bucket", paramLabel = "BUCKET", description = "Staging bucket for build contexts (default: <project>_cloudbuild).")
-    String bucket;
+    @Mixin
+    CloudBuildOptions build;
 
     @Override
     public Integer call() throws Exception {
@@ -56,18 +51,14 @@ final class BuildImagesCommand extends CloudCommand {
             throw DeployException.of("Unknown service in --services " + String.join(",", services),
                     config.file() + " defines " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList()) + ".");
         }
-        Duration timeout = Duration.ofMinutes(timeoutMinutes);
-        try (GoogleClients clients = connect(env, timeout)) {
+        try (GoogleClients clients = connect(env, build.timeout())) {
             BuildImages stage = new BuildImages(
-                    new CloudBuildImageBuilder(clients.cloudBuild(), new GcsContextUploader(clients.storage(), env.projectId(), env.projectNumber()),
-                            options.config.workspace().root(), env.projectId(), env.region(),
-                            bucket != null ? bucket : CloudBuildImageBuilder.defaultStagingBucket(env.projectId()), timeout),
+                    build.builder(clients, env, options.config.workspace().root()),
                     new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(maxParallel), log(BuildImages.STAGE));
             List<ImageRef> images = stage.run(requests);
             StringBuilder text = new StringBuilder();
             for (ImageRef image : images) {
-                text.append(String.format("%-12s %-7s %s  (%s)%n", image.service(), image.built() ? "built" : "reused", image.ref(),
-                        String.join(", ", image.tags())));
+                text.append(imageLine(image));
             }
             print(images, text.toString());
         }

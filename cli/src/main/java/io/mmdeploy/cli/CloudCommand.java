@@ -8,6 +8,7 @@ import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.port.MaskingEventSink;
 import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.port.StageLog;
@@ -63,6 +64,12 @@ abstract class CloudCommand implements Callable<Integer> {
     }
 
     /** Prints the result: {@code value} as JSON, or {@code text} as it is. */
+    /** One image as a line of the text output: service, built or reused, reference by digest, tags. */
+    static String imageLine(ImageRef image) {
+        return String.format("%-12s %-7s %s  (%s)%n", image.service(), image.built() ? "built" : "reused", image.ref(),
+                String.join(", ", image.tags()));
+    }
+
     void print(Object value, String text) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (output == Output.json) {

@@ -10,8 +10,10 @@ import com.google.cloudbuild.v1.BuiltImage;
 import com.google.cloudbuild.v1.CreateBuildRequest;
 import com.google.cloudbuild.v1.Source;
 import com.google.cloudbuild.v1.StorageSource;
+import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.ApiFailure;
+import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.gcp.Operations;
 import io.mmdeploy.engine.port.StageLog;
 import java.io.IOException;
@@ -59,6 +61,17 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
 
     public static String defaultStagingBucket(String projectId) {
         return projectId + "_cloudbuild";
+    }
+
+    /**
+     * The builder for one environment: contexts go to {@code stagingBucket} (null for the default bucket) in the
+     * environment's own project, builds run there.
+     */
+    public static CloudBuildImageBuilder forEnvironment(GoogleClients clients, EnvironmentSpec env, Path repositoryRoot,
+            String stagingBucket, Duration timeout) {
+        return new CloudBuildImageBuilder(clients.cloudBuild(), new GcsContextUploader(clients.storage(), env.projectId(), env.projectNumber()),
+                repositoryRoot, env.projectId(), env.region(),
+                stagingBucket != null ? stagingBucket : defaultStagingBucket(env.projectId()), timeout);
     }
 
     @Override

@@ -18,7 +18,6 @@ import io.mmdeploy.engine.health.HealthTargets;
 import io.mmdeploy.engine.images.BuildImages;
 import io.mmdeploy.engine.images.CloudBuildImageBuilder;
 import io.mmdeploy.engine.images.DockerBuildxImageBuilder;
-import io.mmdeploy.engine.images.GcsContextUploader;
 import io.mmdeploy.engine.images.ImageBuildRequest;
 import io.mmdeploy.engine.images.ImageBuilder;
 import io.mmdeploy.engine.images.ImageCatalog;
@@ -485,9 +484,8 @@ public final class DeploySteps {
     private BuildImages buildImages(EnvironmentSpec env, GoogleClients clients, String builder) {
         String kind = builder == null || builder.isBlank() ? CLOUD_BUILD : builder.strip();
         ImageBuilder images = switch (kind) {
-            case CLOUD_BUILD -> new CloudBuildImageBuilder(clients.cloudBuild(),
-                    new GcsContextUploader(clients.storage(), env.projectId(), env.projectNumber()), localRoot("Cloud Build uploads the build contexts"),
-                    env.projectId(), env.region(), CloudBuildImageBuilder.defaultStagingBucket(env.projectId()), BUILD_TIMEOUT);
+            case CLOUD_BUILD -> CloudBuildImageBuilder.forEnvironment(clients, env, localRoot("Cloud Build uploads the build contexts"),
+                    null, BUILD_TIMEOUT);
             case DOCKER -> new DockerBuildxImageBuilder(commands(), host.workspace(), BUILD_TIMEOUT);
             default -> throw DeployException.of("Unknown builder \"" + kind + "\"", "builder is " + CLOUD_BUILD + " (default) or " + DOCKER + ".");
         };
