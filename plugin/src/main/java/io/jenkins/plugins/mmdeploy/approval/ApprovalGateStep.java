@@ -4,6 +4,7 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.mmdeploy.host.DeployConfigs;
 import io.mmdeploy.engine.config.DeployConfig;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -49,7 +50,7 @@ public final class ApprovalGateStep extends Step {
 
     @DataBoundSetter
     public void setConfig(String config) {
-        this.config = config == null || config.isBlank() ? DeployConfig.DEFAULT_FILE : config.strip();
+        this.config = DeployConfigs.parameter(config);
     }
 
     @Override

@@ -47,7 +47,7 @@ public final class EnvironmentForStep extends Step {
 
     @DataBoundSetter
     public void setConfig(String config) {
-        this.config = config == null || config.isBlank() ? DeployConfig.DEFAULT_FILE : config.strip();
+        this.config = DeployConfigs.parameter(config);
     }
 
     @Override

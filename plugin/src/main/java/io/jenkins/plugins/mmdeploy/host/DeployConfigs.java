@@ -27,6 +27,11 @@ public final class DeployConfigs {
     }
 
     /** The directory part of a workspace-relative config path ("" for the workspace root). */
+    /** The {@code config} parameter as given; blank (not given) means {@code mm-deploy.yaml}. */
+    public static String parameter(String config) {
+        return config == null || config.isBlank() ? DeployConfig.DEFAULT_FILE : config.strip();
+    }
+
     public static String directory(String file) {
         int slash = file.replace('\\', '/').lastIndexOf('/');
         return slash < 0 ? "" : file.substring(0, slash);

@@ -30,7 +30,7 @@ public abstract class StageStep extends Step {
 
     @DataBoundSetter
     public void setConfig(String config) {
-        this.config = config == null || config.isBlank() ? DeployConfig.DEFAULT_FILE : config.strip();
+        this.config = DeployConfigs.parameter(config);
     }
 
     /** The step's parameters, handed to the engine. */
