@@ -45,6 +45,7 @@ import io.mmdeploy.engine.release.RollbackRequest;
 import io.mmdeploy.engine.release.SecretManagerReleaseStore;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.source.Revision;
+import io.mmdeploy.engine.source.SourceTree;
 import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
 import io.mmdeploy.engine.port.Command;
@@ -55,6 +56,7 @@ import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import io.mmdeploy.engine.serviceurls.ServiceUrls;
 import io.mmdeploy.engine.serviceurls.ServiceUrlsSecret;
+import io.mmdeploy.engine.source.GitCommandSource;
 import io.mmdeploy.engine.source.GitRepository;
 import io.mmdeploy.engine.tofu.ApplyTofu;
 import io.mmdeploy.engine.tofu.TofuCli;
@@ -494,7 +496,7 @@ public final class DeploySteps {
 
     /** The fingerprints and tags of this revision; the plan's isolation preflight refuses before anything is built. */
     private DeployPlan plan(EnvironmentSpec env) {
-        Optional<GitRepository> git = GitRepository.find(localRoot("the image tags and fingerprints come from git"));
+        Optional<? extends SourceTree> git = sourceTree();
         try {
             DeployPlan plan = new DeployPlanner(host.workspace(), git).plan(loaded, env.name(), null);
             if (!plan.isolated()) {
@@ -502,8 +504,15 @@ public final class DeploySteps {
             }
             return plan;
         } finally {
-            git.ifPresent(GitRepository::close);
+            git.ifPresent(SourceTree::close);
         }
+    }
+
+    /** JGit where the workspace is on this machine; the git program through the host's launcher where it is not. */
+    private Optional<? extends SourceTree> sourceTree() {
+        return host.localRoot() != null
+                ? GitRepository.find(host.localRoot())
+                : GitCommandSource.find(commands(), host.workspace().describe());
     }
 
     /** Outside git there is no fingerprint: a one-off value builds the image. */
