@@ -486,8 +486,7 @@ public final class DeploySteps {
     private BuildImages buildImages(EnvironmentSpec env, GoogleClients clients, String builder) {
         String kind = builder == null || builder.isBlank() ? CLOUD_BUILD : builder.strip();
         ImageBuilder images = switch (kind) {
-            case CLOUD_BUILD -> CloudBuildImageBuilder.forEnvironment(clients, env, localRoot("Cloud Build uploads the build contexts"),
-                    null, BUILD_TIMEOUT);
+            case CLOUD_BUILD -> CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), null, BUILD_TIMEOUT);
             case DOCKER -> new DockerBuildxImageBuilder(commands(), host.workspace(), BUILD_TIMEOUT);
             default -> throw DeployException.of("Unknown builder \"" + kind + "\"", "builder is " + CLOUD_BUILD + " (default) or " + DOCKER + ".");
         };
@@ -548,15 +547,6 @@ public final class DeploySteps {
         out.put("ref", image.ref());
         out.put("built", image.built());
         return out;
-    }
-
-    private java.nio.file.Path localRoot(String why) {
-        if (host.localRoot() == null) {
-            throw DeployException.of("The workspace is not on this machine",
-                    "This step reads " + host.workspace().describe() + " directly (" + why + "), and it is on another machine."
-                            + " Run the deploy on the Jenkins controller's built-in node: an agent's workspace is not supported yet.");
-        }
-        return host.localRoot();
     }
 
     private CommandRunner commands() {
