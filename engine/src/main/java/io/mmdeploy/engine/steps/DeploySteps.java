@@ -294,15 +294,16 @@ public final class DeploySteps {
         if (START.equals(phase)) {
             Kind runKind = kind(kind);
             RunJournal.Entry entry = journal.read(env.name());
+            Optional<Revision> revision = revision(env);
             String id = entry.release() != null ? entry.release() : ReleaseRecord.newId(host.clock().instant(),
-                    Preflight.revision(host.localRoot(), env).map(Revision::shortSha).orElse(Preflight.UNVERSIONED));
+                    revision.map(Revision::shortSha).orElse(Preflight.UNVERSIONED));
             if (entry.release() == null) {
                 journal.begin(env.name(), id);
             }
             ReleaseRecord started = null;
             if (runKind == Kind.DEPLOY) {
                 started = ReleaseRecord.started(id, Kind.DEPLOY, env,
-                        Preflight.revision(host.localRoot(), env).map(Commit::of).orElse(null), host.clock().instant());
+                        revision.map(Commit::of).orElse(null), host.clock().instant());
                 try (GoogleClients clients = host.google().open(env, API_WAIT)) {
                     releases(env, clients).store().append(started);
                 }
@@ -502,6 +503,19 @@ public final class DeploySteps {
                 throw new DeployException(plan.violations().stream().map(IsolationViolation::toDiagnostic).toList());
             }
             return plan;
+        } finally {
+            git.ifPresent(SourceTree::close);
+        }
+    }
+
+    /** The checked-out revision; empty outside git, or when the workspace is elsewhere and the host has no launcher. */
+    private Optional<Revision> revision(EnvironmentSpec env) {
+        if (host.localRoot() == null && host.commands() == null) {
+            return Optional.empty();
+        }
+        Optional<? extends SourceTree> git = sourceTree();
+        try {
+            return git.map(g -> g.revision("HEAD", env.branch()));
         } finally {
             git.ifPresent(SourceTree::close);
         }

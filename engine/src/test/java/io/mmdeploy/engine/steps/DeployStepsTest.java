@@ -249,6 +249,7 @@ class DeployStepsTest {
         DeploySteps onAgent = new DeploySteps(remote, new ConfigLoader(workspace).load(ExampleRepo.CONFIG),
                 new TofuSettings(tofu.binary().toString(), Duration.ofSeconds(30), Duration.ofMinutes(1)));
 
+        assertThat((String) onAgent.release("staging", "start", null, null, null).get("release")).endsWith("-" + head.substring(0, 7));
         Map<String, Object> built = onAgent.buildImages("staging", null, null);
         assertThat(built).containsEntry("built", 7L);
         Map<String, Map<String, Object>> images = cast(built.get("images"));
