@@ -19,6 +19,7 @@ public final class FilePath implements Serializable {
     public boolean isDirectory() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public long length() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public List<FilePath> list() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+    public int mode() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public InputStream read() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public String readToString() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public void write(String content, String encoding) throws IOException, InterruptedException { throw new UnsupportedOperationException(); }

@@ -35,7 +35,7 @@ final class BuildGatewayCommand extends CloudCommand {
         }
         try (GoogleClients clients = connect(env, build.timeout())) {
             BuildImages images = new BuildImages(
-                    build.builder(clients, env, options.config.workspace().root()),
+                    build.builder(clients, env, options.config.workspace()),
                     new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(1), log(BuildImages.STAGE));
             ImageRef image = new BuildGateway(new ServiceUrlsSecret(clients.secretManager(), mask, log(ServiceUrlsSecret.STAGE)),
                     images, log(BuildGateway.STAGE))

@@ -53,7 +53,7 @@ final class BuildImagesCommand extends CloudCommand {
         }
         try (GoogleClients clients = connect(env, build.timeout())) {
             BuildImages stage = new BuildImages(
-                    build.builder(clients, env, options.config.workspace().root()),
+                    build.builder(clients, env, options.config.workspace()),
                     new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(maxParallel), log(BuildImages.STAGE));
             List<ImageRef> images = stage.run(requests);
             StringBuilder text = new StringBuilder();

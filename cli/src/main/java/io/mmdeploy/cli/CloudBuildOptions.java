@@ -3,7 +3,7 @@ package io.mmdeploy.cli;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.images.CloudBuildImageBuilder;
-import java.nio.file.Path;
+import io.mmdeploy.engine.port.Workspace;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -19,7 +19,7 @@ final class CloudBuildOptions {
         return Duration.ofMinutes(timeoutMinutes);
     }
 
-    CloudBuildImageBuilder builder(GoogleClients clients, EnvironmentSpec env, Path repositoryRoot) {
-        return CloudBuildImageBuilder.forEnvironment(clients, env, repositoryRoot, bucket, timeout());
+    CloudBuildImageBuilder builder(GoogleClients clients, EnvironmentSpec env, Workspace workspace) {
+        return CloudBuildImageBuilder.forEnvironment(clients, env, workspace, bucket, timeout());
     }
 }

@@ -16,6 +16,7 @@ import io.mmdeploy.engine.gcp.ApiFailure;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.gcp.Operations;
 import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.port.Workspace;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -37,22 +38,22 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
 
     private final CloudBuildClient cloudBuild;
     private final ContextUploader uploader;
-    private final Path repositoryRoot;
+    private final Workspace workspace;
     private final String projectId;
     private final String region;
     private final String stagingBucket;
     private final Duration timeout;
 
     /**
-     * @param repositoryRoot the app repository on this machine (contexts are relative to it)
+     * @param workspace the app repository, wherever it is (contexts are relative to it); the archive is made here
      * @param stagingBucket where contexts are uploaded, in the environment's project ({@code <project>_cloudbuild} by convention)
      * @param timeout how long one build may take; it is also given to Cloud Build
      */
-    public CloudBuildImageBuilder(CloudBuildClient cloudBuild, ContextUploader uploader, Path repositoryRoot,
+    public CloudBuildImageBuilder(CloudBuildClient cloudBuild, ContextUploader uploader, Workspace workspace,
             String projectId, String region, String stagingBucket, Duration timeout) {
         this.cloudBuild = cloudBuild;
         this.uploader = uploader;
-        this.repositoryRoot = repositoryRoot;
+        this.workspace = workspace;
         this.projectId = projectId;
         this.region = region;
         this.stagingBucket = stagingBucket;
@@ -67,10 +68,10 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
      * The builder for one environment: contexts go to {@code stagingBucket} (null for the default bucket) in the
      * environment's own project, builds run there.
      */
-    public static CloudBuildImageBuilder forEnvironment(GoogleClients clients, EnvironmentSpec env, Path repositoryRoot,
+    public static CloudBuildImageBuilder forEnvironment(GoogleClients clients, EnvironmentSpec env, Workspace workspace,
             String stagingBucket, Duration timeout) {
         return new CloudBuildImageBuilder(clients.cloudBuild(), new GcsContextUploader(clients.storage(), env.projectId(), env.projectNumber()),
-                repositoryRoot, env.projectId(), env.region(),
+                workspace, env.projectId(), env.region(),
                 stagingBucket != null ? stagingBucket : defaultStagingBucket(env.projectId()), timeout);
     }
 
@@ -137,7 +138,7 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
             archive = Files.createTempFile("mm-deploy-context-", ".tgz");
             BuildContextArchive.Summary summary;
             try (OutputStream out = Files.newOutputStream(archive)) {
-                summary = new BuildContextArchive().write(repositoryRoot.resolve(request.context()).normalize(), dockerfile, out);
+                summary = new BuildContextArchive().write(workspace, request.context(), dockerfile, out);
             }
             uploader.upload(stagingBucket, object, archive);
             log.info(request.service() + ": context " + summary.files() + " files, " + summary.bytes() + " bytes -> gs://"

@@ -48,6 +48,11 @@ public final class DockerIgnore {
         return excluded;
     }
 
+    /** Whether a {@code !} rule may bring back something below an excluded directory. */
+    public boolean hasExceptions() {
+        return rules.stream().anyMatch(Rule::include);
+    }
+
     private static boolean matchesSelfOrParent(Pattern pattern, String path) {
         String candidate = path;
         while (true) {

@@ -10,9 +10,9 @@ import io.mmdeploy.engine.isolation.IsolationPreflight;
 import io.mmdeploy.engine.isolation.IsolationViolation;
 import io.mmdeploy.engine.port.Workspace;
 import io.mmdeploy.engine.source.BuildFingerprint;
-import io.mmdeploy.engine.source.GitRepository;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.source.Revision;
+import io.mmdeploy.engine.source.SourceTree;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,15 +21,16 @@ import java.util.Optional;
 
 /**
  * Computes a {@link DeployPlan}: the preflight, which images would be rebuilt (fingerprints now vs.
- * {@code since}), their tags, and the phases with their gates. Reads only local files and git.
+ * {@code since}), their tags, and the phases with their gates. Reads only the workspace's files and git.
  */
 public final class DeployPlanner {
     private final Workspace workspace;
-    private final Optional<GitRepository> git;
+    private final Optional<SourceTree> git;
 
-    public DeployPlanner(Workspace workspace, Optional<GitRepository> git) {
+    /** @param git the app's history, empty when the workspace is not in a git work tree */
+    public DeployPlanner(Workspace workspace, Optional<? extends SourceTree> git) {
         this.workspace = workspace;
-        this.git = git;
+        this.git = git.map(SourceTree.class::cast);
     }
 
     /**
@@ -79,7 +80,7 @@ public final class DeployPlanner {
         if (git.isEmpty()) {
             return new ServicePlan(name, repository, runService, null, null, true, "no git repository", tags);
         }
-        GitRepository repo = git.get();
+        SourceTree repo = git.get();
         String now = fingerprint(repo, "HEAD", build).orElse(null);
         for (String path : build.watch()) {
             List<String> dirty = repo.uncommitted(path);
@@ -100,7 +101,7 @@ public final class DeployPlanner {
     }
 
     /** Empty when a watched path does not exist at that revision. */
-    static Optional<String> fingerprint(GitRepository repo, String rev, BuildSpec build) {
+    static Optional<String> fingerprint(SourceTree repo, String rev, BuildSpec build) {
         Map<String, String> ids = new LinkedHashMap<>();
         List<String> paths = new ArrayList<>(build.watch());
         paths.add(build.dockerfile());

@@ -30,6 +30,18 @@ public interface Workspace {
     /** Names (not paths) of the entries directly inside a directory; empty when there is none. */
     List<String> list(String directory) throws IOException;
 
+    /** Whether the path is a directory (a link to one counts, as the host resolves it). */
+    boolean isDirectory(String path) throws IOException;
+
+    /** The bytes of a file, or empty when there is no such file. For what is not text (a build context's files). */
+    Optional<byte[]> readBytes(String path) throws IOException;
+
+    /**
+     * Whether the file's owner may execute it: a build context keeps the bit, because images run their scripts.
+     * False where there is no such file or the host has no such bit.
+     */
+    boolean isExecutable(String path) throws IOException;
+
     /** A description of the root for messages (an absolute path on the host). */
     String describe();
 }

@@ -20,10 +20,10 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
- * The app's git repository, read with JGit. The config's directory may sit below the work tree's root (the
- * bundled example does); paths given here are relative to the config's directory and mapped below.
+ * The app's git repository on this machine, read with JGit. The config's directory may sit below the work tree's
+ * root (the bundled example does); paths given here are relative to the config's directory and mapped below.
  */
-public final class GitRepository implements AutoCloseable {
+public final class GitRepository implements SourceTree {
     private final Repository repository;
     private final String prefix;
 
@@ -48,16 +48,17 @@ public final class GitRepository implements AutoCloseable {
         }
     }
 
-    /** The config directory's path inside the work tree ("" at the root). */
+    @Override
+    public String describe() {
+        return repository.getWorkTree().toString();
+    }
+
+    @Override
     public String prefix() {
         return prefix;
     }
 
-    /**
-     * The commit {@code rev} names.
-     *
-     * @param branchHint used when HEAD is detached (as in Jenkins), else the checked-out branch wins
-     */
+    @Override
     public Revision revision(String rev, String branchHint) {
         try (RevWalk walk = new RevWalk(repository)) {
             RevCommit commit = walk.parseCommit(resolve(rev));
@@ -68,7 +69,7 @@ public final class GitRepository implements AutoCloseable {
                 Ref peeled = repository.getRefDatabase().peel(ref);
                 ObjectId target = peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : peeled.getObjectId();
                 String name = ref.getName().substring(Constants.R_TAGS.length());
-                if (commit.getId().equals(target) && name.matches("v[0-9]+(\\.[0-9]+)*([-.][0-9A-Za-z.-]+)?")) {
+                if (commit.getId().equals(target) && SourceTree.isVersionTag(name)) {
                     tags.add(name);
                 }
             }
@@ -79,10 +80,7 @@ public final class GitRepository implements AutoCloseable {
         }
     }
 
-    /**
-     * The git object id of a path (a tree for a directory, a blob for a file) at {@code rev}, or empty when
-     * the path is not in that commit.
-     */
+    @Override
     public Optional<String> objectId(String rev, String path) {
         try (RevWalk walk = new RevWalk(repository)) {
             RevCommit commit = walk.parseCommit(resolve(rev));
@@ -98,14 +96,14 @@ public final class GitRepository implements AutoCloseable {
         }
     }
 
-    /** Paths (relative to the config dir) with uncommitted changes below the given path. */
+    @Override
     public List<String> uncommitted(String path) {
         try (Git git = new Git(repository)) {
             String full = full(path);
             var status = full.isEmpty() ? git.status().call() : git.status().addPath(full).call();
             List<String> out = new ArrayList<>(status.getUncommittedChanges());
             out.addAll(status.getUntracked());
-            return out.stream().map(p -> prefix.isEmpty() ? p : p.substring(Math.min(p.length(), prefix.length() + 1))).sorted().toList();
+            return out.stream().map(p -> SourceTree.inConfigDir(prefix, p)).sorted().toList();
         } catch (GitAPIException e) {
             return List.of();
         }
@@ -146,11 +144,7 @@ public final class GitRepository implements AutoCloseable {
     }
 
     private String full(String path) {
-        String p = path.equals(".") ? "" : path;
-        if (prefix.isEmpty()) {
-            return p;
-        }
-        return p.isEmpty() ? prefix : prefix + "/" + p;
+        return SourceTree.inWorkTree(prefix, path);
     }
 
     @Override

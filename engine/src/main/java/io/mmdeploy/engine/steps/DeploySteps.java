@@ -45,6 +45,7 @@ import io.mmdeploy.engine.release.RollbackRequest;
 import io.mmdeploy.engine.release.SecretManagerReleaseStore;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.source.Revision;
+import io.mmdeploy.engine.source.SourceTree;
 import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
 import io.mmdeploy.engine.port.Command;
@@ -55,6 +56,7 @@ import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import io.mmdeploy.engine.serviceurls.ServiceUrls;
 import io.mmdeploy.engine.serviceurls.ServiceUrlsSecret;
+import io.mmdeploy.engine.source.GitCommandSource;
 import io.mmdeploy.engine.source.GitRepository;
 import io.mmdeploy.engine.tofu.ApplyTofu;
 import io.mmdeploy.engine.tofu.TofuCli;
@@ -292,15 +294,16 @@ public final class DeploySteps {
         if (START.equals(phase)) {
             Kind runKind = kind(kind);
             RunJournal.Entry entry = journal.read(env.name());
+            Optional<Revision> revision = revision(env);
             String id = entry.release() != null ? entry.release() : ReleaseRecord.newId(host.clock().instant(),
-                    Preflight.revision(host.localRoot(), env).map(Revision::shortSha).orElse(Preflight.UNVERSIONED));
+                    revision.map(Revision::shortSha).orElse(Preflight.UNVERSIONED));
             if (entry.release() == null) {
                 journal.begin(env.name(), id);
             }
             ReleaseRecord started = null;
             if (runKind == Kind.DEPLOY) {
                 started = ReleaseRecord.started(id, Kind.DEPLOY, env,
-                        Preflight.revision(host.localRoot(), env).map(Commit::of).orElse(null), host.clock().instant());
+                        revision.map(Commit::of).orElse(null), host.clock().instant());
                 try (GoogleClients clients = host.google().open(env, API_WAIT)) {
                     releases(env, clients).store().append(started);
                 }
@@ -484,8 +487,7 @@ public final class DeploySteps {
     private BuildImages buildImages(EnvironmentSpec env, GoogleClients clients, String builder) {
         String kind = builder == null || builder.isBlank() ? CLOUD_BUILD : builder.strip();
         ImageBuilder images = switch (kind) {
-            case CLOUD_BUILD -> CloudBuildImageBuilder.forEnvironment(clients, env, localRoot("Cloud Build uploads the build contexts"),
-                    null, BUILD_TIMEOUT);
+            case CLOUD_BUILD -> CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), null, BUILD_TIMEOUT);
             case DOCKER -> new DockerBuildxImageBuilder(commands(), host.workspace(), BUILD_TIMEOUT);
             default -> throw DeployException.of("Unknown builder \"" + kind + "\"", "builder is " + CLOUD_BUILD + " (default) or " + DOCKER + ".");
         };
@@ -494,7 +496,7 @@ public final class DeploySteps {
 
     /** The fingerprints and tags of this revision; the plan's isolation preflight refuses before anything is built. */
     private DeployPlan plan(EnvironmentSpec env) {
-        Optional<GitRepository> git = GitRepository.find(localRoot("the image tags and fingerprints come from git"));
+        Optional<? extends SourceTree> git = sourceTree();
         try {
             DeployPlan plan = new DeployPlanner(host.workspace(), git).plan(loaded, env.name(), null);
             if (!plan.isolated()) {
@@ -502,8 +504,28 @@ public final class DeploySteps {
             }
             return plan;
         } finally {
-            git.ifPresent(GitRepository::close);
+            git.ifPresent(SourceTree::close);
         }
+    }
+
+    /** The checked-out revision; empty outside git, or when the workspace is elsewhere and the host has no launcher. */
+    private Optional<Revision> revision(EnvironmentSpec env) {
+        if (host.localRoot() == null && host.commands() == null) {
+            return Optional.empty();
+        }
+        Optional<? extends SourceTree> git = sourceTree();
+        try {
+            return git.map(g -> g.revision("HEAD", env.branch()));
+        } finally {
+            git.ifPresent(SourceTree::close);
+        }
+    }
+
+    /** JGit where the workspace is on this machine; the git program through the host's launcher where it is not. */
+    private Optional<? extends SourceTree> sourceTree() {
+        return host.localRoot() != null
+                ? GitRepository.find(host.localRoot())
+                : GitCommandSource.find(commands(), host.workspace().describe());
     }
 
     /** Outside git there is no fingerprint: a one-off value builds the image. */
@@ -539,15 +561,6 @@ public final class DeploySteps {
         out.put("ref", image.ref());
         out.put("built", image.built());
         return out;
-    }
-
-    private java.nio.file.Path localRoot(String why) {
-        if (host.localRoot() == null) {
-            throw DeployException.of("The workspace is not on this machine",
-                    "This step reads " + host.workspace().describe() + " directly (" + why + "), and it is on another machine."
-                            + " Run the deploy on the Jenkins controller's built-in node: an agent's workspace is not supported yet.");
-        }
-        return host.localRoot();
     }
 
     private CommandRunner commands() {

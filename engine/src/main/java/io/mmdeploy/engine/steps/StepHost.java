@@ -13,8 +13,8 @@ import java.time.Clock;
  * every path in the config is relative to it.
  *
  * @param workspace the config file's directory
- * @param localRoot the same directory on this machine's file system, for what reads files directly (git, the Cloud
- *     Build context upload); null when it is on another machine (a Jenkins agent)
+ * @param localRoot the same directory on this machine's file system, where git is read with JGit; null when it is on
+ *     another machine (a Jenkins agent): git then runs as a program through {@code commands}
  * @param commands processes in that directory; null when the host cannot start any
  * @param events where the stages' log events go (the host masks them)
  * @param mask the secrets met so far; stages add theirs

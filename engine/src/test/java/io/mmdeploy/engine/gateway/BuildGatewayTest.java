@@ -14,6 +14,7 @@ import io.mmdeploy.engine.images.BuildImages;
 import io.mmdeploy.engine.images.CloudBuildImageBuilder;
 import io.mmdeploy.engine.images.ImageCatalog;
 import io.mmdeploy.engine.images.ImageRef;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.ServiceUrls;
 import io.mmdeploy.engine.serviceurls.ServiceUrlsSecret;
@@ -47,7 +48,7 @@ class BuildGatewayTest {
         cloud = FakeGoogleCloud.start();
         clients = cloud.clients(Fixtures.PROJECT, Duration.ofMinutes(1));
         secret = new ServiceUrlsSecret(clients.secretManager(), log.mask, log.stage(ServiceUrlsSecret.STAGE));
-        BuildImages images = new BuildImages(new CloudBuildImageBuilder(clients.cloudBuild(), new FakeContextUploader(), repo,
+        BuildImages images = new BuildImages(new CloudBuildImageBuilder(clients.cloudBuild(), new FakeContextUploader(), new LocalWorkspace(repo),
                 Fixtures.PROJECT, Fixtures.REGION, "b", Duration.ofSeconds(10)),
                 new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(2), log.stage(BuildImages.STAGE));
         gateway = new BuildGateway(secret, images, log.stage(BuildGateway.STAGE));

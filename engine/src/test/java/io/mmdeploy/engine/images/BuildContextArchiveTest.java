@@ -2,6 +2,8 @@ package io.mmdeploy.engine.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mmdeploy.engine.port.Workspace;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -36,7 +40,7 @@ class BuildContextArchiveTest {
 
     byte[] archive(String dockerfile) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new BuildContextArchive().write(context, dockerfile, out);
+        new BuildContextArchive().write(new LocalWorkspace(context), "", dockerfile, out);
         return out.toByteArray();
     }
 
@@ -69,6 +73,51 @@ class BuildContextArchiveTest {
         file("app/main.py", "print('hi')\n");
 
         assertThat(archive("Dockerfile")).isEqualTo(archive("Dockerfile"));
+    }
+
+    @Test
+    void aContextBelowTheWorkspaceKeepsTheExecutableBitAndNeverWalksAnIgnoredTree() throws IOException {
+        file("services/meals/Dockerfile", "FROM python:3.12-slim\n");
+        file("services/meals/.dockerignore", "node_modules\n");
+        file("services/meals/entrypoint.sh", "#!/bin/sh\n");
+        context.resolve("services/meals/entrypoint.sh").toFile().setExecutable(true);
+        file("services/meals/app/main.py", "x");
+        file("services/meals/node_modules/big/index.js", "x");
+        file("services/other/ignored.py", "x");
+        List<String> listed = new ArrayList<>();
+        LocalWorkspace local = new LocalWorkspace(context);
+        Workspace recording = (Workspace) java.lang.reflect.Proxy.newProxyInstance(Workspace.class.getClassLoader(),
+                new Class<?>[] {Workspace.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("list")) {
+                        listed.add((String) args[0]);
+                    }
+                    try {
+                        return method.invoke(local, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        BuildContextArchive.Summary summary = new BuildContextArchive().write(recording, "./services/meals", "Dockerfile", out);
+
+        Map<String, Integer> modes = new TreeMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(out.toByteArray())))) {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                modes.put(e.getName(), e.getMode() & 0777);
+            }
+        }
+        assertThat(modes).containsExactly(Map.entry(".dockerignore", 0644), Map.entry("Dockerfile", 0644),
+                Map.entry("app/main.py", 0644), Map.entry("entrypoint.sh", 0755));
+        assertThat(summary.files()).isEqualTo(4);
+        assertThat(listed).containsExactly("services/meals", "services/meals/app");
+    }
+
+    @Test
+    void aMissingContextIsNamed() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BuildContextArchive().write(new LocalWorkspace(context), "nowhere",
+                        "Dockerfile", new ByteArrayOutputStream()))
+                .isInstanceOf(io.mmdeploy.engine.diagnostics.DeployException.class).hasMessageContaining("Build context not found: nowhere");
     }
 
     @Test

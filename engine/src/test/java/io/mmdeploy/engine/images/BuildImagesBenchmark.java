@@ -6,6 +6,7 @@ import io.mmdeploy.engine.gcp.fake.FakeContextUploader;
 import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
 import io.mmdeploy.engine.gcp.fake.Fixtures;
 import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.run.ParallelRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +81,7 @@ public final class BuildImagesBenchmark {
     }
 
     private static TimedBuilder builder(GoogleClients clients, Path repo) {
-        return new TimedBuilder(new CloudBuildImageBuilder(clients.cloudBuild(), new FakeContextUploader(), repo,
+        return new TimedBuilder(new CloudBuildImageBuilder(clients.cloudBuild(), new FakeContextUploader(), new LocalWorkspace(repo),
                 Fixtures.PROJECT, Fixtures.REGION, "bench_cloudbuild", Duration.ofMinutes(5)));
     }
 

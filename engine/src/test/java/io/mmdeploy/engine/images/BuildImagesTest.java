@@ -14,6 +14,7 @@ import io.mmdeploy.engine.gcp.fake.FakeCloudBuild;
 import io.mmdeploy.engine.gcp.fake.FakeContextUploader;
 import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
 import io.mmdeploy.engine.gcp.fake.Fixtures;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.run.ParallelRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ class BuildImagesTest {
     BuildImages stage(Duration timeout) {
         CloudBuildClient cb = clients.cloudBuild();
         return new BuildImages(
-                new CloudBuildImageBuilder(cb, uploader, repo, Fixtures.PROJECT, Fixtures.REGION, "mindmirror-staging_cloudbuild", timeout),
+                new CloudBuildImageBuilder(cb, uploader, new LocalWorkspace(repo), Fixtures.PROJECT, Fixtures.REGION, "mindmirror-staging_cloudbuild", timeout),
                 new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(4), log.stage(BuildImages.STAGE));
     }
 

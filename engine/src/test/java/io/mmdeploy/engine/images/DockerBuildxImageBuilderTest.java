@@ -63,6 +63,22 @@ class DockerBuildxImageBuilderTest {
         }
 
         @Override
+        public boolean isDirectory(String path) {
+            String prefix = path.isEmpty() ? "" : path + "/";
+            return files.keySet().stream().anyMatch(f -> f.startsWith(prefix));
+        }
+
+        @Override
+        public Optional<byte[]> readBytes(String path) {
+            return readText(path).map(text -> text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public boolean isExecutable(String path) {
+            return false;
+        }
+
+        @Override
         public String describe() {
             return "memory";
         }

@@ -240,17 +240,32 @@ class DeployStepsTest {
     }
 
     @Test
-    void aWorkspaceOnAnotherMachineIsRefusedWhereGitIsNeeded() throws Exception {
+    void aWorkspaceOnAnotherMachineBuildsWithGitThroughTheLauncherAndContextsThroughTheWorkspace() throws Exception {
         LocalWorkspace workspace = new LocalWorkspace(repo.root());
-        StepHost remote = new StepHost(workspace, null, null, log, log.mask, (env, wait) -> cloud.clients(env.projectId(), wait),
-                Clock.systemUTC(), d -> {});
-        DeploySteps onAgent = new DeploySteps(remote, new ConfigLoader(workspace).load(ExampleRepo.CONFIG), TofuSettings.defaults());
+        String head = repo.commit("the commit the agent checked out");
+        // No local root, as on a Jenkins agent: git runs as a program through the launcher, contexts are read through the port.
+        StepHost remote = new StepHost(workspace, null, new LocalCommandRunner(repo.root()), log, log.mask,
+                (env, wait) -> cloud.clients(env.projectId(), wait), CLOCK, d -> {});
+        DeploySteps onAgent = new DeploySteps(remote, new ConfigLoader(workspace).load(ExampleRepo.CONFIG),
+                new TofuSettings(tofu.binary().toString(), Duration.ofSeconds(30), Duration.ofMinutes(1)));
 
-        assertThatThrownBy(() -> onAgent.buildImages("staging", null, null)).isInstanceOf(DeployException.class)
-                .hasMessageContaining("not on this machine");
-        assertThatThrownBy(() -> onAgent.applyTofu("staging", null, true, null)).isInstanceOf(DeployException.class)
+        assertThat((String) onAgent.release("staging", "start", null, null, null).get("release")).endsWith("-" + head.substring(0, 7));
+        Map<String, Object> built = onAgent.buildImages("staging", null, null);
+        assertThat(built).containsEntry("built", 7L);
+        Map<String, Map<String, Object>> images = cast(built.get("images"));
+        assertThat(images.get("agent")).containsEntry("tag", "staging-" + head.substring(0, 7));
+        onAgent.serviceUrls("staging");
+        Map<String, Object> gateway = cast(onAgent.deployGateway("staging", true, false, null).get("image"));
+        assertThat(gateway).containsEntry("built", true).containsEntry("tag", "staging-" + head.substring(0, 7));
+        assertThat(cloud.storage.objects()).hasSize(8).allSatisfy((name, archive) -> assertThat(archive).isNotEmpty());
+
+        StepHost noLauncher = new StepHost(workspace, null, null, log, log.mask, (env, wait) -> cloud.clients(env.projectId(), wait),
+                CLOCK, d -> {});
+        DeploySteps unreachable = new DeploySteps(noLauncher, new ConfigLoader(workspace).load(ExampleRepo.CONFIG), TofuSettings.defaults());
+        assertThatThrownBy(() -> unreachable.buildImages("staging", null, null)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("node");
-        assertThat(Files.exists(repo.root().resolve(".mm-deploy"))).isFalse();
+        assertThatThrownBy(() -> unreachable.applyTofu("staging", null, true, null)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("node");
     }
 
     static Map<String, Object> map(Object value) {

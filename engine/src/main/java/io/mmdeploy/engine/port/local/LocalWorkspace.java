@@ -106,6 +106,23 @@ public final class LocalWorkspace implements Workspace {
     }
 
     @Override
+    public boolean isDirectory(String path) {
+        return Files.isDirectory(resolve(path));
+    }
+
+    @Override
+    public Optional<byte[]> readBytes(String path) throws IOException {
+        Path p = resolve(path);
+        return Files.isRegularFile(p) ? Optional.of(Files.readAllBytes(p)) : Optional.empty();
+    }
+
+    @Override
+    public boolean isExecutable(String path) {
+        Path p = resolve(path);
+        return Files.isRegularFile(p) && Files.isExecutable(p);
+    }
+
+    @Override
     public String describe() {
         return root.toString();
     }

@@ -260,6 +260,9 @@ class ImageVarsWriterTest {
             public boolean exists(String p) { return disk.exists(p); }
             public Optional<String> sha256(String p) throws IOException { return disk.sha256(p); }
             public List<String> list(String d) throws IOException { return disk.list(d); }
+            public boolean isDirectory(String p) { return disk.isDirectory(p); }
+            public Optional<byte[]> readBytes(String p) throws IOException { return disk.readBytes(p); }
+            public boolean isExecutable(String p) { return disk.isExecutable(p); }
             public String describe() { return "lossy"; }
         };
         assertThatThrownBy(() -> new ImageVarsWriter(lossy, new StageLog(events::add, "tfvars"))

@@ -100,6 +100,38 @@ public final class FilePathWorkspace implements Workspace {
     }
 
     @Override
+    public boolean isDirectory(String path) throws IOException {
+        FilePath file = resolve(path);
+        return call(file::isDirectory);
+    }
+
+    @Override
+    public Optional<byte[]> readBytes(String path) throws IOException {
+        FilePath file = resolve(path);
+        return call(() -> {
+            if (!file.exists() || file.isDirectory()) {
+                return Optional.empty();
+            }
+            try (InputStream in = file.read()) {
+                return Optional.of(in.readAllBytes());
+            }
+        });
+    }
+
+    @Override
+    public boolean isExecutable(String path) throws IOException {
+        FilePath file = resolve(path);
+        // mode() is -1 where the agent's file system has no POSIX permissions (Windows).
+        return call(() -> {
+            if (!file.exists() || file.isDirectory()) {
+                return false;
+            }
+            int mode = file.mode();
+            return mode != -1 && (mode & 0100) != 0;
+        });
+    }
+
+    @Override
     public String describe() {
         return root.getRemote();
     }

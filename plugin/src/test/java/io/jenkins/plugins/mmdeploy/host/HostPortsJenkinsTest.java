@@ -48,6 +48,26 @@ class HostPortsJenkinsTest {
     }
 
     @Test
+    void workspaceGivesABuildContextItsBytesDirectoriesAndExecutableBits() throws Exception {
+        Files.createDirectories(dir.resolve("services/meals"));
+        Files.write(dir.resolve("services/meals/model.bin"), new byte[] {0, (byte) 0xff, 10});
+        Files.writeString(dir.resolve("services/meals/entrypoint.sh"), "#!/bin/sh\n");
+        dir.resolve("services/meals/entrypoint.sh").toFile().setExecutable(true);
+        FilePathWorkspace ws = new FilePathWorkspace(new FilePath(dir.toFile()));
+
+        assertThat(ws.isDirectory("services/meals")).isTrue();
+        assertThat(ws.isDirectory("services/meals/model.bin")).isFalse();
+        assertThat(ws.readBytes("services/meals/model.bin")).hasValueSatisfying(b -> assertThat(b).containsExactly(new byte[] {0, (byte) 0xff, 10}));
+        assertThat(ws.readBytes("services/meals")).isEmpty();
+        assertThat(ws.readBytes("missing.bin")).isEmpty();
+        if (File.pathSeparatorChar == ':') {
+            assertThat(ws.isExecutable("services/meals/entrypoint.sh")).isTrue();
+        }
+        assertThat(ws.isExecutable("services/meals/model.bin")).isFalse();
+        assertThat(ws.isExecutable("missing.bin")).isFalse();
+    }
+
+    @Test
     void commandsRunInTheWorkspaceWithTheirEnvironmentAndMaskedOutput() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(File.pathSeparatorChar == ':', "needs sh");
         Files.createDirectories(dir.resolve("infra"));
