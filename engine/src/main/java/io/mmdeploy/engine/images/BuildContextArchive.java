@@ -20,6 +20,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  * through the {@link Workspace} port, so the context may sit on another machine (a Jenkins agent).
  */
 public final class BuildContextArchive {
+    /** Deeper contexts are refused: no real build context nests this far, a symlink loop does. */
+    static final int MAX_DEPTH = 64;
 
     /** What went into an archive. */
     public record Summary(int files, long bytes) {}
@@ -36,7 +38,7 @@ public final class BuildContextArchive {
         }
         DockerIgnore ignore = workspace.readText(path(root, ".dockerignore")).map(DockerIgnore::parse).orElse(DockerIgnore.none());
         List<String> files = new ArrayList<>();
-        collect(workspace, root, "", ignore, dockerfile, files);
+        collect(workspace, root, "", ignore, dockerfile, files, 0);
         files.sort(null);
         int count = 0;
         long bytes = 0;
@@ -74,7 +76,14 @@ public final class BuildContextArchive {
      * rule could bring anything below it back and the Dockerfile is not in it: on an agent every entry is a round trip.
      */
     private static void collect(Workspace workspace, String root, String dir, DockerIgnore ignore, String dockerfile,
-            List<String> into) throws IOException {
+            List<String> into, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            // Directory symlinks are followed (locally and on agents alike); a loop among them would never end.
+            throw DeployException.of("Build context too deep: " + path(root, dir),
+                    "The build context " + within(workspace, root) + " nests more than " + MAX_DEPTH
+                            + " directories; a symbolic link that points to one of its own parents makes such a loop."
+                            + " Remove the link or add its path to .dockerignore.");
+        }
         for (String name : workspace.list(path(root, dir))) {
             String relative = path(dir, name);
             if (relative.equals(".git")) {
@@ -83,7 +92,7 @@ public final class BuildContextArchive {
             if (workspace.isDirectory(path(root, relative))) {
                 boolean prunable = ignore.excludes(relative) && !ignore.hasExceptions() && !dockerfile.startsWith(relative + "/");
                 if (!prunable) {
-                    collect(workspace, root, relative, ignore, dockerfile, into);
+                    collect(workspace, root, relative, ignore, dockerfile, into, depth + 1);
                 }
             } else {
                 into.add(relative);

@@ -136,4 +136,22 @@ class BuildContextArchiveTest {
         assertThat(ignore.excludes("temp12")).isFalse();
         assertThat(DockerIgnore.none().excludes("anything")).isFalse();
     }
+
+    @Test
+    void aLinkToADirectoryIsNotFollowedSoALoopCannotBloatTheContext() throws IOException {
+        file("Dockerfile", "FROM scratch\n");
+        file("app/main.py", "print(1)\n");
+        Files.createSymbolicLink(context.resolve("app/again"), context.resolve("app"));
+        assertThat(entries(archive("Dockerfile"))).containsExactly("Dockerfile", "app/main.py");
+    }
+
+    @Test
+    void aContextDeeperThanAnyRealOneIsRefusedWithTheReason() throws IOException {
+        file("Dockerfile", "FROM scratch\n");
+        file("d/".repeat(BuildContextArchive.MAX_DEPTH + 1) + "leaf.txt", "x\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> archive("Dockerfile"))
+                .isInstanceOf(io.mmdeploy.engine.diagnostics.DeployException.class)
+                .hasMessageContaining("Build context too deep")
+                .hasMessageContaining("symbolic link");
+    }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -107,7 +108,8 @@ public final class LocalWorkspace implements Workspace {
 
     @Override
     public boolean isDirectory(String path) {
-        return Files.isDirectory(resolve(path));
+        // A link to a directory is not walked into, as docker does not follow links in a build context.
+        return Files.isDirectory(resolve(path), LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override
