@@ -1,6 +1,7 @@
 package io.mmdeploy.engine.plan;
 
 import io.mmdeploy.engine.diagnostics.Diagnostic;
+import io.mmdeploy.engine.flow.FlowStep;
 import io.mmdeploy.engine.isolation.IsolationViolation;
 import io.mmdeploy.engine.source.Revision;
 import java.util.List;
@@ -15,17 +16,17 @@ import java.util.List;
  * @param violations the isolation preflight's findings (a deploy refuses to start on any)
  * @param services one per service, in config order
  * @param gateway the gateway's plan; null when the app has none
- * @param phases in order, with gates
+ * @param flow the deploy's phases in order, with the gates between them (the flow every host runs)
  * @param alias the tag moved after success
  * @param warnings things worth knowing that do not stop a deploy
  */
 public record DeployPlan(String environment, String projectId, Revision revision, String since, List<IsolationViolation> violations,
-        List<ServicePlan> services, ServicePlan gateway, List<PhasePlan> phases, String alias, List<Diagnostic> warnings) {
+        List<ServicePlan> services, ServicePlan gateway, List<FlowStep> flow, String alias, List<Diagnostic> warnings) {
 
     public DeployPlan {
         violations = List.copyOf(violations);
         services = List.copyOf(services);
-        phases = List.copyOf(phases);
+        flow = List.copyOf(flow);
         warnings = List.copyOf(warnings);
     }
 
@@ -38,6 +39,6 @@ public record DeployPlan(String environment, String projectId, Revision revision
     }
 
     public long gateCount() {
-        return phases.stream().filter(PhasePlan::gated).count();
+        return flow.stream().filter(FlowStep::isGate).count();
     }
 }

@@ -5,6 +5,9 @@ import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.MigrationSpec;
 import io.mmdeploy.engine.diagnostics.Diagnostic;
+import io.mmdeploy.engine.flow.FlowStep;
+import io.mmdeploy.engine.flow.Phase;
+import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.isolation.IsolationViolation;
 import java.util.stream.Collectors;
 
@@ -55,18 +58,16 @@ public final class DeployPlanText {
         }
         out.append('\n').append("Phases:\n");
         int n = 1;
-        for (PhasePlan p : plan.phases()) {
-            if (p.gated()) {
+        for (FlowStep step : plan.flow()) {
+            if (step.isGate()) {
                 ApprovalPolicy policy = env.approval();
-                out.append("     GATE ").append(p.phase().gate().id()).append(": waits for approval")
+                out.append("     GATE ").append(step.gate().id()).append(": waits for approval of that plan")
                         .append(policy.submitters().isEmpty() ? "" : " by " + String.join(", ", policy.submitters()))
                         .append(", times out after ").append(policy.timeout().toMinutes()).append(" min")
                         .append(policy.fourEyes() ? ", four-eyes (the build's starter cannot approve)" : "").append('\n');
+                continue;
             }
-            out.append(String.format("  %d. %-15s %s", n++, p.phase().id(), p.phase().title()));
-            if (p.phase() == Phase.MIGRATIONS) {
-                out.append(": ").append(config.migrations().stream().map((MigrationSpec m) -> m.cloudRunJob(env)).collect(Collectors.joining(", ")));
-            }
+            out.append(String.format("  %2d. %-15s %s", n++, step.phase().id(), describe(step.phase(), env)));
             out.append('\n');
         }
         out.append('\n');
@@ -78,6 +79,24 @@ public final class DeployPlanText {
             out.append('\n').append(w.render()).append('\n');
         }
         return out.toString();
+    }
+
+    private String describe(Phase phase, EnvironmentSpec env) {
+        return switch (phase) {
+            case PREFLIGHT -> "Isolation preflight, the environment's lease, release record started";
+            case BUILD_IMAGES -> "Build changed images (Cloud Build, in parallel)";
+            case SERVICES_PLAN -> "Write image variables (this run's images + the live release's), tofu plan";
+            case MIGRATIONS -> "Run migrations (Cloud Run Jobs): " + config.migrations().stream()
+                    .map((MigrationSpec m) -> m.cloudRunJob(env)).collect(Collectors.joining(", "));
+            case SERVICES_APPLY -> "Apply exactly that services plan";
+            case SERVICE_URLS -> "Store service URLs in Secret Manager (" + env.serviceUrlsSecret() + ")";
+            case GATEWAY_BUILD -> "Build gateway with the service URLs";
+            case GATEWAY_PLAN -> "Gateway-only tofu plan (-target)";
+            case GATEWAY_APPLY -> "Apply exactly that gateway plan";
+            case HEALTH -> "Health-check services and gateway (traffic back on failure)";
+            case RELEASE -> "Record the release (Secret Manager)";
+            case ALIAS -> "Move " + new ImageTags(env).alias() + " to the deployed digests";
+        };
     }
 
     private static void line(StringBuilder out, ServicePlan s, int width) {

@@ -6,6 +6,7 @@ import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.config.ServiceSpec;
 import io.mmdeploy.engine.diagnostics.Diagnostic;
+import io.mmdeploy.engine.flow.DeployFlow;
 import io.mmdeploy.engine.isolation.IsolationPreflight;
 import io.mmdeploy.engine.isolation.IsolationViolation;
 import io.mmdeploy.engine.port.Workspace;
@@ -61,18 +62,8 @@ public final class DeployPlanner {
                 .map(p -> new ServicePlan(p.name(), p.repository(), p.cloudRunService(), p.fingerprint(), null, true,
                         "built every deploy: the service URLs are baked in", p.tags()))
                 .orElse(null);
-        List<PhasePlan> phases = new ArrayList<>();
-        for (Phase phase : Phase.values()) {
-            boolean hasGateway = gateway != null;
-            if (!hasGateway && (phase == Phase.GATEWAY_BUILD || phase == Phase.GATEWAY_APPLY)) {
-                continue;
-            }
-            if (phase == Phase.MIGRATIONS && config.migrations().isEmpty()) {
-                continue;
-            }
-            phases.add(new PhasePlan(phase, phase.gate() != null && env.approval().gated(phase.gate())));
-        }
-        return new DeployPlan(env.name(), env.projectId(), revision, since, violations, services, gateway, phases, imageTags.alias(), warnings);
+        return new DeployPlan(env.name(), env.projectId(), revision, since, violations, services, gateway,
+                DeployFlow.of(config, env).steps(), imageTags.alias(), warnings);
     }
 
     private ServicePlan imagePlan(String name, BuildSpec build, String repository, String runService, String since,

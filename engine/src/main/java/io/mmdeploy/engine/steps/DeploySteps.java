@@ -347,15 +347,16 @@ public final class DeploySteps {
      *
      * @param service a service, the gateway's name, or {@code all}
      * @param to {@code previous}, a release id, or (with one service) a revision
+     * @param force go back past migrations the config does not mark compatible with the previous release
      */
-    public Map<String, Object> rollback(String environment, String service, String to) throws InterruptedException {
+    public Map<String, Object> rollback(String environment, String service, String to, boolean force) throws InterruptedException {
         EnvironmentSpec env = config.environment(environment);
         RollbackPlan plan;
         RollbackResult result;
         try (GoogleClients clients = host.google().open(env, API_WAIT)) {
             Releases releases = releases(env, clients);
             EnvironmentRollback rollback = releases.cloudRun().rollback();
-            plan = rollback.plan(config, env, new RollbackRequest(to, service == null || ALL.equals(service) ? null : service, false));
+            plan = rollback.plan(config, env, new RollbackRequest(to, service == null || ALL.equals(service) ? null : service, force));
             Instant moving = host.clock().instant();
             try {
                 result = rollback.execute(config, env, plan);

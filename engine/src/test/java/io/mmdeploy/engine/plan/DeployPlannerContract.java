@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mmdeploy.engine.config.ConfigLoader;
 import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.flow.FlowStep;
 import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.source.SourceTree;
 import io.mmdeploy.engine.testing.ExampleRepo;
@@ -35,8 +36,9 @@ abstract class DeployPlannerContract {
     void stagingHasEveryPhaseInSeedOrderAndNoGate() {
         ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "staging");
         DeployPlan plan = plan(repo, "staging", null);
-        assertThat(plan.phases()).extracting(PhasePlan::phase).containsExactly(Phase.BUILD_IMAGES, Phase.MIGRATIONS,
-                Phase.SERVICES_APPLY, Phase.SERVICE_URLS, Phase.GATEWAY_BUILD, Phase.GATEWAY_APPLY, Phase.HEALTH);
+        assertThat(plan.flow()).extracting(FlowStep::id).containsExactly("preflight", "build-images", "services-plan",
+                "migrations", "services-apply", "service-urls", "gateway-build", "gateway-plan", "gateway-apply", "health",
+                "release", "alias");
         assertThat(plan.gateCount()).isZero();
         assertThat(plan.isolated()).isTrue();
         assertThat(plan.services()).hasSize(7).allMatch(ServicePlan::rebuild);
@@ -47,10 +49,11 @@ abstract class DeployPlannerContract {
     }
 
     @Test
-    void productionGatesTheServicesApplyAndTheGatewayApply() {
+    void productionGatesEachPlanBeforeAnythingItLeadsToMigrationsIncluded() {
         DeployPlan plan = plan(ExampleRepo.gitRepoInto(dir, "main"), "production", null);
-        assertThat(plan.phases()).filteredOn(PhasePlan::gated).extracting(PhasePlan::phase)
-                .containsExactly(Phase.SERVICES_APPLY, Phase.GATEWAY_APPLY);
+        assertThat(plan.flow()).extracting(FlowStep::id).containsExactly("preflight", "build-images", "services-plan",
+                "gate-services", "migrations", "services-apply", "service-urls", "gateway-build", "gateway-plan", "gate-gateway",
+                "gateway-apply", "health", "release", "alias");
         assertThat(plan.services().get(0).cloudRunService()).isEqualTo("agent-service");
         assertThat(plan.services().get(0).repository()).isEqualTo("us-east4-docker.pkg.dev/mindmirror-69/mindmirror/agent-service");
     }

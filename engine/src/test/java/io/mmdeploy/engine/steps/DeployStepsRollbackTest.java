@@ -54,7 +54,7 @@ class DeployStepsRollbackTest {
     void rollingBackEverythingMovesEachChangedServiceAndTheRecordIsArchived() throws Exception {
         steps.release("staging", "start", null, null, "rollback");
 
-        Map<String, Object> result = steps.rollback("staging", "all", "previous");
+        Map<String, Object> result = steps.rollback("staging", "all", "previous", false);
 
         assertThat(result).containsEntry("healthy", true);
         Map<String, Object> moved = DeployStepsTest.map(result.get("moved"));
@@ -77,7 +77,7 @@ class DeployStepsRollbackTest {
         int before = ReleaseHistory.read(world.store).newestFirst().size();
         world.cloud.faults.failAlways(ServicesGrpc.getUpdateServiceMethod(), Status.PERMISSION_DENIED);
 
-        assertThatThrownBy(() -> steps.rollback("staging", "all", "previous")).isInstanceOf(DeployException.class)
+        assertThatThrownBy(() -> steps.rollback("staging", "all", "previous", false)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("stopped half-way");
         Map<String, Object> finish = steps.release("staging", "finish", "FAILED", "Rollback", null);
 

@@ -61,7 +61,7 @@ final class EngineStages implements DeployStages {
 
     @Override
     public Map<String, Object> rollback(String environment, String service, String to) throws InterruptedException {
-        return steps.rollback(environment, service, to);
+        return steps.rollback(environment, service, to, false);
     }
 
     @Override

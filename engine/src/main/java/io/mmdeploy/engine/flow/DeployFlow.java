@@ -1,0 +1,112 @@
+package io.mmdeploy.engine.flow;
+
+import io.mmdeploy.engine.config.ApprovalPolicy;
+import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one definition of an environment's deploy: its phases in order with the gates between them. {@code mmdeploy
+ * plan} prints it, {@code mmdeploy deploy} runs it, every Jenkins step checks it (a phase refuses to start before
+ * the phases it needs), and the shared library's stages are its titles.
+ *
+ * <p>A gate stands right after the plan it approves, before anything that plan leads to: in a gated environment
+ * the services' gate comes before the migrations, so a rejected approval leaves the schema as it was.
+ */
+public final class DeployFlow {
+    private final List<FlowStep> steps;
+
+    private DeployFlow(List<FlowStep> steps) {
+        this.steps = List.copyOf(steps);
+    }
+
+    public static DeployFlow of(DeployConfig config, EnvironmentSpec env) {
+        ApprovalPolicy policy = env.approval() == null ? ApprovalPolicy.none() : env.approval();
+        return of(policy, !config.migrations().isEmpty(), config.gatewaySpec().isPresent());
+    }
+
+    public static DeployFlow of(ApprovalPolicy policy, boolean hasMigrations, boolean hasGateway) {
+        List<FlowStep> steps = new ArrayList<>();
+        for (Phase phase : Phase.values()) {
+            if (!included(phase, hasMigrations, hasGateway)) {
+                continue;
+            }
+            steps.add(new FlowStep(phase, null));
+            Gate gate = gateAfter(phase);
+            if (gate != null && policy.gated(gate)) {
+                steps.add(new FlowStep(phase, gate));
+            }
+        }
+        return new DeployFlow(steps);
+    }
+
+    private static boolean included(Phase phase, boolean hasMigrations, boolean hasGateway) {
+        return switch (phase) {
+            case MIGRATIONS -> hasMigrations;
+            case GATEWAY_BUILD, GATEWAY_PLAN, GATEWAY_APPLY -> hasGateway;
+            default -> true;
+        };
+    }
+
+    /** The gate that approves the plan a phase makes; null for a phase that makes none. */
+    public static Gate gateAfter(Phase phase) {
+        return switch (phase) {
+            case SERVICES_PLAN -> Gate.SERVICES;
+            case GATEWAY_PLAN -> Gate.GATEWAY;
+            default -> null;
+        };
+    }
+
+    /** The plan phase whose plan the apply phase applies; null for a phase that applies none. */
+    public static Phase planOf(Phase apply) {
+        return switch (apply) {
+            case SERVICES_APPLY -> Phase.SERVICES_PLAN;
+            case GATEWAY_APPLY -> Phase.GATEWAY_PLAN;
+            default -> null;
+        };
+    }
+
+    public List<FlowStep> steps() {
+        return steps;
+    }
+
+    public List<Phase> phases() {
+        return steps.stream().filter(s -> !s.isGate()).map(FlowStep::phase).toList();
+    }
+
+    public boolean includes(Phase phase) {
+        return phases().contains(phase);
+    }
+
+    /** The gate this flow holds after the phase, if any. */
+    public Gate gateAfterIn(Phase phase) {
+        return steps.stream().filter(s -> s.isGate() && s.phase() == phase).map(FlowStep::gate).findFirst().orElse(null);
+    }
+
+    /**
+     * What a phase reads, in this flow: its needs, where a need the flow leaves out stands for the needs of that
+     * one (no migrations: the apply needs only its plan; no gateway: health needs the services' apply).
+     */
+    public List<Phase> prerequisites(Phase phase) {
+        List<Phase> out = new ArrayList<>();
+        for (Phase need : phase.needs()) {
+            if (includes(need)) {
+                out.add(need);
+            } else {
+                prerequisites(need).stream().filter(p -> !out.contains(p)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    public long gateCount() {
+        return steps.stream().filter(FlowStep::isGate).count();
+    }
+
+    /** The stage names, in order: what each pipeline of the shared library must show. */
+    public List<String> titles() {
+        return steps.stream().map(FlowStep::title).toList();
+    }
+}

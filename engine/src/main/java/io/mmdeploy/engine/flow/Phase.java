@@ -1,0 +1,62 @@
+package io.mmdeploy.engine.flow;
+
+import java.util.List;
+
+/**
+ * The phases of a deploy, in the one order every host follows (seed 002's four staging phases, spelt out). Each
+ * names the phases whose results it needs and the step that provides it, so that a phase asked for too early
+ * refuses and says what to do. The title is the stage name the shared library shows.
+ */
+public enum Phase {
+    PREFLIGHT("preflight", "Preflight", "mmPreflight / mmRelease(phase: 'start')", List.of()),
+    BUILD_IMAGES("build-images", "Build images", "mmBuildImages", List.of("preflight")),
+    SERVICES_PLAN("services-plan", "Services plan", "mmApplyTofu(planOnly: true)", List.of("build-images")),
+    MIGRATIONS("migrations", "Migrations", "mmRunMigrations", List.of("build-images", "services-plan")),
+    SERVICES_APPLY("services-apply", "Services apply", "mmApplyTofu(approvedPlanHash: …)", List.of("services-plan", "migrations")),
+    SERVICE_URLS("service-urls", "Service URLs secret", "mmServiceUrls", List.of("services-apply")),
+    GATEWAY_BUILD("gateway-build", "Gateway build", "mmDeployGateway(buildOnly: true)", List.of("service-urls")),
+    GATEWAY_PLAN("gateway-plan", "Gateway plan", "mmDeployGateway(planOnly: true)", List.of("gateway-build")),
+    GATEWAY_APPLY("gateway-apply", "Gateway apply", "mmDeployGateway(approvedPlanHash: …)", List.of("gateway-plan")),
+    HEALTH("health", "Health", "mmHealthCheck", List.of("gateway-apply")),
+    RELEASE("release", "Release record", "mmRelease(phase: 'finish')", List.of("health")),
+    ALIAS("alias", "Alias", "mmMoveAlias", List.of("release"));
+
+    private final String id;
+    private final String title;
+    private final String step;
+    private final List<String> needs;
+
+    Phase(String id, String title, String step, List<String> needs) {
+        this.id = id;
+        this.title = title;
+        this.step = step;
+        this.needs = needs;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** The Jenkins step (and, by its phase id, the CLI command) that runs the phase. */
+    public String step() {
+        return step;
+    }
+
+    /** The phases whose results this one reads; a phase the flow leaves out (no gateway, no migrations) is skipped over. */
+    public List<Phase> needs() {
+        return needs.stream().map(Phase::of).toList();
+    }
+
+    public static Phase of(String id) {
+        for (Phase p : values()) {
+            if (p.id.equals(id)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("no phase " + id);
+    }
+}
