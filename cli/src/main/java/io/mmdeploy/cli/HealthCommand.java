@@ -9,9 +9,7 @@ import io.mmdeploy.engine.health.HealthResult;
 import io.mmdeploy.engine.health.HealthTarget;
 import io.mmdeploy.engine.health.HealthTargets;
 import io.mmdeploy.engine.port.Sleeper;
-import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -36,8 +34,7 @@ final class HealthCommand extends CloudCommand {
         EnvironmentSpec env = environment(config);
         try (GoogleClients clients = connect(env, Duration.ofMinutes(1))) {
             List<HealthTarget> targets = HealthTargets.of(config, env, new CloudRunUrls(clients.services()), only, expectedVersion);
-            HealthReport report = new HealthCheck(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build(), sleeper,
-                    new ParallelRunner(targets.size()), log(HealthCheck.STAGE), Duration.ofSeconds(10)).check(targets);
+            HealthReport report = HealthCheck.standard(sleeper, log(HealthCheck.STAGE)).check(targets);
             StringBuilder text = new StringBuilder();
             for (HealthResult r : report.results()) {
                 text.append(String.format("%-12s %-9s %d attempt(s), HTTP %d, %d ms  %s%n", r.name(), r.healthy() ? "healthy" : "UNHEALTHY",

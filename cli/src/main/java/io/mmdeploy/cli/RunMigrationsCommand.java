@@ -32,7 +32,7 @@ final class RunMigrationsCommand extends CloudCommand {
         Duration longest = config.migrations().stream().map(MigrationSpec::timeout).max(Duration::compareTo).orElse(MigrationSpec.DEFAULT_TIMEOUT);
         try (GoogleClients clients = connect(env, longest)) {
             List<MigrationResult> results = new RunMigrations(clients.jobs(), clients.executions(), log(RunMigrations.STAGE))
-                    .run(env, config.migrations(), refs);
+                    .run(env, config.migrations(), refs, r -> { });
             StringBuilder text = new StringBuilder();
             for (MigrationResult r : results) {
                 text.append(String.format("%-24s %s  %s  %d succeeded, %d failed  %s%n", r.job(), r.execution(), MigrationResult.SUCCEEDED,

@@ -8,4 +8,6 @@ public abstract class Run<JobT, RunT extends Run<JobT, RunT>> {
     public <T extends Cause> T getCause(Class<T> type) { throw new UnsupportedOperationException(); }
     public <T extends Action> T getAction(Class<T> type) { throw new UnsupportedOperationException(); }
     public void addAction(Action a) { throw new UnsupportedOperationException(); }
+    public String getExternalizableId() { throw new UnsupportedOperationException(); }
+    public synchronized void save() throws java.io.IOException { throw new UnsupportedOperationException(); }
 }

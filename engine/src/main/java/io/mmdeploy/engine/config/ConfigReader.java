@@ -176,7 +176,7 @@ final class ConfigReader {
     }
 
     private MigrationSpec migration(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("job", "database", "service", "timeoutSeconds"));
+        Obj o = new Obj(node, path, List.of("job", "database", "service", "timeoutSeconds", "compatibleWithPrevious"));
         if (o.node == null) {
             return null;
         }
@@ -184,8 +184,10 @@ final class ConfigReader {
         String database = o.stringOr("database", job, SHORT_NAME);
         String service = o.string("service", true, SHORT_NAME);
         Long timeout = o.integer("timeoutSeconds", false, 1, 86_400);
+        Boolean compatible = o.bool("compatibleWithPrevious", false);
         o.close();
-        return new MigrationSpec(job, database, service, timeout == null ? MigrationSpec.DEFAULT_TIMEOUT : Duration.ofSeconds(timeout));
+        return new MigrationSpec(job, database, service, timeout == null ? MigrationSpec.DEFAULT_TIMEOUT : Duration.ofSeconds(timeout),
+                Boolean.TRUE.equals(compatible));
     }
 
     private EnvironmentSpec environment(YamlNode node, String path, String name) {

@@ -38,6 +38,20 @@ public final class HealthCheck {
         this.requestTimeout = requestTimeout;
     }
 
+    /** How long one health request may take. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Health checks run at once. */
+    public static final int PARALLEL = 16;
+
+    /**
+     * The health check of every host (a deploy's, the CLI's, a rollback's): the same client, redirects followed as a
+     * browser would (Cloud Run answers some paths with a redirect), the same timeouts.
+     */
+    public static HealthCheck standard(Sleeper sleeper, StageLog log) {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(REQUEST_TIMEOUT).build();
+        return new HealthCheck(http, sleeper, new ParallelRunner(PARALLEL), log, REQUEST_TIMEOUT);
+    }
+
     public HealthReport check(List<HealthTarget> targets) throws InterruptedException {
         List<NamedTask<HealthResult>> tasks = targets.stream()
                 .map(t -> new NamedTask<>(t.name(), () -> checkOne(t)))

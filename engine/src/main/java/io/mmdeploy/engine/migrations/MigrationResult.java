@@ -9,7 +9,17 @@ package io.mmdeploy.engine.migrations;
  * @param succeededTasks tasks that completed
  * @param failedTasks tasks that failed (after their retries)
  * @param logUri the Cloud Logging link of the execution
+ * @param result {@link #SUCCEEDED}, {@link #FAILED}, {@link #CANCELLED} or {@link #TIMED_OUT}: an execution that did not
+ *     succeed may still have changed the schema, so it is recorded all the same
  */
-public record MigrationResult(String job, String execution, String image, int succeededTasks, int failedTasks, String logUri) {
+public record MigrationResult(String job, String execution, String image, int succeededTasks, int failedTasks, String logUri,
+        String result) {
     public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
+    public static final String CANCELLED = "CANCELLED";
+    public static final String TIMED_OUT = "TIMED_OUT";
+
+    public boolean succeeded() {
+        return SUCCEEDED.equals(result);
+    }
 }

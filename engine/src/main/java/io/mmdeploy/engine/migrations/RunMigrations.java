@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The engine of mmRunMigrations. For each migration job, in config order: point the Cloud Run Job at the new
@@ -46,9 +47,11 @@ public final class RunMigrations {
 
     /**
      * @param images the images of this deploy by service name (each migration runs its service's image)
+     * @param onExecution told of every execution as it ends, whatever its result, before a failure is thrown: the run
+     *     records it at once, because a migration that failed half-way may have changed the schema
      */
-    public List<MigrationResult> run(EnvironmentSpec env, List<MigrationSpec> migrations, Map<String, ImageRef> images)
-            throws InterruptedException {
+    public List<MigrationResult> run(EnvironmentSpec env, List<MigrationSpec> migrations, Map<String, ImageRef> images,
+            Consumer<MigrationResult> onExecution) throws InterruptedException {
         // Every check first: all images known, all jobs readable. Nothing changes until they pass.
         Map<MigrationSpec, Job> found = new LinkedHashMap<>();
         for (MigrationSpec spec : migrations) {
@@ -66,12 +69,13 @@ public final class RunMigrations {
         }
         List<MigrationResult> results = new ArrayList<>();
         for (Map.Entry<MigrationSpec, Job> entry : found.entrySet()) {
-            results.add(runOne(env, entry.getKey(), entry.getValue(), images.get(entry.getKey().service())));
+            results.add(runOne(env, entry.getKey(), entry.getValue(), images.get(entry.getKey().service()), onExecution));
         }
         return results;
     }
 
-    private MigrationResult runOne(EnvironmentSpec env, MigrationSpec spec, Job job, ImageRef image) throws InterruptedException {
+    private MigrationResult runOne(EnvironmentSpec env, MigrationSpec spec, Job job, ImageRef image, Consumer<MigrationResult> onExecution)
+            throws InterruptedException {
         String jobId = spec.cloudRunJob(env);
         TaskTemplate task = job.getTemplate().getTemplate();
         // Unset means Cloud Run's default of 3 retries.
@@ -107,6 +111,7 @@ public final class RunMigrations {
         try {
             finished = Operations.await(run, spec.timeout());
         } catch (TimeoutException e) {
+            onExecution.accept(new MigrationResult(jobId, executionId, image.ref(), 0, 0, started.getLogUri(), MigrationResult.TIMED_OUT));
             // Not cancelled: stopping a schema migration half-way is its own risk; a person decides.
             throw DeployException.of("Migration " + jobId + " timed out: execution " + executionId,
                     "Execution " + started.getName() + " was still running after " + spec.timeout().toMinutes()
@@ -116,7 +121,13 @@ public final class RunMigrations {
         } catch (ApiException e) {
             finished = lookUp(started, e);
         }
-        return judge(jobId, finished, image);
+        MigrationResult result = judge(jobId, finished, image);
+        onExecution.accept(result);
+        if (!result.succeeded()) {
+            throw failure(jobId, finished, result);
+        }
+        log.info(jobId + ": execution " + result.execution() + " succeeded (" + result.succeededTasks() + " task(s))");
+        return result;
     }
 
     private Execution started(String jobId, String jobName, OperationFuture<Execution, Execution> run) throws InterruptedException {
@@ -139,24 +150,25 @@ public final class RunMigrations {
         }
     }
 
-    private MigrationResult judge(String jobId, Execution execution, ImageRef image) {
-        String executionId = shortName(execution.getName());
+    private static MigrationResult judge(String jobId, Execution execution, ImageRef image) {
         boolean cancelled = execution.getCancelledCount() > 0 || execution.getConditionsList().stream()
                 .anyMatch(c -> c.getExecutionReason() == Condition.ExecutionReason.CANCELLED
                         || c.getExecutionReason() == Condition.ExecutionReason.CANCELLING);
         boolean complete = execution.getSucceededCount() >= Math.max(1, execution.getTaskCount());
-        if (cancelled || execution.getFailedCount() > 0 || !complete) {
-            String what = cancelled ? "was cancelled" : "failed";
-            throw DeployException.of("Migration " + jobId + " " + what + ": execution " + executionId,
-                    execution.getName() + "\ntasks: " + execution.getSucceededCount() + " succeeded, "
-                            + execution.getFailedCount() + " failed, " + execution.getCancelledCount() + " cancelled"
-                            + conditionMessage(execution)
-                            + "\nLogs: " + execution.getLogUri()
-                            + "\nThe deploy stopped before any traffic moved. Fix the migration and deploy again.");
-        }
-        log.info(jobId + ": execution " + executionId + " succeeded (" + execution.getSucceededCount() + " task(s))");
-        return new MigrationResult(jobId, executionId, image.ref(), execution.getSucceededCount(), execution.getFailedCount(),
-                execution.getLogUri());
+        String result = cancelled ? MigrationResult.CANCELLED
+                : execution.getFailedCount() > 0 || !complete ? MigrationResult.FAILED : MigrationResult.SUCCEEDED;
+        return new MigrationResult(jobId, shortName(execution.getName()), image.ref(), execution.getSucceededCount(),
+                execution.getFailedCount(), execution.getLogUri(), result);
+    }
+
+    private static DeployException failure(String jobId, Execution execution, MigrationResult result) {
+        String what = MigrationResult.CANCELLED.equals(result.result()) ? "was cancelled" : "failed";
+        return DeployException.of("Migration " + jobId + " " + what + ": execution " + result.execution(),
+                execution.getName() + "\ntasks: " + execution.getSucceededCount() + " succeeded, "
+                        + execution.getFailedCount() + " failed, " + execution.getCancelledCount() + " cancelled"
+                        + conditionMessage(execution)
+                        + "\nLogs: " + execution.getLogUri()
+                        + "\nThe deploy stopped before any traffic moved; the execution is in the release record. Fix the migration and deploy again.");
     }
 
     private static String conditionMessage(Execution execution) {

@@ -8,7 +8,6 @@ import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
@@ -21,7 +20,6 @@ public final class CloudRunReleases {
     /** How long one traffic move may take before it is reported as stuck. */
     static final Duration TRAFFIC_TIMEOUT = Duration.ofMinutes(5);
     /** One health request's timeout. */
-    static final Duration HEALTH_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** Traffic moves and health checks at once (7 services and a gateway in MindMirror). */
     static final int PARALLEL = 8;
 
@@ -30,7 +28,6 @@ public final class CloudRunReleases {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Function<String, StageLog> logs;
-    private final HttpClient http;
 
     /** @param logs the log of a stage, by stage name */
     public CloudRunReleases(GoogleClients clients, ReleaseStore store, Clock clock, Sleeper sleeper, Function<String, StageLog> logs) {
@@ -39,7 +36,6 @@ public final class CloudRunReleases {
         this.clock = clock;
         this.sleeper = sleeper;
         this.logs = logs;
-        this.http = HttpClient.newBuilder().connectTimeout(HEALTH_REQUEST_TIMEOUT).build();
     }
 
     public CloudRunTraffic traffic() {
@@ -59,7 +55,7 @@ public final class CloudRunReleases {
     }
 
     public EnvironmentRollback rollback() {
-        HealthCheck health = new HealthCheck(http, sleeper, new ParallelRunner(PARALLEL), logs.apply(HealthCheck.STAGE), HEALTH_REQUEST_TIMEOUT);
+        HealthCheck health = HealthCheck.standard(sleeper, logs.apply(HealthCheck.STAGE));
         return new EnvironmentRollback(store, live(), traffic(), new CloudRunUrls(clients.services()), health, new ParallelRunner(PARALLEL), aliases(), clock,
                 logs.apply(EnvironmentRollback.STAGE));
     }

@@ -83,7 +83,9 @@ public final class EnvironmentRollback {
                 && history.find(request.to()).isEmpty();
         List<LiveService> services = request.service() == null ? live.readAll(config, env)
                 : List.of(live.read(env, request.service(), cloudRunServiceOf(config, env, request.service())));
-        Optional<ReleaseRecord> target = namedRevision ? releaseServing(history, request.service(), request.to())
+        Optional<ReleaseRecord> target = request.revert() != null && request.revert().baseline() != null
+                ? Optional.of(history.require(request.revert().baseline(), env.name()))
+                : namedRevision ? releaseServing(history, request.service(), request.to())
                 : Optional.of(targetRelease(history, env, request.to()));
 
         List<String> warnings = new ArrayList<>();
@@ -101,7 +103,9 @@ public final class EnvironmentRollback {
             moves.add(new Move(service.name(), service.cloudRunService(), isGateway(config, service.name()), describe(service),
                     revision, imageOf(history, service.name(), revision, service.revision(revision))));
         }
-        List<String> newerMigrations = target.map(t -> migrationsSince(history, t)).orElse(List.of());
+        List<String> newerMigrations = request.revert() != null
+                ? incompatible(config, env, request.revert().migrations().stream().map(m -> new Ran(request.revert().release(), m)).toList())
+                : target.map(t -> incompatible(config, env, migrationsSince(history, t))).orElse(List.of());
         schemaGuard(request, target, newerMigrations, warnings, problems);
         if (!problems.isEmpty()) {
             problems.add(Diagnostic.error("Rollback refused: no traffic was moved", "Fix the problems above and run it again."));
@@ -148,10 +152,11 @@ public final class EnvironmentRollback {
             if (request.force()) {
                 warnings.add("forced across migrations: " + String.join("; ", newerMigrations));
             } else {
-                problems.add(Diagnostic.error("Rollback to release " + target.get().id() + " would run its code on a newer schema",
-                        String.join("\n", newerMigrations) + "\nMigrations do not run backwards, and this release's code"
-                                + " was written for the schema before them. Roll forward with a fix instead, or rerun with"
-                                + " --force if those migrations were purely additive."));
+                problems.add(Diagnostic.error("Going back to release " + target.get().id() + " would run its code on a newer schema",
+                        String.join("\n", newerMigrations) + "\nMigrations do not run backwards, and that release's code"
+                                + " was written for the schema before them. What to do next: fix forward (deploy a fix), or, if those"
+                                + " migrations only add to the schema, force it (mmdeploy rollback --force; the rollback job's FORCE"
+                                + " parameter) and mark them compatibleWithPrevious: true in the config so the next revert needs no force."));
             }
         }
     }
@@ -249,12 +254,15 @@ public final class EnvironmentRollback {
         return target;
     }
 
+    /** A migration execution and the release that ran it. */
+    record Ran(String release, MigrationRun run) {}
+
     /**
      * The migrations that ran after the target with another image than the one the schema had at the target:
      * each may have changed the schema the target's code runs on. Every recorded run counts, even in a release
      * that failed later, and a failed migration too (it may have applied part of its steps).
      */
-    static List<String> migrationsSince(ReleaseHistory history, ReleaseRecord target) {
+    static List<Ran> migrationsSince(ReleaseHistory history, ReleaseRecord target) {
         Map<String, String> atTarget = new LinkedHashMap<>();
         for (ReleaseRecord r : history.oldestFirst()) {
             r.migrations().forEach(m -> atTarget.put(m.job(), m.image()));
@@ -262,16 +270,32 @@ public final class EnvironmentRollback {
                 break;
             }
         }
-        List<String> newer = new ArrayList<>();
+        List<Ran> newer = new ArrayList<>();
         for (ReleaseRecord r : history.after(target.id())) {
             for (MigrationRun m : r.migrations()) {
                 if (!Objects.equals(atTarget.get(m.job()), m.image())) {
-                    newer.add("release " + r.id() + " ran " + m.job() + " (execution " + m.execution() + ", " + m.result()
-                            + ") with " + m.image());
+                    newer.add(new Ran(r.id(), m));
                 }
             }
         }
         return newer;
+    }
+
+    /**
+     * The one rule of rollback and automatic revert: a migration stands in the way unless the config marks it
+     * {@code compatibleWithPrevious} (expand-only). Each is described by release, job, execution, result and image.
+     */
+    static List<String> incompatible(DeployConfig config, EnvironmentSpec env, List<Ran> ran) {
+        List<String> out = new ArrayList<>();
+        for (Ran r : ran) {
+            boolean compatible = config.migrations().stream()
+                    .anyMatch(spec -> spec.cloudRunJob(env).equals(r.run().job()) && spec.compatibleWithPrevious());
+            if (!compatible) {
+                MigrationRun m = r.run();
+                out.add("release " + r.release() + " ran " + m.job() + " (execution " + m.execution() + ", " + m.result() + ") with " + m.image());
+            }
+        }
+        return out;
     }
 
     private static Direction direction(ReleaseHistory history, ReleaseRecord newest, Optional<ReleaseRecord> target,

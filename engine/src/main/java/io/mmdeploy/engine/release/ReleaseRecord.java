@@ -274,7 +274,7 @@ public record ReleaseRecord(
      */
     public record MigrationRun(String job, String execution, String result, String image) {
         public static MigrationRun of(MigrationResult result) {
-            return new MigrationRun(result.job(), result.execution(), MigrationResult.SUCCEEDED, result.image());
+            return new MigrationRun(result.job(), result.execution(), result.result(), result.image());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mmdeploy.engine.steps;
 
+import io.mmdeploy.engine.approval.RecordedApproval;
 import io.mmdeploy.engine.config.ApprovalPolicy;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.DeployConfig;
@@ -9,6 +10,8 @@ import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.config.MigrationSpec;
 import io.mmdeploy.engine.config.ServiceSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.flow.DeployFlow;
+import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gateway.BuildGateway;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.health.HealthCheck;
@@ -22,53 +25,61 @@ import io.mmdeploy.engine.images.ImageBuildRequest;
 import io.mmdeploy.engine.images.ImageBuilder;
 import io.mmdeploy.engine.images.ImageCatalog;
 import io.mmdeploy.engine.images.ImageRef;
+import io.mmdeploy.engine.isolation.IsolationPreflight;
 import io.mmdeploy.engine.isolation.IsolationViolation;
+import io.mmdeploy.engine.lease.EnvironmentLease;
+import io.mmdeploy.engine.lease.Lease;
 import io.mmdeploy.engine.migrations.MigrationResult;
 import io.mmdeploy.engine.migrations.RunMigrations;
 import io.mmdeploy.engine.plan.DeployPlan;
 import io.mmdeploy.engine.plan.DeployPlanner;
 import io.mmdeploy.engine.plan.ServicePlan;
+import io.mmdeploy.engine.port.Command;
+import io.mmdeploy.engine.port.CommandRunner;
+import io.mmdeploy.engine.port.MaskingEventSink;
+import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.release.AliasMove.MovedAlias;
 import io.mmdeploy.engine.release.CloudRunReleases;
 import io.mmdeploy.engine.release.DeployEvidence;
 import io.mmdeploy.engine.release.EnvironmentRollback;
 import io.mmdeploy.engine.release.EnvironmentRollback.RollbackResult;
-import io.mmdeploy.engine.release.AliasMove.MovedAlias;
 import io.mmdeploy.engine.release.ReleaseHistory;
 import io.mmdeploy.engine.release.ReleaseJson;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.release.ReleaseRecord.Commit;
 import io.mmdeploy.engine.release.ReleaseRecord.Kind;
+import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.release.ReleaseRecord.Outcome;
+import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
 import io.mmdeploy.engine.release.ReleaseRecorder;
 import io.mmdeploy.engine.release.RollbackPlan;
 import io.mmdeploy.engine.release.RollbackRequest;
 import io.mmdeploy.engine.release.SecretManagerReleaseStore;
-import io.mmdeploy.engine.source.ImageTags;
-import io.mmdeploy.engine.source.Revision;
-import io.mmdeploy.engine.source.SourceTree;
-import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
-import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
-import io.mmdeploy.engine.port.Command;
-import io.mmdeploy.engine.port.CommandRunner;
-import io.mmdeploy.engine.port.MaskingEventSink;
-import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import io.mmdeploy.engine.serviceurls.ServiceUrls;
 import io.mmdeploy.engine.serviceurls.ServiceUrlsSecret;
 import io.mmdeploy.engine.source.GitCommandSource;
 import io.mmdeploy.engine.source.GitRepository;
+import io.mmdeploy.engine.source.ImageTags;
+import io.mmdeploy.engine.source.Revision;
+import io.mmdeploy.engine.source.SourceTree;
 import io.mmdeploy.engine.tofu.ApplyTofu;
+import io.mmdeploy.engine.tofu.PlanSummary;
 import io.mmdeploy.engine.tofu.TofuCli;
 import io.mmdeploy.engine.tofu.TofuRequest;
 import io.mmdeploy.engine.tofu.TofuSettings;
 import io.mmdeploy.engine.tofu.tfvars.ImageVarsWriter;
 import java.io.IOException;
-import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -77,17 +88,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.TreeMap;
 
 /**
- * The deploy steps of docs/STEPS.md, one call each: a step's parameters in, its result map out (plain strings,
- * numbers, booleans, lists and maps). The plugin's steps and any other host call these and nothing else, so
- * that what a step does is tested here, without Jenkins.
+ * The deploy's phases as one call each (docs/STEPS.md): a step's parameters in, its result map out (plain strings,
+ * numbers, booleans, lists and maps). The plugin's steps, {@code mmdeploy deploy} and the CLI's step commands call
+ * these and nothing else. Every phase obeys the {@link DeployFlow}: it refuses unless the phases it needs succeeded in
+ * this run (the {@link RunJournal}), a gated apply needs the host's recorded approval of exactly its plan, every
+ * mutation runs the isolation preflight first and holds the environment's lease.
  */
 public final class DeploySteps {
-    static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
-    static final Duration API_WAIT = Duration.ofMinutes(2);
-    static final Duration HEALTH_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    static final int MAX_PARALLEL_BUILDS = 8;
     static final String CLOUD_BUILD = "cloudbuild";
     static final String DOCKER = "docker";
     /** The release record of the run, beside the config, for the host to archive and show. */
@@ -99,25 +109,75 @@ public final class DeploySteps {
     static final int HISTORY_READS = 8;
     /** Where OpenTofu's Google provider and gcs backend take an access token from. */
     static final String ACCESS_TOKEN_VARIABLE = "GOOGLE_OAUTH_ACCESS_TOKEN";
+    /** The release id's suffix outside git. */
+    static final String UNVERSIONED = "unversioned";
+    static final String REVERTED = "REVERTED";
 
     private final StepHost host;
     private final LoadedConfig loaded;
     private final DeployConfig config;
     private final RunJournal journal;
     private final TofuSettings tofu;
+    private final DeploySettings settings;
 
     /** @param loaded the config, loaded from {@code host}'s workspace */
     public DeploySteps(StepHost host, LoadedConfig loaded, TofuSettings tofu) {
+        this(host, loaded, tofu, DeploySettings.defaults());
+    }
+
+    public DeploySteps(StepHost host, LoadedConfig loaded, TofuSettings tofu, DeploySettings settings) {
         this.host = host;
         this.loaded = loaded;
         this.config = loaded.config();
         this.journal = new RunJournal(host.workspace());
         this.tofu = tofu;
+        this.settings = settings;
+    }
+
+    public DeployFlow flow(String environment) {
+        return DeployFlow.of(config, config.environment(environment));
+    }
+
+    /** The run's state as the journal holds it (for hosts that show progress, and tests). */
+    public RunJournal.Entry run(String environment) {
+        return journal.read(config.environment(environment).name());
     }
 
     /**
-     * mmBuildImages: builds (or reuses, when its fingerprint was built before) each service's image, writes the
-     * references by digest into the environment's image var file and keeps them for the later steps.
+     * mmPreflight: refuses a deploy whose environments are not isolated, before anything changes, and starts the run
+     * with its release id. A rerun of this commit after a run that did not succeed continues that run: what succeeded
+     * is kept (a phase whose inputs did not change is not redone), under a release id of its own.
+     */
+    public Map<String, Object> preflight(String environment) {
+        EnvironmentSpec env = config.environment(environment);
+        isolated();
+        Optional<Revision> revision = revision(env);
+        String sha = revision.map(Revision::sha).orElse(null);
+        String release = ReleaseRecord.newId(host.clock().instant(), revision.map(Revision::shortSha).orElse(UNVERSIONED));
+        RunJournal.Entry before = journal.read(env.name());
+        boolean resume = sha != null && sha.equals(before.commit()) && "deploy".equals(before.kind()) && before.started() != null
+                && (before.finished() == null || !before.finished().succeeded());
+        if (resume) {
+            journal.resume(env.name(), release);
+            log(Phase.PREFLIGHT.id()).info("Continuing the run of " + before.release() + " (attempt " + (before.attempt() + 1)
+                    + ") as release " + release + ": phases that succeeded with the same inputs are not redone");
+        } else {
+            journal.begin(env.name(), release, sha, null);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("environment", env.name());
+        out.put("violations", List.of());
+        out.put("release", release);
+        out.put("approval", approval(env));
+        out.put("alias", new ImageTags(env).alias());
+        out.put("resumed", resume);
+        out.put("phases", flow(environment).titles());
+        return out;
+    }
+
+    /**
+     * mmBuildImages: builds (or reuses, when its fingerprint was built before) each service's image and keeps the
+     * references by digest in the run; the image variables are written from them before each plan.
      *
      * @param services the services to build; null for all
      * @param builder {@code cloudbuild} (default) or {@code docker}
@@ -136,12 +196,24 @@ public final class DeploySteps {
             throw DeployException.of("Unknown service in services: " + String.join(", ", unknown),
                     config.file() + " defines " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList()) + ".");
         }
+        RunJournal.Entry entry = guard(env, Phase.BUILD_IMAGES);
         List<ImageRef> images;
-        try (GoogleClients clients = host.google().open(env, BUILD_TIMEOUT)) {
-            images = buildImages(env, clients, builder).run(requests);
+        try (GoogleClients clients = host.google().open(env, settings.buildTimeout())) {
+            lease(env, clients, entry);
+            journal.update(env.name(), d -> d.phase(Phase.BUILD_IMAGES, RunJournal.RUNNING, entry.commit(), now(), null));
+            try {
+                images = buildImages(env, clients, builder).run(requests);
+            } catch (RuntimeException e) {
+                failed(env, Phase.BUILD_IMAGES, e);
+                throw e;
+            }
         }
-        writeImageVars(env, images);
-        journal.update(env.name(), e -> e.withImages(images));
+        journal.update(env.name(), d -> {
+            d.images(images);
+            boolean all = config.services().stream().allMatch(s -> d.images.containsKey(s.name()));
+            d.phase(Phase.BUILD_IMAGES, all ? RunJournal.SUCCEEDED : RunJournal.RUNNING, entry.commit(), now(),
+                    images.stream().filter(ImageRef::built).count() + " built");
+        });
         Map<String, Object> byService = new LinkedHashMap<>();
         images.forEach(image -> byService.put(image.service(), imageMap(image)));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -151,51 +223,123 @@ public final class DeploySteps {
         return out;
     }
 
-    /** mmRunMigrations: points each migration job at its service's image of this deploy and runs it; a failure throws. */
+    /**
+     * mmRunMigrations: points each migration job at its service's image of this run and runs it, recording every
+     * execution as it ends (a failed one too). In a gated environment only after the services plan was approved, so a
+     * rejected gate leaves the schema as it was. Not redone in a rerun when the images are the same.
+     */
     public Map<String, Object> runMigrations(String environment) throws InterruptedException {
         EnvironmentSpec env = config.environment(environment);
+        RunJournal.Entry entry = guard(env, Phase.MIGRATIONS);
+        String inputs = migrationInputs(entry);
+        if (entry.succeeded(Phase.MIGRATIONS) && inputs.equals(entry.phase(Phase.MIGRATIONS).inputs())) {
+            log(RunMigrations.STAGE).info("Migrations already ran in this run with these images: not run again");
+            return migrationsMap(entry.migrations(), true);
+        }
         Duration longest = config.migrations().stream().map(MigrationSpec::timeout).filter(Objects::nonNull)
                 .max(Duration::compareTo).orElse(MigrationSpec.DEFAULT_TIMEOUT);
         List<MigrationResult> results;
         try (GoogleClients clients = host.google().open(env, longest)) {
-            results = new RunMigrations(clients.jobs(), clients.executions(), log(RunMigrations.STAGE))
-                    .run(env, config.migrations(), journal.read(env.name()).imageRefs());
+            requireOpenApprovedPlan(env, Phase.MIGRATIONS, Phase.SERVICES_PLAN, null, clients);
+            lease(env, clients, entry);
+            journal.update(env.name(), d -> d.phase(Phase.MIGRATIONS, RunJournal.RUNNING, inputs, now(), null));
+            try {
+                results = new RunMigrations(clients.jobs(), clients.executions(), log(RunMigrations.STAGE))
+                        .run(env, config.migrations(), entry.imageRefs(), r -> journal.update(env.name(), d -> d.migrations.add(MigrationRun.of(r))));
+            } catch (RuntimeException e) {
+                failed(env, Phase.MIGRATIONS, e);
+                throw e;
+            }
         }
-        journal.update(env.name(), e -> e.withMigrations(results.stream().map(MigrationRun::of).toList()));
+        journal.update(env.name(), d -> d.phase(Phase.MIGRATIONS, RunJournal.SUCCEEDED, inputs, now(), results.size() + " execution(s)"));
+        return migrationsMap(results.stream().map(MigrationRun::of).toList(), false);
+    }
+
+    private static Map<String, Object> migrationsMap(List<MigrationRun> runs, boolean skipped) {
         List<Map<String, Object>> executions = new ArrayList<>();
-        for (MigrationResult r : results) {
+        for (MigrationRun r : runs) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("job", r.job());
             e.put("execution", r.execution());
-            e.put("result", MigrationResult.SUCCEEDED);
-            e.put("succeededTasks", r.succeededTasks());
-            e.put("failedTasks", r.failedTasks());
-            e.put("logUri", r.logUri());
+            e.put("result", r.result());
+            e.put("image", r.image());
             executions.add(e);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("executions", executions);
         out.put("result", MigrationResult.SUCCEEDED);
+        out.put("skipped", skipped);
         return out;
     }
 
     /**
-     * mmApplyTofu: plan, or apply the approved plan, or both in one call where the policy has no gate before the
-     * phase (the services phase; the gateway's when {@code target} is the gateway's address).
+     * mmApplyTofu: {@code planOnly} plans; {@code approvedPlanHash} applies that saved plan of this run (where the
+     * policy gates the phase, only with the host's recorded approval of it); neither plans and applies in one call,
+     * where no gate stands between (the services phase; the gateway's when {@code target} is the gateway's address).
      */
-    public Map<String, Object> applyTofu(String environment, String target, boolean planOnly, String approvedPlanHash) {
+    public Map<String, Object> applyTofu(String environment, String target, boolean planOnly, String approvedPlanHash)
+            throws InterruptedException {
         EnvironmentSpec env = config.environment(environment);
         boolean gatewayTarget = target != null && config.gatewaySpec().map(g -> g.tofuTarget().equals(target)).orElse(false);
-        return tofu(env, target, gatewayTarget ? Gate.GATEWAY : Gate.SERVICES, planOnly, approvedPlanHash).toMap();
+        if (target != null && !gatewayTarget) {
+            throw DeployException.of("Unknown tofu target " + target,
+                    "mm-deploy plans everything, or the gateway alone (" + config.gatewaySpec().map(GatewaySpec::tofuTarget).orElse("no gateway")
+                            + "); a plan of another resource alone is not part of a deploy.");
+        }
+        return tofu(env, gatewayTarget ? Phase.GATEWAY_PLAN : Phase.SERVICES_PLAN, planOnly, approvedPlanHash);
+    }
+
+    /**
+     * What the approver of a gate is shown: the open plan of that phase (hash, summary, image changes). The run waits
+     * at a gate without the environment's lease, so an emergency rollback never waits behind an approval; the next
+     * phase takes it again and checks the plan is not stale.
+     *
+     * @return planHash, summaryText, imageChanges, automatic (no gate in the policy), gate
+     */
+    public Map<String, Object> openGate(String environment, String gatePhase) {
+        EnvironmentSpec env = config.environment(environment);
+        Gate gate = Arrays.stream(Gate.values()).filter(g -> g.id().equals(gatePhase) && g != Gate.ROLLBACK).findFirst()
+                .orElseThrow(() -> DeployException.of("No plan gate \"" + gatePhase + "\"", "A plan gate is services or gateway."));
+        Phase planPhase = gate == Gate.SERVICES ? Phase.SERVICES_PLAN : Phase.GATEWAY_PLAN;
+        RunJournal.Entry entry = journal.read(env.name());
+        DeployFlow flow = DeployFlow.of(config, env);
+        RunJournal.PendingPlan open = entry.openPlan(planPhase);
+        if (open == null) {
+            throw FlowGuard.refusal(flow, env, planPhase, "there is no open " + gate.id() + " plan to approve in this run", planPhase);
+        }
+        TofuRequest request = request(env, planPhase);
+        PlanSummary summary = ApplyTofu.savedSummary(host.workspace(), request, open.hash());
+        try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
+            releaseLease(env, clients, entry);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("gate", gate.id());
+        out.put("planHash", open.hash());
+        out.put("summaryText", summary.renderText());
+        out.put("imageChanges", open.imageChanges());
+        out.put("changed", open.changed());
+        out.put("automatic", !policy(env).gated(gate));
+        return out;
     }
 
     /** mmServiceUrls: reads each service's URL from Cloud Run and stores them as a new version of the URLs secret. */
-    public Map<String, Object> serviceUrls(String environment) {
+    public Map<String, Object> serviceUrls(String environment) throws InterruptedException {
         EnvironmentSpec env = config.environment(environment);
-        try (GoogleClients clients = host.google().open(env, API_WAIT)) {
+        RunJournal.Entry entry = guard(env, Phase.SERVICE_URLS);
+        try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
+            lease(env, clients, entry);
             StageLog log = log(ServiceUrlsSecret.STAGE);
-            ServiceUrls urls = new CloudRunUrls(clients.services()).read(env, config.services());
-            String version = new ServiceUrlsSecret(clients.secretManager(), host.mask(), log).publish(env, urls);
+            ServiceUrls urls;
+            String version;
+            try {
+                urls = new CloudRunUrls(clients.services()).read(env, config.services());
+                version = new ServiceUrlsSecret(clients.secretManager(), host.mask(), log).publish(env, urls);
+            } catch (RuntimeException e) {
+                failed(env, Phase.SERVICE_URLS, e);
+                throw e;
+            }
+            journal.update(env.name(), d -> d.phase(Phase.SERVICE_URLS, RunJournal.SUCCEEDED, sha256(new TreeMap<>(urls.byService()).toString()),
+                    now(), version));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("urls", new LinkedHashMap<>(urls.byService()));
             out.put("secret", version);
@@ -204,9 +348,8 @@ public final class DeploySteps {
     }
 
     /**
-     * mmDeployGateway. {@code buildOnly}: build (or reuse) the gateway image with the URLs of the secret and write
-     * its reference into the var file, no plan. Otherwise plan and/or apply the gateway's targeted plan with the
-     * image of that build, and after an apply, health-check the gateway.
+     * mmDeployGateway. {@code buildOnly}: build (or reuse) the gateway image with the URLs this run published. Otherwise
+     * plan and/or apply the gateway's targeted plan, as {@link #applyTofu} does, and after an apply health-check it.
      */
     public Map<String, Object> deployGateway(String environment, boolean buildOnly, boolean planOnly, String approvedPlanHash)
             throws InterruptedException {
@@ -220,30 +363,37 @@ public final class DeploySteps {
                         "buildOnly builds the gateway image and stops before any plan; call mmDeployGateway again to plan or apply.");
             }
             ServicePlan planned = plan(env).gateway();
+            RunJournal.Entry entry = guard(env, Phase.GATEWAY_BUILD);
             ImageRef image;
-            try (GoogleClients clients = host.google().open(env, BUILD_TIMEOUT)) {
-                image = new BuildGateway(new ServiceUrlsSecret(clients.secretManager(), host.mask(), log(ServiceUrlsSecret.STAGE)),
-                        buildImages(env, clients, CLOUD_BUILD), log(BuildGateway.STAGE))
-                        .run(config, env, fingerprint(planned), tags(planned));
+            try (GoogleClients clients = host.google().open(env, settings.buildTimeout())) {
+                lease(env, clients, entry);
+                try {
+                    image = new BuildGateway(new ServiceUrlsSecret(clients.secretManager(), host.mask(), log(ServiceUrlsSecret.STAGE)),
+                            buildImages(env, clients, CLOUD_BUILD), log(BuildGateway.STAGE))
+                            .run(config, env, fingerprint(planned), tags(planned));
+                } catch (RuntimeException e) {
+                    failed(env, Phase.GATEWAY_BUILD, e);
+                    throw e;
+                }
             }
-            writeImageVars(env, List.of(image));
-            journal.update(env.name(), e -> e.withImages(List.of(image)));
+            journal.update(env.name(), d -> {
+                d.images(List.of(image));
+                d.phase(Phase.GATEWAY_BUILD, RunJournal.SUCCEEDED, image.ref(), now(), image.built() ? "built" : "reused");
+            });
             out.put("image", imageMap(image));
             out.put("urlsUsed", gateway.serviceUrlArgs().size());
             return out;
         }
-        ImageRef image = Optional.ofNullable(journal.read(env.name()).imageRefs().get(gateway.name())).orElseThrow(() -> DeployException.of(
-                "No gateway image for " + env.name(),
-                "mmDeployGateway(buildOnly: true) builds it first (after mmServiceUrls); " + RunJournal.file(env.name())
-                        + " in " + host.workspace().describe() + " names none."));
-        ApplyTofu.Outcome outcome = tofu(env, gateway.tofuTarget(), Gate.GATEWAY, planOnly, approvedPlanHash);
-        Map<String, Object> tofuResult = outcome.toMap();
-        out.put("image", imageMap(image));
+        Map<String, Object> tofuResult = tofu(env, Phase.GATEWAY_PLAN, planOnly, approvedPlanHash);
+        ImageRef image = journal.read(env.name()).imageRefs().get(gateway.name());
+        out.put("image", image == null ? null : imageMap(image));
         out.put("urlsUsed", gateway.serviceUrlArgs().size());
         out.put("planHash", tofuResult.get("planHash"));
         out.put("summaryText", tofuResult.get("summaryText"));
-        out.put("applied", outcome.applied());
-        if (outcome.applied()) {
+        out.put("imageChanges", tofuResult.get("imageChanges"));
+        out.put("applied", tofuResult.get("applied"));
+        out.put("skipped", tofuResult.get("skipped"));
+        if (Boolean.TRUE.equals(tofuResult.get("applied"))) {
             out.put("health", healthCheck(environment, List.of(gateway.name())));
         }
         return out;
@@ -251,17 +401,22 @@ public final class DeploySteps {
 
     /**
      * mmHealthCheck: each service's (and the gateway's) health path, with its retries. An unhealthy result is
-     * returned, not thrown: the pipeline decides what to roll back.
+     * returned, not thrown: the pipeline decides what to roll back. Inside a deploy it is the Health phase.
      *
      * @param only service or gateway names; null for all and the gateway
      */
     public Map<String, Object> healthCheck(String environment, List<String> only) throws InterruptedException {
         EnvironmentSpec env = config.environment(environment);
         HealthReport report;
-        try (GoogleClients clients = host.google().open(env, API_WAIT)) {
+        try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
             var targets = HealthTargets.of(config, env, new CloudRunUrls(clients.services()), only, null);
-            report = new HealthCheck(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build(), host.sleeper(),
-                    new ParallelRunner(targets.size()), log(HealthCheck.STAGE), HEALTH_REQUEST_TIMEOUT).check(targets);
+            report = HealthCheck.standard(host.sleeper(), log(HealthCheck.STAGE)).check(targets);
+        }
+        RunJournal.Entry entry = journal.read(env.name());
+        if (only == null && entry.release() != null && entry.finished() == null && "deploy".equals(entry.kind())) {
+            journal.update(env.name(), d -> d.phase(Phase.HEALTH, report.healthy() ? RunJournal.SUCCEEDED : RunJournal.FAILED, null, now(),
+                    report.healthy() ? "healthy" : "unhealthy: " + String.join(", ",
+                            report.results().stream().filter(r -> !r.healthy()).map(HealthResult::name).toList())));
         }
         Map<String, Object> results = new LinkedHashMap<>();
         for (HealthResult r : report.results()) {
@@ -280,48 +435,32 @@ public final class DeploySteps {
     }
 
     /**
-     * mmRelease. {@code start}: a deploy stores its in-progress record (with the release id of mmPreflight); a
-     * rollback only notes its kind (mmRollback records itself). {@code finish}: the final record with what the run's
-     * steps did, written to {@value #RECORD_FILE} in the workspace for the host to archive and show.
+     * mmRelease. {@code start}: a deploy stores its in-progress record (with the release id of mmPreflight) and takes
+     * the environment's lease; a rollback only notes its kind (mmRollback records itself). {@code finish}: the final
+     * record with what the run did (migrations that failed included), written to {@value #RECORD_FILE} in the
+     * workspace for the host to archive and show; the lease is given back.
      *
      * @param result {@code SUCCEEDED} or {@code FAILED} (finish only)
      * @param failedPhase the pipeline stage that failed (finish, FAILED)
      * @param kind {@code deploy} (default) or {@code rollback} (start only)
      */
-    public Map<String, Object> release(String environment, String phase, String result, String failedPhase, String kind) {
+    public Map<String, Object> release(String environment, String phase, String result, String failedPhase, String kind)
+            throws InterruptedException {
         EnvironmentSpec env = config.environment(environment);
         Map<String, Object> out = new LinkedHashMap<>();
         if (START.equals(phase)) {
-            Kind runKind = kind(kind);
-            RunJournal.Entry entry = journal.read(env.name());
-            Optional<Revision> revision = revision(env);
-            String id = entry.release() != null ? entry.release() : ReleaseRecord.newId(host.clock().instant(),
-                    revision.map(Revision::shortSha).orElse(Preflight.UNVERSIONED));
-            if (entry.release() == null) {
-                journal.begin(env.name(), id);
-            }
-            ReleaseRecord started = null;
-            if (runKind == Kind.DEPLOY) {
-                started = ReleaseRecord.started(id, Kind.DEPLOY, env,
-                        revision.map(Commit::of).orElse(null), host.clock().instant());
-                try (GoogleClients clients = host.google().open(env, API_WAIT)) {
-                    releases(env, clients).store().append(started);
-                }
-                writeRecord(started);
-            }
-            ReleaseRecord inProgress = started;
-            journal.update(env.name(), e -> e.withKind(runKind.name().toLowerCase(Locale.ROOT), inProgress));
-            out.put("release", id);
-            out.put("record", started == null ? null : RECORD_FILE);
-            return out;
+            return start(env, kind(kind));
         }
         if (!FINISH.equals(phase)) {
             throw DeployException.of("Unknown release phase \"" + phase + "\"", "mmRelease's phase is " + START + " or " + FINISH + ".");
         }
         Outcome outcome = outcome(result, failedPhase);
         RunJournal.Entry entry = journal.read(env.name());
+        if (outcome.status() == ReleaseRecord.Status.SUCCEEDED && "deploy".equals(entry.kind())) {
+            FlowGuard.require(DeployFlow.of(config, env), env, Phase.RELEASE, entry);
+        }
         ReleaseRecord finished;
-        try (GoogleClients clients = host.google().open(env, API_WAIT)) {
+        try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
             Releases releases = releases(env, clients);
             if ("rollback".equals(entry.kind())) {
                 // mmRollback stored its own record; a rollback refused before it moved anything gets one here.
@@ -333,17 +472,64 @@ public final class DeploySteps {
                 finished = releases.cloudRun().recorder().finish(started, config, env,
                         new DeployEvidence(entry.imageRefs(), entry.plans(), entry.approvals(), entry.migrations()), outcome);
             }
+            journal.update(env.name(), d -> {
+                d.finished = finished;
+                d.phase(Phase.RELEASE, finished.succeeded() ? RunJournal.SUCCEEDED : RunJournal.FAILED, null, now(),
+                        finished.outcome().describe());
+            });
+            releaseLease(env, clients, entry);
         }
-        journal.update(env.name(), e -> e.withFinished(finished));
         writeRecord(finished);
         out.put("release", finished.id());
         out.put("record", RECORD_FILE);
         return out;
     }
 
+    private Map<String, Object> start(EnvironmentSpec env, Kind runKind) throws InterruptedException {
+        RunJournal.Entry entry = journal.read(env.name());
+        if (entry.release() == null) {
+            throw FlowGuard.refusal(DeployFlow.of(config, env), env, Phase.PREFLIGHT, "no run was started in this workspace", Phase.PREFLIGHT);
+        }
+        isolated();
+        ReleaseRecord started = null;
+        try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
+            lease(env, clients, entry);
+            Releases releases = releases(env, clients);
+            String live = ReleaseHistory.read(releases.store()).lastSucceeded().map(ReleaseRecord::id).orElse(null);
+            boolean startOver = entry.attempt() > 1 && !Objects.equals(live, entry.baseline());
+            if (startOver) {
+                // Someone deployed or rolled back since the failed attempt: what it did is no longer a base to build on.
+                log(Phase.PREFLIGHT.id()).warn(env.name() + " changed since the failed attempt (live release " + live + ", was "
+                        + entry.baseline() + "): starting the run over");
+                journal.begin(env.name(), entry.release(), entry.commit(), live);
+            }
+            if (runKind == Kind.DEPLOY) {
+                Optional<Revision> revision = revision(env);
+                started = ReleaseRecord.started(entry.release(), Kind.DEPLOY, env, revision.map(Commit::of).orElse(null), host.clock().instant());
+                releases.store().append(started);
+                writeRecord(started);
+            }
+            ReleaseRecord inProgress = started;
+            journal.update(env.name(), d -> {
+                d.kind = runKind.name().toLowerCase(Locale.ROOT);
+                d.started = inProgress;
+                if (d.baseline == null || startOver) {
+                    d.baseline = live;
+                }
+                d.phase(Phase.PREFLIGHT, RunJournal.SUCCEEDED, null, now(), "release " + entry.release());
+            });
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("release", entry.release());
+        out.put("record", started == null ? null : RECORD_FILE);
+        return out;
+    }
+
     /**
      * mmRollback: moves Cloud Run traffic back (no build, no tofu), health-checks what moved and records the
-     * rollback; the aliases follow when it is healthy.
+     * rollback; the aliases follow when it is healthy. Inside a deploy whose health check failed it is that deploy's
+     * automatic revert: back to what was live when the run started, past only the migrations this run made, by the
+     * same rule as a rollback (refused unless each is compatibleWithPrevious, or forced).
      *
      * @param service a service, the gateway's name, or {@code all}
      * @param to {@code previous}, a release id, or (with one service) a revision
@@ -351,12 +537,18 @@ public final class DeploySteps {
      */
     public Map<String, Object> rollback(String environment, String service, String to, boolean force) throws InterruptedException {
         EnvironmentSpec env = config.environment(environment);
+        isolated();
+        RunJournal.Entry entry = journal.read(env.name());
+        boolean revert = "deploy".equals(entry.kind()) && entry.started() != null && entry.finished() == null
+                && (to == null || RollbackRequest.PREVIOUS.equals(to));
+        RollbackRequest.Revert revertOf = revert ? new RollbackRequest.Revert(entry.release(), entry.baseline(), entry.migrations()) : null;
         RollbackPlan plan;
         RollbackResult result;
-        try (GoogleClients clients = host.google().open(env, API_WAIT)) {
+        try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
+            lease(env, clients, entry);
             Releases releases = releases(env, clients);
             EnvironmentRollback rollback = releases.cloudRun().rollback();
-            plan = rollback.plan(config, env, new RollbackRequest(to, service == null || ALL.equals(service) ? null : service, force));
+            plan = rollback.plan(config, env, new RollbackRequest(to, service == null || ALL.equals(service) ? null : service, force, revertOf));
             Instant moving = host.clock().instant();
             try {
                 result = rollback.execute(config, env, plan);
@@ -364,11 +556,26 @@ public final class DeploySteps {
                 // Stopped half-way: the rollback recorded itself as failed; that record is this run's, not a second one.
                 ReleaseHistory.read(releases.store()).newest()
                         .filter(r -> r.kind() == Kind.ROLLBACK && !r.startedAt().isBefore(moving))
-                        .ifPresent(failed -> journal.update(env.name(), j -> j.withRollback(failed)));
+                        .ifPresent(failed -> journal.update(env.name(), j -> j.rollback = failed));
                 throw e;
             }
+            if (!revert && entry.release() != null && "rollback".equals(entry.kind())) {
+                releaseLease(env, clients, entry);
+            }
         }
-        journal.update(env.name(), e -> e.withRollback(result.record()));
+        RollbackResult done = result;
+        journal.update(env.name(), d -> {
+            d.rollback = done.record();
+            if (revert) {
+                // What the applies put live was moved back: a rerun must apply again, not skip them.
+                for (Phase p : List.of(Phase.SERVICES_APPLY, Phase.GATEWAY_APPLY, Phase.HEALTH)) {
+                    RunJournal.PhaseRecord r = d.phases.get(p.id());
+                    if (r != null) {
+                        d.phase(p, REVERTED, r.inputs(), now(), "traffic moved back by " + done.record().id());
+                    }
+                }
+            }
+        });
         Map<String, Object> moved = new LinkedHashMap<>();
         for (RollbackPlan.Move move : plan.changing()) {
             Map<String, Object> one = new LinkedHashMap<>();
@@ -384,17 +591,30 @@ public final class DeploySteps {
     }
 
     /** mmMoveAlias: the alias tag of each image moves to the digest the release just recorded left live. */
-    public Map<String, Object> moveAlias(String environment) {
+    public Map<String, Object> moveAlias(String environment) throws InterruptedException {
         EnvironmentSpec env = config.environment(environment);
-        ReleaseRecord finished = journal.read(env.name()).finished();
+        RunJournal.Entry entry = journal.read(env.name());
+        ReleaseRecord finished = entry.finished();
         if (finished == null || !finished.succeeded()) {
             throw DeployException.of("No succeeded release to move " + new ImageTags(env).alias() + " to",
                     finished == null ? "Call mmMoveAlias after mmRelease(phase: 'finish', result: 'SUCCEEDED')."
                             : "Release " + finished.id() + " " + finished.outcome().describe() + ": the alias stays where it is.");
         }
+        isolated();
         List<MovedAlias> moved;
-        try (GoogleClients clients = host.google().open(env, API_WAIT)) {
-            moved = releases(env, clients).cloudRun().aliases().apply(config, env, finished);
+        try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
+            Lease lease = lease(env, clients, entry);
+            try {
+                moved = releases(env, clients).cloudRun().aliases().apply(config, env, finished);
+                journal.update(env.name(), d -> d.phase(Phase.ALIAS, RunJournal.SUCCEEDED, null, now(), new ImageTags(env).alias()));
+            } catch (RuntimeException e) {
+                failed(env, Phase.ALIAS, e);
+                throw e;
+            } finally {
+                if (lease != null) {
+                    lease.close();
+                }
+            }
         }
         Map<String, Object> images = new LinkedHashMap<>();
         moved.forEach(m -> images.put(m.service(), env.registry().image(m.image()) + "@" + m.digest()));
@@ -403,6 +623,249 @@ public final class DeploySteps {
         out.put("images", images);
         return out;
     }
+
+    // ---- tofu: plan and apply, bound to the run ----
+
+    private Map<String, Object> tofu(EnvironmentSpec env, Phase planPhase, boolean planOnly, String approvedPlanHash)
+            throws InterruptedException {
+        Phase applyPhase = planPhase == Phase.SERVICES_PLAN ? Phase.SERVICES_APPLY : Phase.GATEWAY_APPLY;
+        Gate gate = DeployFlow.gateAfter(planPhase);
+        if (planOnly && approvedPlanHash != null) {
+            throw DeployException.of("planOnly and approvedPlanHash together",
+                    "approvedPlanHash applies a saved plan; planOnly makes a new one. Give one of them.");
+        }
+        if (approvedPlanHash != null) {
+            return applyPlan(env, applyPhase, approvedPlanHash);
+        }
+        if (!planOnly && policy(env).gated(gate)) {
+            throw DeployException.of("Refusing to plan and apply " + env.name() + " in one call",
+                    "The " + env.name() + " policy requires approval before the " + gate.id() + " phase: plan with planOnly: true,"
+                            + " pass the plan through mmApprovalGate, then apply it with approvedPlanHash: <the plan's planHash>.");
+        }
+        Map<String, Object> planned = makePlan(env, planPhase);
+        return planOnly || Boolean.TRUE.equals(planned.get("skipped")) ? planned : applyPlan(env, applyPhase, (String) planned.get("planHash"));
+    }
+
+    /**
+     * Writes every image variable from this run's images and, for what this run did not build, from the live release,
+     * then plans. A plan phase whose apply already succeeded in this run with the same variables is not redone.
+     */
+    private Map<String, Object> makePlan(EnvironmentSpec env, Phase planPhase) throws InterruptedException {
+        Phase applyPhase = planPhase == Phase.SERVICES_PLAN ? Phase.SERVICES_APPLY : Phase.GATEWAY_APPLY;
+        RunJournal.Entry entry = guard(env, planPhase);
+        try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
+            Releases releases = releases(env, clients);
+            Optional<ReleaseRecord> live = ReleaseHistory.read(releases.store()).lastSucceeded();
+            Map<String, String> variables = ImageVariables.compose(config, entry.imageRefs(), live, log("tfvars"));
+            String inputs = sha256(new TreeMap<>(variables).toString());
+            RunJournal.PhaseRecord applied = entry.phase(applyPhase);
+            RunJournal.PendingPlan previous = entry.pending().get(planPhase.id());
+            if (applied != null && applied.succeeded() && inputs.equals(applied.inputs()) && previous != null) {
+                log("apply-tofu").info(planPhase.title() + ": already applied in this run with the same images; not planned again");
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("planHash", previous.hash());
+                out.put("summaryText", "Already applied in this run (plan " + FlowGuard.shortHash(previous.hash()) + ").");
+                out.put("changed", false);
+                out.put("applied", true);
+                out.put("skipped", true);
+                out.put("imageChanges", previous.imageChanges());
+                return out;
+            }
+            lease(env, clients, entry);
+            new ImageVarsWriter(host.workspace(), log("tfvars")).write(env.tofu().imageVarFile(), variables);
+            StageLog log = log("apply-tofu");
+            PlanSummary summary;
+            try {
+                summary = applyTofu(env, log).plan(request(env, planPhase));
+            } catch (RuntimeException e) {
+                failed(env, planPhase, e);
+                throw e;
+            }
+            List<String> imageChanges = summary.imageChanges().stream()
+                    .map(c -> c.address() + ": " + c.before() + " -> " + c.after()).toList();
+            String liveId = live.map(ReleaseRecord::id).orElse(null);
+            journal.update(env.name(), d -> {
+                d.pending.put(planPhase.id(), new RunJournal.PendingPlan(summary.planHash(), liveId, summary.changed(), imageChanges, false));
+                d.phase(planPhase, RunJournal.SUCCEEDED, inputs, now(), "plan " + FlowGuard.shortHash(summary.planHash()));
+            });
+            Map<String, Object> out = new LinkedHashMap<>(new ApplyTofu.Outcome(summary, false, null).toMap());
+            out.put("imageChanges", imageChanges);
+            out.put("skipped", false);
+            return out;
+        }
+    }
+
+    /** Applies the run's open plan of the phase, if it is the one given and (where gated) the host recorded its approval. */
+    private Map<String, Object> applyPlan(EnvironmentSpec env, Phase applyPhase, String planHash) throws InterruptedException {
+        Phase planPhase = DeployFlow.planOf(applyPhase);
+        RunJournal.Entry entry = guard(env, applyPhase);
+        RunJournal.PendingPlan last = entry.pending().get(planPhase.id());
+        if (last != null && last.consumed() && last.hash().equals(planHash) && entry.succeeded(applyPhase)) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("planHash", planHash);
+            out.put("summaryText", "Already applied in this run.");
+            out.put("applied", true);
+            out.put("skipped", true);
+            out.put("imageChanges", last.imageChanges());
+            return out;
+        }
+        TofuRequest request = request(env, planPhase);
+        try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
+            RecordedApproval approval = requireOpenApprovedPlan(env, applyPhase, planPhase, planHash, clients);
+            lease(env, clients, entry);
+            RunJournal.PendingPlan open = entry.openPlan(planPhase);
+            String inputs = entry.phase(planPhase).inputs();
+            journal.update(env.name(), d -> {
+                // A plan is applied once: whatever happens now, a rerun plans again.
+                d.pending.put(planPhase.id(), new RunJournal.PendingPlan(open.hash(), open.liveRelease(), open.changed(), open.imageChanges(), true));
+                d.phase(applyPhase, RunJournal.RUNNING, inputs, now(), null);
+            });
+            ApplyTofu.Outcome outcome;
+            try {
+                outcome = applyTofu(env, log("apply-tofu")).run(request, false, planHash);
+            } catch (RuntimeException e) {
+                failed(env, applyPhase, e);
+                throw e;
+            }
+            Gate gate = DeployFlow.gateAfter(planPhase);
+            journal.update(env.name(), d -> {
+                d.plans.add(PlanRecord.of(gate.id(), outcome.summary()));
+                d.approvals.add(approval != null ? ReleaseRecord.Approval.of(approval.approval())
+                        : ReleaseRecord.Approval.auto(gate.id(), host.clock().instant()));
+                d.phase(applyPhase, RunJournal.SUCCEEDED, inputs, now(), "applied " + FlowGuard.shortHash(planHash));
+            });
+            Map<String, Object> out = new LinkedHashMap<>(outcome.toMap());
+            out.put("imageChanges", open.imageChanges());
+            out.put("skipped", false);
+            return out;
+        }
+    }
+
+    /**
+     * The phase's plan is this run's open one, not stale (the live release is still the one it was planned against), and
+     * where the policy gates it, approved by a person as the host recorded it. Returns that approval (null: no gate).
+     *
+     * @param planHash the hash the caller means; null for "the open one" (migrations go with the open services plan)
+     */
+    private RecordedApproval requireOpenApprovedPlan(EnvironmentSpec env, Phase phase, Phase planPhase, String planHash, GoogleClients clients) {
+        RunJournal.Entry entry = journal.read(env.name());
+        DeployFlow flow = DeployFlow.of(config, env);
+        RunJournal.PendingPlan open = entry.openPlan(planPhase);
+        if (open == null) {
+            RunJournal.PendingPlan used = entry.pending().get(planPhase.id());
+            throw FlowGuard.refusal(flow, env, phase, used == null ? "there is no " + planPhase.title().toLowerCase(Locale.ROOT) + " in this run"
+                    : "the plan " + FlowGuard.shortHash(used.hash()) + " was already used by an apply (a plan is applied once)", planPhase);
+        }
+        if (planHash != null && !planHash.equals(open.hash())) {
+            throw DeployException.of("Refusing " + phase.title() + " in " + env.name() + ": plan " + FlowGuard.shortHash(planHash)
+                            + " is not this run's open plan",
+                    "This run's " + planPhase.title().toLowerCase(Locale.ROOT) + " is " + open.hash() + "; an approval or a hash of another"
+                            + " plan never applies this one. Nothing was changed.");
+        }
+        String live = ReleaseHistory.read(releases(env, clients).store()).lastSucceeded().map(ReleaseRecord::id).orElse(null);
+        if (!Objects.equals(live, open.liveRelease())) {
+            throw DeployException.of("Re-plan required: " + env.name() + " changed after the plan",
+                    "The plan " + FlowGuard.shortHash(open.hash()) + " was made while release " + open.liveRelease() + " was live; now "
+                            + live + " is. " + planPhase.step() + " plans again (and, where gated, asks again). Nothing was changed.");
+        }
+        Gate gate = DeployFlow.gateAfter(planPhase);
+        if (!policy(env).gated(gate)) {
+            return null;
+        }
+        return host.approvals().find(env.name(), gate, open.hash())
+                .orElseThrow(() -> FlowGuard.notApproved(env, phase, gate, open.hash()));
+    }
+
+    private ApplyTofu applyTofu(EnvironmentSpec env, StageLog log) {
+        return new ApplyTofu(new TofuCli(asDeployer(env, commands()), tofu, log), host.workspace(), log, host.mask());
+    }
+
+    private TofuRequest request(EnvironmentSpec env, Phase planPhase) {
+        TofuRequest request = TofuRequest.of(env, "");
+        return planPhase == Phase.GATEWAY_PLAN ? request.withTarget(config.gatewaySpec().orElseThrow().tofuTarget()) : request;
+    }
+
+    /**
+     * The commands, run as the environment's deployer when the host has its token: tofu then plans and applies with
+     * the identity the credential check passed, not with whatever the machine's own credentials are. The token is a
+     * secret of every command and of the step's log.
+     */
+    private CommandRunner asDeployer(EnvironmentSpec env, CommandRunner commands) {
+        Optional<String> token = host.google().accessToken(env);
+        if (token.isEmpty()) {
+            return commands;
+        }
+        host.mask().add(token.get());
+        return (command, onLine) -> {
+            Map<String, String> variables = new LinkedHashMap<>(command.env());
+            variables.put(ACCESS_TOKEN_VARIABLE, token.get());
+            Set<String> secrets = new HashSet<>(command.secrets());
+            secrets.add(token.get());
+            return commands.run(new Command(command.argv(), variables, command.workingDir(), command.timeout(), secrets), onLine);
+        };
+    }
+
+    // ---- the run: guard, lease, isolation ----
+
+    /** The journal, after the flow's guard let the phase start. */
+    private RunJournal.Entry guard(EnvironmentSpec env, Phase phase) {
+        isolated();
+        RunJournal.Entry entry = journal.read(env.name());
+        FlowGuard.require(DeployFlow.of(config, env), env, phase, entry);
+        return entry;
+    }
+
+    /** The isolation preflight, before every mutation: a config that plan refuses is never applied. */
+    private void isolated() {
+        List<IsolationViolation> violations = new IsolationPreflight(host.workspace()).check(config);
+        if (!violations.isEmpty()) {
+            throw new DeployException(violations.stream().map(IsolationViolation::toDiagnostic).toList());
+        }
+    }
+
+    /** Takes (or, for this run's next phase, takes over and renews) the environment's lease; null without a state bucket. */
+    private Lease lease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) throws InterruptedException {
+        Optional<EnvironmentLease> lease = EnvironmentLease.of(env, host.workspace(), clients.storage(), host.clock(), host.sleeper(),
+                log(EnvironmentLease.STAGE));
+        if (lease.isEmpty()) {
+            return null;
+        }
+        String release = entry.release() != null ? entry.release() : ReleaseRecord.newId(host.clock().instant(), "step");
+        return lease.get().acquire(host.holder(), release, settings.leaseWait(), settings.breakLease());
+    }
+
+    private void releaseLease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) {
+        if (entry.release() == null) {
+            return;
+        }
+        EnvironmentLease.of(env, host.workspace(), clients.storage(), host.clock(), host.sleeper(), log(EnvironmentLease.STAGE))
+                .ifPresent(lease -> lease.current().filter(h -> h.release().equals(entry.release()))
+                        .ifPresent(lease::giveBack));
+    }
+
+    private void failed(EnvironmentSpec env, Phase phase, RuntimeException e) {
+        String why = e instanceof DeployException d && !d.diagnostics().isEmpty() ? d.diagnostics().get(0).summary() : e.getClass().getSimpleName();
+        journal.update(env.name(), d -> {
+            RunJournal.PhaseRecord before = d.phases.get(phase.id());
+            d.phase(phase, RunJournal.FAILED, before == null ? null : before.inputs(), now(), why);
+        });
+    }
+
+    private String migrationInputs(RunJournal.Entry entry) {
+        Map<String, ImageRef> images = entry.imageRefs();
+        Map<String, String> used = new TreeMap<>();
+        for (MigrationSpec m : config.migrations()) {
+            ImageRef image = images.get(m.service());
+            used.put(m.job(), image == null ? "" : image.ref());
+        }
+        return sha256(used.toString());
+    }
+
+    private Instant now() {
+        return host.clock().instant();
+    }
+
+    // ---- releases ----
 
     /** The release records of an environment: its store and the Cloud Run side. */
     private record Releases(SecretManagerReleaseStore store, CloudRunReleases cloudRun) {}
@@ -449,50 +912,33 @@ public final class DeploySteps {
         }
     }
 
-    private ApplyTofu.Outcome tofu(EnvironmentSpec env, String target, Gate gate, boolean planOnly, String approvedPlanHash) {
-        ApprovalPolicy policy = env.approval() == null ? ApprovalPolicy.none() : env.approval();
-        if (!planOnly && approvedPlanHash == null && policy.gated(gate)) {
-            throw DeployException.of("Refusing to plan and apply " + env.name() + " in one call",
-                    "The " + env.name() + " policy requires approval before the " + gate.id() + " phase: plan with planOnly: true,"
-                            + " pass the plan through mmApprovalGate, then apply it with approvedPlanHash: <the plan's planHash>.");
-        }
-        StageLog log = log("apply-tofu");
-        ApplyTofu.Outcome outcome = new ApplyTofu(new TofuCli(asDeployer(env, commands()), tofu, log), host.workspace(), log, host.mask())
-                .run(TofuRequest.of(env, "").withTarget(target), planOnly, approvedPlanHash);
-        if (outcome.applied()) {
-            journal.update(env.name(), e -> e.withPlan(PlanRecord.of(gate.id(), outcome.summary())));
-        }
-        return outcome;
+    /** The policy as docs/STEPS.md gives it: gates in phase order, timeout in minutes. */
+    static Map<String, Object> approval(EnvironmentSpec env) {
+        ApprovalPolicy policy = policy(env);
+        Duration timeout = policy.timeout() == null ? ApprovalPolicy.DEFAULT_TIMEOUT : policy.timeout();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("gates", Arrays.stream(Gate.values()).filter(policy.gates()::contains).map(Gate::id).toList());
+        out.put("timeoutMinutes", (int) timeout.toMinutes());
+        out.put("submitters", policy.submitters());
+        out.put("fourEyes", policy.fourEyes());
+        return out;
     }
 
-    /**
-     * The commands, run as the environment's deployer when the host has its token: tofu then plans and applies with
-     * the identity the credential check passed, not with whatever the machine's own credentials are. The token is a
-     * secret of every command and of the step's log.
-     */
-    private CommandRunner asDeployer(EnvironmentSpec env, CommandRunner commands) {
-        Optional<String> token = host.google().accessToken(env);
-        if (token.isEmpty()) {
-            return commands;
-        }
-        host.mask().add(token.get());
-        return (command, onLine) -> {
-            Map<String, String> variables = new LinkedHashMap<>(command.env());
-            variables.put(ACCESS_TOKEN_VARIABLE, token.get());
-            Set<String> secrets = new HashSet<>(command.secrets());
-            secrets.add(token.get());
-            return commands.run(new Command(command.argv(), variables, command.workingDir(), command.timeout(), secrets), onLine);
-        };
+    private static ApprovalPolicy policy(EnvironmentSpec env) {
+        return env.approval() == null ? ApprovalPolicy.none() : env.approval();
     }
+
+    // ---- images and git ----
 
     private BuildImages buildImages(EnvironmentSpec env, GoogleClients clients, String builder) {
         String kind = builder == null || builder.isBlank() ? CLOUD_BUILD : builder.strip();
         ImageBuilder images = switch (kind) {
-            case CLOUD_BUILD -> CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), null, BUILD_TIMEOUT);
-            case DOCKER -> new DockerBuildxImageBuilder(commands(), host.workspace(), BUILD_TIMEOUT);
+            case CLOUD_BUILD -> CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), null, settings.buildTimeout());
+            case DOCKER -> new DockerBuildxImageBuilder(commands(), host.workspace(), settings.buildTimeout());
             default -> throw DeployException.of("Unknown builder \"" + kind + "\"", "builder is " + CLOUD_BUILD + " (default) or " + DOCKER + ".");
         };
-        return new BuildImages(images, new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(MAX_PARALLEL_BUILDS), log(BuildImages.STAGE));
+        return new BuildImages(images, new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(settings.maxParallelBuilds()),
+                log(BuildImages.STAGE));
     }
 
     /** The fingerprints and tags of this revision; the plan's isolation preflight refuses before anything is built. */
@@ -509,7 +955,7 @@ public final class DeploySteps {
         }
     }
 
-    /** The checked-out revision; empty outside git, or when the workspace is elsewhere and the host has no launcher. */
+    /** The checked-out revision, on this machine or an agent; empty outside git, or when the host has no launcher. */
     private Optional<Revision> revision(EnvironmentSpec env) {
         if (host.localRoot() == null && host.commands() == null) {
             return Optional.empty();
@@ -542,17 +988,6 @@ public final class DeploySteps {
         return service.tags();
     }
 
-    private void writeImageVars(EnvironmentSpec env, List<ImageRef> images) {
-        Map<String, String> byVariable = new LinkedHashMap<>();
-        for (ImageRef image : images) {
-            String variable = config.service(image.service()).map(ServiceSpec::tfvarsVariable)
-                    .or(() -> config.gatewaySpec().filter(g -> g.name().equals(image.service())).map(GatewaySpec::tfvarsVariable))
-                    .orElseThrow();
-            byVariable.put(variable, image.ref());
-        }
-        new ImageVarsWriter(host.workspace(), log("tfvars")).write(env.tofu().imageVarFile(), byVariable);
-    }
-
     static Map<String, Object> imageMap(ImageRef image) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("image", image.repository());
@@ -575,5 +1010,13 @@ public final class DeploySteps {
     /** Masked here as well as by the host: a secret a stage meets (a token, a secret's payload) never reaches a log. */
     private StageLog log(String stage) {
         return new StageLog(new MaskingEventSink(host.events(), host.mask()), stage);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }

@@ -4,28 +4,34 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.mmdeploy.engine.approval.Approval;
 import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.port.Workspace;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 
 /**
- * What one run (a deploy or a rollback) has done so far, kept in the workspace between its steps: each step is a
- * separate call with nothing in memory from the one before. mmPreflight starts it with the release id; the build
- * step adds the images, the migrations their executions, each apply its plan, each gate its approval; mmRelease
- * turns it into the release record. It holds no secret: images, hashes, redacted plan summaries, user ids.
+ * The state machine of one run (a deploy or a rollback), kept in the workspace between its steps: each step is a
+ * separate call with nothing in memory from the one before. mmPreflight starts it with the release id; each phase
+ * records that it ran, with what inputs and what it produced (images, plans, migrations as they run); the flow's
+ * guard reads it to refuse a phase whose prerequisites did not run in this run. Approvals are not trusted from here:
+ * the host's ledger holds them; the copies below only go into the release record. It holds no secret: images,
+ * hashes, redacted plan summaries, user ids.
  */
 public final class RunJournal {
     static final String DIR = ".mm-deploy";
+    public static final String RUNNING = "RUNNING";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -38,62 +44,69 @@ public final class RunJournal {
     }
 
     /**
+     * How one phase of the run went.
+     *
+     * @param status {@link #RUNNING}, {@link #SUCCEEDED} or {@link #FAILED}
+     * @param inputs a fingerprint of what it read: a rerun skips a succeeded phase only while this is unchanged
+     * @param detail what it produced or why it failed, in a few words
+     */
+    public record PhaseRecord(String status, String inputs, Instant at, String detail) {
+        public boolean succeeded() {
+            return SUCCEEDED.equals(status);
+        }
+    }
+
+    /**
+     * A saved plan waiting for its apply.
+     *
+     * @param hash the plan file's SHA-256: what an approval names
+     * @param liveRelease the release that was live when it was planned; another one live by the apply makes it stale
+     * @param imageChanges each image variable the plan changes, as {@code variable: before -> after}
+     * @param consumed an apply was attempted: a plan is applied once, a rerun plans again
+     */
+    public record PendingPlan(String hash, String liveRelease, boolean changed, List<String> imageChanges, boolean consumed) {
+        public PendingPlan {
+            imageChanges = imageChanges == null ? List.of() : List.copyOf(imageChanges);
+        }
+    }
+
+    /**
      * The journal's content.
      *
      * @param release the release id mmPreflight chose; null when no preflight ran in this workspace
      * @param kind {@code deploy} or {@code rollback}, set by mmRelease start
+     * @param commit the commit being deployed; null outside git
+     * @param baseline the release live when the run started (what an automatic revert goes back to); null for none
+     * @param attempt 1 for the first try of this release, +1 for every rerun that continues it
      * @param started the record stored when the run started; null before
      * @param finished the record stored when it ended; null before
      * @param rollback the record of the rollback mmRollback made in this run; null when none
      * @param images by service or gateway name
+     * @param phases by phase id
+     * @param pending the saved plans by the id of the phase that made them
      */
-    public record Entry(String release, String kind, ReleaseRecord started, ReleaseRecord finished, ReleaseRecord rollback,
-            Map<String, StoredImage> images, List<PlanRecord> plans, List<ReleaseRecord.Approval> approvals, List<MigrationRun> migrations) {
+    public record Entry(String release, String kind, String commit, String baseline, int attempt, ReleaseRecord started,
+            ReleaseRecord finished, ReleaseRecord rollback, Map<String, StoredImage> images, List<PlanRecord> plans,
+            List<ReleaseRecord.Approval> approvals, List<MigrationRun> migrations, Map<String, PhaseRecord> phases,
+            Map<String, PendingPlan> pending) {
         public Entry {
             images = images == null ? new LinkedHashMap<>() : new LinkedHashMap<>(images);
             plans = plans == null ? List.of() : List.copyOf(plans);
             approvals = approvals == null ? List.of() : List.copyOf(approvals);
             migrations = migrations == null ? List.of() : List.copyOf(migrations);
+            phases = phases == null ? new LinkedHashMap<>() : new LinkedHashMap<>(phases);
+            pending = pending == null ? new LinkedHashMap<>() : new LinkedHashMap<>(pending);
         }
 
-        static Entry begin(String release) {
-            return new Entry(release, null, null, null, null, null, null, null, null);
+        static Entry begin(String release, String commit, String baseline, int attempt) {
+            return new Entry(release, null, commit, baseline, attempt, null, null, null, null, null, null, null, null, null);
         }
 
-        Entry withKind(String newKind, ReleaseRecord newStarted) {
-            return new Entry(release, newKind, newStarted, finished, rollback, images, plans, approvals, migrations);
-        }
-
-        Entry withFinished(ReleaseRecord newFinished) {
-            return new Entry(release, kind, started, newFinished, rollback, images, plans, approvals, migrations);
-        }
-
-        Entry withRollback(ReleaseRecord newRollback) {
-            return new Entry(release, kind, started, finished, newRollback, images, plans, approvals, migrations);
-        }
-
-        Entry withImages(List<ImageRef> refs) {
-            Map<String, StoredImage> all = new LinkedHashMap<>(images);
-            refs.forEach(ref -> all.put(ref.service(), StoredImage.of(ref)));
-            return new Entry(release, kind, started, finished, rollback, all, plans, approvals, migrations);
-        }
-
-        Entry withPlan(PlanRecord plan) {
-            List<PlanRecord> all = new ArrayList<>(plans);
-            all.add(plan);
-            return new Entry(release, kind, started, finished, rollback, images, all, approvals, migrations);
-        }
-
-        Entry withApproval(ReleaseRecord.Approval approval) {
-            List<ReleaseRecord.Approval> all = new ArrayList<>(approvals);
-            all.add(approval);
-            return new Entry(release, kind, started, finished, rollback, images, plans, all, migrations);
-        }
-
-        Entry withMigrations(List<MigrationRun> runs) {
-            List<MigrationRun> all = new ArrayList<>(migrations);
-            all.addAll(runs);
-            return new Entry(release, kind, started, finished, rollback, images, plans, approvals, all);
+        /** A changed copy: the change edits a draft of this entry. */
+        Entry with(Consumer<Draft> change) {
+            Draft d = new Draft(this);
+            change.accept(d);
+            return d.build();
         }
 
         /** The images as later steps reuse them ({@code built} false). */
@@ -101,6 +114,66 @@ public final class RunJournal {
             Map<String, ImageRef> out = new LinkedHashMap<>();
             images.forEach((name, s) -> out.put(name, new ImageRef(name, s.repository(), s.tags(), s.digest(), false)));
             return out;
+        }
+
+        public PhaseRecord phase(Phase phase) {
+            return phases.get(phase.id());
+        }
+
+        public boolean succeeded(Phase phase) {
+            PhaseRecord record = phases.get(phase.id());
+            return record != null && record.succeeded();
+        }
+
+        /** The saved plan of a plan phase that no apply has used yet. */
+        public PendingPlan openPlan(Phase planPhase) {
+            PendingPlan plan = pending.get(planPhase.id());
+            return plan == null || plan.consumed() ? null : plan;
+        }
+
+    }
+
+    /** An Entry being changed; {@link #build()} makes the new one. */
+    static final class Draft {
+        String kind;
+        String baseline;
+        ReleaseRecord started;
+        ReleaseRecord finished;
+        ReleaseRecord rollback;
+        final Map<String, StoredImage> images;
+        final List<PlanRecord> plans;
+        final List<ReleaseRecord.Approval> approvals;
+        final List<MigrationRun> migrations;
+        final Map<String, PhaseRecord> phases;
+        final Map<String, PendingPlan> pending;
+        private final Entry base;
+
+        Draft(Entry base) {
+            this.base = base;
+            kind = base.kind();
+            baseline = base.baseline();
+            started = base.started();
+            finished = base.finished();
+            rollback = base.rollback();
+            images = new LinkedHashMap<>(base.images());
+            plans = new ArrayList<>(base.plans());
+            approvals = new ArrayList<>(base.approvals());
+            migrations = new ArrayList<>(base.migrations());
+            phases = new LinkedHashMap<>(base.phases());
+            pending = new LinkedHashMap<>(base.pending());
+        }
+
+        void images(List<ImageRef> refs) {
+            refs.forEach(ref -> images.put(ref.service(), StoredImage.of(ref)));
+        }
+
+        void phase(Phase phase, String status, String inputs, Instant at, String detail) {
+            phases.put(phase.id(), new PhaseRecord(status, inputs, at, detail));
+        }
+
+        Entry build() {
+            return new Entry(base.release(), kind, base.commit(), baseline, base.attempt(), started, finished, rollback, images,
+                    plans, approvals, migrations, phases, pending);
         }
     }
 
@@ -118,24 +191,32 @@ public final class RunJournal {
     /** The journal of the environment's current run; an empty one when none was started here. */
     public Entry read(String environment) {
         try {
-            return workspace.readText(file(environment)).map(text -> parse(environment, text)).orElse(Entry.begin(null));
+            return workspace.readText(file(environment)).map(text -> parse(environment, text)).orElse(Entry.begin(null, null, null, 0));
         } catch (IOException e) {
             throw unreadable(environment, e.getMessage());
         }
     }
 
     /** Starts a new run: whatever an earlier build left in this workspace is forgotten. */
-    void begin(String environment, String release) {
-        write(environment, Entry.begin(release));
+    void begin(String environment, String release, String commit, String baseline) {
+        write(environment, Entry.begin(release, commit, baseline, 1));
     }
 
-    /** The gate's decision, for the release record (hosts call it when a gate passes). */
-    public void approved(String environment, Approval approval) {
-        update(environment, e -> e.withApproval(ReleaseRecord.Approval.of(approval)));
+    /**
+     * A rerun of a run that did not succeed: what succeeded is kept (images, plans, migrations, phases), and so is the
+     * baseline it started from; it gets a release id of its own, because the failed attempt's record is history.
+     */
+    Entry resume(String environment, String release) {
+        Entry before = read(environment);
+        Entry resumed = new Entry(release, before.kind(), before.commit(), before.baseline(), before.attempt() + 1,
+                null, null, null, before.images(), before.plans(), before.approvals(), before.migrations(),
+                before.phases(), before.pending());
+        write(environment, resumed);
+        return resumed;
     }
 
-    void update(String environment, UnaryOperator<Entry> change) {
-        write(environment, change.apply(read(environment)));
+    void update(String environment, Consumer<Draft> change) {
+        write(environment, read(environment).with(change));
     }
 
     private void write(String environment, Entry entry) {

@@ -1,5 +1,6 @@
 package io.mmdeploy.engine.steps;
 
+import io.mmdeploy.engine.approval.ApprovalLedger;
 import io.mmdeploy.engine.port.CommandRunner;
 import io.mmdeploy.engine.port.EventSink;
 import io.mmdeploy.engine.port.SecretMask;
@@ -21,6 +22,9 @@ import java.time.Clock;
  * @param google the environment's Google clients
  * @param clock the time of records and approvals
  * @param sleeper the wait between health check tries
+ * @param approvals the approvals people gave in this run, as the host recorded them
+ * @param holder who runs (e.g. {@code jenkins:deploy/main#42}, {@code cli:ana@laptop}): the name a second run is told
+ *     when it finds the environment's lease taken
  */
 public record StepHost(
         Workspace workspace,
@@ -30,4 +34,21 @@ public record StepHost(
         SecretMask mask,
         GoogleConnection google,
         Clock clock,
-        Sleeper sleeper) {}
+        Sleeper sleeper,
+        ApprovalLedger approvals,
+        String holder) {
+
+    /** A host that records no approvals (every gated phase refuses) and names itself {@code unnamed}. */
+    public StepHost(Workspace workspace, Path localRoot, CommandRunner commands, EventSink events, SecretMask mask,
+            GoogleConnection google, Clock clock, Sleeper sleeper) {
+        this(workspace, localRoot, commands, events, mask, google, clock, sleeper, ApprovalLedger.none(), "unnamed");
+    }
+
+    public StepHost withApprovals(ApprovalLedger ledger) {
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, ledger, holder);
+    }
+
+    public StepHost withHolder(String name) {
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, name);
+    }
+}

@@ -70,7 +70,7 @@ public final class ApplyTofu {
                         "approvedPlanHash applies a saved plan; planOnly makes a new one. Give one of them.");
             }
             Applied applied = apply(request, approvedPlanHash);
-            return new Outcome(savedSummary(request, approvedPlanHash), true, applied.outputs());
+            return new Outcome(savedSummary(workspace, request, approvedPlanHash), true, applied.outputs());
         }
         PlanSummary summary = plan(request);
         if (planOnly) {
@@ -79,8 +79,8 @@ public final class ApplyTofu {
         return new Outcome(summary, true, apply(request, summary.planHash()).outputs());
     }
 
-    /** The summary written when the approved plan was made. */
-    private PlanSummary savedSummary(TofuRequest request, String planHash) {
+    /** The summary written when the plan was made (what its approver is shown), checked to be that plan's. */
+    public static PlanSummary savedSummary(Workspace workspace, TofuRequest request, String planHash) {
         try {
             String json = workspace.readText(request.inWorkspace(summaryFile(request))).orElseThrow(() -> DeployException.of(
                     "The approved plan's summary is missing", request.inWorkspace(summaryFile(request)) + " was written with the plan and is gone."));

@@ -33,6 +33,8 @@ class RunMigrationsTest {
     FakeGoogleCloud cloud;
     GoogleClients clients;
     CapturedLog log = new CapturedLog();
+    /** What the run was told as each execution ended, before any failure was thrown. */
+    List<MigrationResult> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
     Map<String, ImageRef> images = Map.of(
             "users", new ImageRef("users", ENV.registry().image("users-service"), List.of("staging-1"), DIGEST_USERS, true),
             "habits", new ImageRef("habits", ENV.registry().image("habits-service"), List.of("staging-1"), DIGEST_HABITS, false));
@@ -54,7 +56,7 @@ class RunMigrationsTest {
     List<MigrationResult> run(Duration timeout) throws InterruptedException {
         List<MigrationSpec> specs = List.of(new MigrationSpec("migrate-main", "main", "users", timeout),
                 new MigrationSpec("migrate-habits", "habits", "habits", timeout));
-        return new RunMigrations(clients.jobs(), clients.executions(), log.stage(RunMigrations.STAGE)).run(ENV, specs, images);
+        return new RunMigrations(clients.jobs(), clients.executions(), log.stage(RunMigrations.STAGE)).run(ENV, specs, images, recorded::add);
     }
 
     @Test
@@ -93,6 +95,11 @@ class RunMigrationsTest {
         });
         // Fail closed: the second job never ran.
         assertThat(cloud.cloudRun.executions()).hasSize(1);
+        // ...and the failed execution is recorded all the same: it may have changed the schema.
+        assertThat(recorded).singleElement().satisfies(r -> {
+            assertThat(r.result()).isEqualTo(MigrationResult.FAILED);
+            assertThat(r.image()).endsWith(DIGEST_USERS);
+        });
     }
 
     @Test
@@ -113,6 +120,9 @@ class RunMigrationsTest {
                     assertThat(e.diagnostics().get(0).summary()).matches("Migration migrate-habits-staging timed out: execution migrate-habits-staging-x\\d+");
                     assertThat(e.diagnostics().get(0).detail()).contains("may still be running");
                 });
+        assertThat(recorded).extracting(MigrationResult::job, MigrationResult::result)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("migrate-main-staging", MigrationResult.SUCCEEDED),
+                        org.assertj.core.groups.Tuple.tuple("migrate-habits-staging", MigrationResult.TIMED_OUT));
     }
 
     @Test
@@ -120,7 +130,7 @@ class RunMigrationsTest {
         List<MigrationSpec> specs = List.of(new MigrationSpec("migrate-main", "main", "users", Duration.ofSeconds(5)),
                 new MigrationSpec("migrate-ghost", "ghost", "users", Duration.ofSeconds(5)));
 
-        assertThatThrownBy(() -> new RunMigrations(clients.jobs(), clients.executions(), log.stage("m")).run(ENV, specs, images))
+        assertThatThrownBy(() -> new RunMigrations(clients.jobs(), clients.executions(), log.stage("m")).run(ENV, specs, images, r -> { }))
                 .hasMessageContaining("Cannot read the migration job migrate-ghost-staging: NOT_FOUND");
         assertThat(cloud.cloudRun.job(MAIN).getTemplate().getTemplate().getContainers(0).getImage()).isEqualTo("old-image");
         assertThat(cloud.cloudRun.executions()).isEmpty();
@@ -131,7 +141,7 @@ class RunMigrationsTest {
         Map<String, ImageRef> onlyHabits = Map.of("habits", images.get("habits"));
 
         assertThatThrownBy(() -> new RunMigrations(clients.jobs(), clients.executions(), log.stage("m"))
-                .run(ENV, List.of(new MigrationSpec("migrate-main", "main", "users", Duration.ofSeconds(5))), onlyHabits))
+                .run(ENV, List.of(new MigrationSpec("migrate-main", "main", "users", Duration.ofSeconds(5))), onlyHabits, r -> { }))
                 .hasMessageContaining("No image for the migration job migrate-main-staging");
         assertThat(cloud.cloudRun.executions()).isEmpty();
     }

@@ -165,7 +165,7 @@ public final class ReleaseWorld implements AutoCloseable {
             traffic.routeToLatest(com.google.cloud.run.v2.ServiceName.parse(serviceName(name)));
         }
         List<MigrationRun> migrations = new RunMigrations(clients.jobs(), clients.executions(), log.stage(RunMigrations.STAGE))
-                .run(env, config.migrations(), current).stream().map(MigrationRun::of).toList();
+                .run(env, config.migrations(), current, r -> { }).stream().map(MigrationRun::of).toList();
         clock.advance(Duration.ofMinutes(3));
         ReleaseRecord finished = recorder().finish(started, config, env,
                 new DeployEvidence(current, List.of(), List.of(Approval.auto("services", clock.instant())), migrations), Outcome.succeeded());

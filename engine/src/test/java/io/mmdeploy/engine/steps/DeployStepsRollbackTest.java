@@ -90,7 +90,7 @@ class DeployStepsRollbackTest {
     }
 
     @Test
-    void aRollbackRefusedBeforeItMovedAnythingIsRecordedAsFailed() {
+    void aRollbackRefusedBeforeItMovedAnythingIsRecordedAsFailed() throws Exception {
         steps.release("staging", "start", null, null, "rollback");
 
         Map<String, Object> finish = steps.release("staging", "finish", "FAILED", "Confirm rollback", null);

@@ -275,8 +275,7 @@ class DeployStepsTest {
     @Test
     void aDeployLeavesItsReleaseRecordWithWhatEachStepDidAndTheAliasFollowsIt() throws Exception {
         LocalWorkspace workspace = new LocalWorkspace(repo.root());
-        String release = (String) new Preflight(workspace, repo.root(), CLOCK).run(new ConfigLoader(workspace).load(ExampleRepo.CONFIG), "staging")
-                .get("release");
+        String release = (String) steps.preflight("staging").get("release");
         cloud.cloudRun.addJob(PROJECT, REGION, "migrate-main-staging", "old", 0);
         cloud.cloudRun.addJob(PROJECT, REGION, "migrate-habits-staging", "old", 0);
 
@@ -287,7 +286,6 @@ class DeployStepsTest {
         Map<String, Map<String, Object>> images = cast(steps.buildImages("staging", null, null).get("images"));
         steps.runMigrations("staging");
         steps.applyTofu("staging", null, false, null);
-        new RunJournal(workspace).approved("staging", new Approval(Approval.AUTO, CLOCK.instant(), ApprovalPolicy.Gate.SERVICES));
         // Cloud Run now serves agent's new image from one revision (what the apply does); the other services are not checked here.
         String agent = FakeCloudRun.serviceName(PROJECT, REGION, "agent-service-staging");
         cloud.cloudRun.addRevision(agent, "agent-service-staging-00002-new", (String) images.get("agent").get("ref"), true, CLOCK.instant());

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mmdeploy.engine.config.ConfigLoader;
 import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gcp.fake.CapturedLog;
+import io.mmdeploy.engine.port.CommandRunner;
+import io.mmdeploy.engine.port.SecretMask;
+import io.mmdeploy.engine.port.local.LocalCommandRunner;
+import io.mmdeploy.engine.tofu.TofuSettings;
 import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.testing.ExampleRepo;
 import java.nio.file.Path;
@@ -22,35 +27,49 @@ class PreflightTest {
     @TempDir
     Path dir;
 
-    private Map<String, Object> preflight(ExampleRepo repo, Path localRoot, String environment) {
+    /** @param localRoot null for a workspace on another machine; {@code commands} then reach it (null: no launcher) */
+    private Map<String, Object> preflight(ExampleRepo repo, Path localRoot, CommandRunner commands, String environment) {
         LocalWorkspace ws = new LocalWorkspace(repo.root());
-        return new Preflight(ws, localRoot, CLOCK).run(new ConfigLoader(ws).load(ExampleRepo.CONFIG), environment);
+        StepHost host = new StepHost(ws, localRoot, commands, new CapturedLog(), new SecretMask(), (env, wait) -> {
+            throw new AssertionError("the preflight touches no cloud");
+        }, CLOCK, d -> { });
+        return new DeploySteps(host, new ConfigLoader(ws).load(ExampleRepo.CONFIG), TofuSettings.defaults()).preflight(environment);
     }
 
     @Test
     void givesTheReleaseIdThePolicyAndTheAliasAndKeepsTheId() {
         ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "main");
 
-        Map<String, Object> production = preflight(repo, repo.root(), "production");
+        Map<String, Object> production = preflight(repo, repo.root(), null, "production");
 
-        assertThat(production.keySet()).containsExactly("environment", "violations", "release", "approval", "alias");
+        assertThat(production.keySet()).containsExactly("environment", "violations", "release", "approval", "alias", "resumed", "phases");
         assertThat((String) production.get("release")).matches("20261122-044432-[0-9a-f]{7}");
         assertThat(production.get("approval")).isEqualTo(Map.of(
                 "gates", List.of("services", "gateway"), "timeoutMinutes", 60, "submitters", List.of("release-managers"), "fourEyes", true));
         assertThat(production).containsEntry("alias", "production-latest").containsEntry("violations", List.of());
         assertThat(new RunJournal(new LocalWorkspace(repo.root())).read("production").release()).isEqualTo(production.get("release"));
 
-        Map<String, Object> staging = preflight(repo, null, "staging");
+        Map<String, Object> staging = preflight(repo, null, null, "staging");
         assertThat(staging.get("release")).isEqualTo("20261122-044432-unversioned");
         assertThat(DeployStepsTest.map(staging.get("approval"))).containsEntry("gates", List.of()).containsEntry("fourEyes", false);
         assertThat(staging).containsEntry("alias", "staging-latest");
     }
 
     @Test
+    void onAnAgentTheReleaseIdNamesTheCommitReadThroughTheLauncher() {
+        ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "staging");
+        String sha = repo.commit("nothing new");
+
+        Map<String, Object> onAgent = preflight(repo, null, new LocalCommandRunner(repo.root()), "staging");
+
+        assertThat((String) onAgent.get("release")).isEqualTo("20261122-044432-" + sha.substring(0, 7));
+    }
+
+    @Test
     void sharedResourcesAreRefusedBeforeAnythingIsWritten() {
         ExampleRepo repo = ExampleRepo.copyInto(dir).replace(ExampleRepo.CONFIG, "id: mindmirror-69", "id: mindmirror-staging");
 
-        assertThatThrownBy(() -> preflight(repo, null, "staging")).isInstanceOf(DeployException.class)
+        assertThatThrownBy(() -> preflight(repo, null, null, "staging")).isInstanceOf(DeployException.class)
                 .hasMessageContaining("mindmirror-staging");
         assertThat(dir.resolve(".mm-deploy")).doesNotExist();
     }

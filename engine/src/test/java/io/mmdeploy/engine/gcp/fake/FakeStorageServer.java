@@ -13,14 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The part of the Cloud Storage JSON API that uploads use (bucket get/insert, resumable object upload), on a
- * loopback HttpServer, for the real google-cloud-storage client pointed at it with {@code setHost}.
+ * The part of the Cloud Storage JSON API that uploads and the environment lease use (bucket get/insert, resumable and
+ * multipart object upload with generation preconditions, object metadata get, delete), on a loopback HttpServer, for
+ * the real google-cloud-storage client pointed at it with {@code setHost}.
  */
 public final class FakeStorageServer implements AutoCloseable {
     private final HttpServer server;
@@ -28,6 +30,9 @@ public final class FakeStorageServer implements AutoCloseable {
     private final Set<String> buckets = ConcurrentHashMap.newKeySet();
     private final Map<String, String> bucketProjects = new ConcurrentHashMap<>();
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+    private final Map<String, Long> generations = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> metadata = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong nextGeneration = new java.util.concurrent.atomic.AtomicLong(1000);
     private final Map<String, String> uploads = new ConcurrentHashMap<>();
     private final Map<String, ByteArrayOutputStream> uploadData = new ConcurrentHashMap<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
@@ -105,6 +110,12 @@ public final class FakeStorageServer implements AutoCloseable {
             }
             bucketProjects.put(bucket, params.getOrDefault("project", ""));
             sendBucket(x, bucket);
+        } else if (method.equals("POST") && path.startsWith("/upload/storage/v1/b/") && "multipart".equals(params.get("uploadType"))) {
+            multipart(x, path.substring("/upload/storage/v1/b/".length(), path.length() - "/o".length()), params, body);
+        } else if (path.matches("/storage/v1/b/[^/]+/o/.+") && (method.equals("GET") || method.equals("DELETE"))) {
+            String rest = path.substring("/storage/v1/b/".length());
+            String target = rest.substring(0, rest.indexOf('/')) + "/" + rest.substring(rest.indexOf("/o/") + 3);
+            objectCall(x, method, target, params);
         } else if (path.startsWith("/upload/storage/v1/b/") && params.containsKey("upload_id")) {
             chunk(x, params.get("upload_id"), body);
         } else if (method.equals("POST") && path.startsWith("/upload/storage/v1/b/") && "resumable".equals(params.get("uploadType"))) {
@@ -124,6 +135,86 @@ public final class FakeStorageServer implements AutoCloseable {
         } else {
             error(x, 400, "fake storage does not serve " + method + " " + path);
         }
+    }
+
+    /** Metadata (JSON) and media in one multipart/related body; ifGenerationMatch is checked first (0: must not exist). */
+    private synchronized void multipart(HttpExchange x, String bucket, Map<String, String> params, byte[] body) throws IOException {
+        if (!buckets.contains(bucket)) {
+            error(x, 404, "The specified bucket does not exist.");
+            return;
+        }
+        String type = x.getRequestHeaders().getFirst("Content-Type");
+        String boundary = type.substring(type.indexOf("boundary=") + "boundary=".length()).replace("\"", "").strip();
+        String[] parts = new String(body, StandardCharsets.ISO_8859_1).split("--" + java.util.regex.Pattern.quote(boundary));
+        JsonNode meta = json.readTree(parts[1].substring(parts[1].indexOf("\r\n\r\n") + 4).strip());
+        String media = parts[2].substring(parts[2].indexOf("\r\n\r\n") + 4);
+        media = media.endsWith("\r\n") ? media.substring(0, media.length() - 2) : media;
+        String target = bucket + "/" + params.getOrDefault("name", meta.path("name").asText());
+        if (!preconditionHolds(target, params)) {
+            error(x, 412, "At least one of the pre-conditions you specified did not hold.");
+            return;
+        }
+        objects.put(target, media.getBytes(StandardCharsets.ISO_8859_1));
+        generations.put(target, nextGeneration.incrementAndGet());
+        metadata.put(target, meta);
+        sendObject(x, target);
+    }
+
+    private synchronized void objectCall(HttpExchange x, String method, String target, Map<String, String> params) throws IOException {
+        if (!objects.containsKey(target)) {
+            error(x, 404, "No such object: " + target);
+            return;
+        }
+        if (method.equals("GET")) {
+            sendObject(x, target);
+            return;
+        }
+        if (!preconditionHolds(target, params)) {
+            error(x, 412, "At least one of the pre-conditions you specified did not hold.");
+            return;
+        }
+        objects.remove(target);
+        generations.remove(target);
+        metadata.remove(target);
+        x.sendResponseHeaders(204, -1);
+        x.close();
+    }
+
+    private boolean preconditionHolds(String target, Map<String, String> params) {
+        String match = params.get("ifGenerationMatch");
+        if (match == null) {
+            return true;
+        }
+        long current = objects.containsKey(target) ? generations.getOrDefault(target, 1L) : 0L;
+        return Long.parseLong(match) == current;
+    }
+
+    private void sendObject(HttpExchange x, String target) throws IOException {
+        int slash = target.indexOf('/');
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kind", "storage#object");
+        out.put("bucket", target.substring(0, slash));
+        out.put("name", target.substring(slash + 1));
+        out.put("size", String.valueOf(objects.get(target).length));
+        out.put("generation", String.valueOf(generations.getOrDefault(target, 1L)));
+        out.put("metageneration", "1");
+        out.put("id", target + "/" + generations.getOrDefault(target, 1L));
+        JsonNode meta = metadata.get(target);
+        if (meta != null && meta.has("metadata")) {
+            out.put("metadata", meta.get("metadata"));
+        }
+        send(x, 200, out);
+    }
+
+    /** The custom metadata of an object, or null. */
+    public Map<String, String> objectMetadata(String bucket, String name) {
+        JsonNode meta = metadata.get(bucket + "/" + name);
+        if (meta == null) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        meta.path("metadata").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
     }
 
     private void chunk(HttpExchange x, String id, byte[] body) throws IOException {

@@ -6,6 +6,7 @@ import hudson.model.Cause;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.mmdeploy.host.BuildHost;
 import io.jenkins.plugins.mmdeploy.host.DeployConfigs;
 import io.jenkins.plugins.mmdeploy.host.FilePathWorkspace;
 import io.jenkins.plugins.mmdeploy.host.StepFailure;
@@ -14,16 +15,20 @@ import io.mmdeploy.engine.approval.Approval;
 import io.mmdeploy.engine.approval.ApprovalGate;
 import io.mmdeploy.engine.approval.GateDecision;
 import io.mmdeploy.engine.approval.GateReview;
+import io.mmdeploy.engine.approval.RecordedApproval;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.SecretMask;
-import io.mmdeploy.engine.steps.RunJournal;
+import io.mmdeploy.engine.steps.DeploySteps;
+import io.mmdeploy.engine.tofu.TofuSettings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -53,6 +58,10 @@ final class ApprovalGateExecution extends StepExecution {
     private final String phase;
     private final String summary;
     private final String config;
+    /** The hash of the plan the pipeline means (optional): it must be the run's open plan the approver is shown. */
+    private final String expectedPlanHash;
+    /** The plan the approver is shown and approves; null for the rollback confirmation, which approves no plan. */
+    private volatile String planHash;
 
     // The engine's decision, flattened to plain values: this object is part of the Pipeline's saved program.
     private volatile boolean decided;
@@ -67,12 +76,13 @@ final class ApprovalGateExecution extends StepExecution {
 
     private transient ScheduledExecutorService timer;
 
-    ApprovalGateExecution(StepContext context, String environment, String phase, String summary, String config) {
+    ApprovalGateExecution(StepContext context, String environment, String phase, String summary, String config, String expectedPlanHash) {
         super(context);
         this.environment = environment;
         this.phase = phase;
         this.summary = summary;
         this.config = config;
+        this.expectedPlanHash = expectedPlanHash;
     }
 
     /** Reads the policy off the CPS thread (the workspace may be on an agent) and either passes or pauses. */
@@ -90,7 +100,18 @@ final class ApprovalGateExecution extends StepExecution {
             EnvironmentSpec env = DeployConfigs.load(
                             new FilePathWorkspace(workspace), config, new TaskListenerEventSink(listener, new SecretMask()))
                     .environment(environment);
-            GateDecision decision = gate().decide(env, phase, summary);
+            String shown = summary;
+            if (!Gate.ROLLBACK.id().equals(phase)) {
+                // The approver is shown the run's open plan as the engine saved it, and approves exactly its hash.
+                Map<String, Object> open = openPlan();
+                planHash = (String) open.get("planHash");
+                if (expectedPlanHash != null && !expectedPlanHash.equals(planHash)) {
+                    throw new AbortException("The " + phase + " plan " + expectedPlanHash + " is not this run's open plan (" + planHash
+                            + "): nothing to approve. Plan again.");
+                }
+                shown = (String) open.get("summaryText");
+            }
+            GateDecision decision = gate().decide(env, phase, shown);
             if (decision.automatic()) {
                 log("The " + environment + " policy has no " + phase + " gate: approved automatically.");
                 succeed(gate().pass(decision));
@@ -159,22 +180,22 @@ final class ApprovalGateExecution extends StepExecution {
         getContext().onFailure(cause);
     }
 
-    private void succeed(Approval approval) {
+    private void succeed(Approval approval) throws IOException, InterruptedException {
         shutdownTimer();
-        note(approval);
-        getContext().onSuccess(approval.toMap());
+        if (planHash != null && !Approval.AUTO.equals(approval.approver())) {
+            GateApprovals.record(getContext().get(Run.class),
+                    new RecordedApproval(environment, approval.phase(), planHash, approval.approver(), approval.approvedAt()));
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>(approval.toMap());
+        out.put("planHash", planHash);
+        getContext().onSuccess(out);
     }
 
-    /** The release record lists every gate's decision: the run's journal keeps it until mmRelease. */
-    private void note(Approval approval) {
-        try {
-            FilePath workspace = getContext().get(FilePath.class);
-            new RunJournal(FilePathWorkspace.in(workspace, DeployConfigs.directory(config))).approved(environment, approval);
-        } catch (IOException | DeployException e) {
-            log("The approval could not be noted for the release record: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** The engine's view of the gate: the open plan and its saved summary; the run gives its lease back while it waits. */
+    private Map<String, Object> openPlan() throws Exception {
+        BuildHost host = BuildHost.of(getContext(), DeployConfigs.directory(config));
+        LoadedConfig loaded = DeployConfigs.loaded(host.workspace(), DeployConfigs.fileName(config), config, host.events());
+        return new DeploySteps(host.stepHost(), loaded, TofuSettings.defaults()).openGate(environment, phase);
     }
 
     private void watchDeadline() {

@@ -55,7 +55,7 @@ public final class ApprovalGateStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new ApprovalGateExecution(context, environment, phase, summary, config);
+        return new ApprovalGateExecution(context, environment, phase, summary, config, null);
     }
 
     @Extension

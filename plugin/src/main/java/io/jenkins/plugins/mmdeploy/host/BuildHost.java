@@ -4,12 +4,16 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.mmdeploy.approval.GateApprovals;
 import io.mmdeploy.engine.port.CommandRunner;
 import io.mmdeploy.engine.port.EventSink;
 import io.mmdeploy.engine.port.SecretMask;
+import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.port.Workspace;
 import java.io.IOException;
+import io.mmdeploy.engine.steps.StepHost;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
@@ -24,6 +28,15 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * @param mask the secrets the step has met so far (stages add theirs)
  */
 public record BuildHost(Run<?, ?> run, Workspace workspace, Path localRoot, CommandRunner commands, EventSink events, SecretMask mask) {
+
+    /**
+     * The engine's host for this step: the build's ports, the environment's credential, and the build as the lease's
+     * holder ({@code jenkins:<job>#<number>}), so a terminal run that finds the environment taken is told which build has it.
+     */
+    public StepHost stepHost() {
+        return new StepHost(workspace, localRoot, commands, events, mask, new CredentialedGoogleConnection(run), Clock.systemUTC(),
+                Sleeper.real(), GateApprovals.ledger(run), "jenkins:" + run.getExternalizableId());
+    }
 
     /** Reads the step's context; steps that use it require {@code FilePath} (and {@code Launcher} for commands). */
     public static BuildHost of(StepContext context) throws IOException, InterruptedException {

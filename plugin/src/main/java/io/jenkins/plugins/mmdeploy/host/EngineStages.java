@@ -39,12 +39,12 @@ final class EngineStages implements DeployStages {
     }
 
     @Override
-    public Map<String, Object> applyTofu(String environment, String target, boolean planOnly, String approvedPlanHash) {
+    public Map<String, Object> applyTofu(String environment, String target, boolean planOnly, String approvedPlanHash) throws InterruptedException {
         return steps.applyTofu(environment, target, planOnly, approvedPlanHash);
     }
 
     @Override
-    public Map<String, Object> serviceUrls(String environment) {
+    public Map<String, Object> serviceUrls(String environment) throws InterruptedException {
         return steps.serviceUrls(environment);
     }
 
@@ -65,7 +65,8 @@ final class EngineStages implements DeployStages {
     }
 
     @Override
-    public Map<String, Object> release(String environment, String phase, String result, String failedPhase, String kind) throws IOException {
+    public Map<String, Object> release(String environment, String phase, String result, String failedPhase, String kind)
+            throws IOException, InterruptedException {
         Map<String, Object> out = new LinkedHashMap<>(steps.release(environment, phase, result, failedPhase, kind));
         Object record = out.get("record");
         if (record == null) {
@@ -81,7 +82,7 @@ final class EngineStages implements DeployStages {
     }
 
     @Override
-    public Map<String, Object> moveAlias(String environment) {
+    public Map<String, Object> moveAlias(String environment) throws InterruptedException {
         return steps.moveAlias(environment);
     }
 }

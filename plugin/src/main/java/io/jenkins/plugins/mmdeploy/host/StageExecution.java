@@ -2,11 +2,8 @@ package io.jenkins.plugins.mmdeploy.host;
 
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
-import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.steps.DeploySteps;
-import io.mmdeploy.engine.steps.StepHost;
 import io.mmdeploy.engine.tofu.TofuSettings;
-import java.time.Clock;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
@@ -32,9 +29,7 @@ final class StageExecution extends SynchronousNonBlockingStepExecution<Map<Strin
         try {
             LoadedConfig loaded = DeployConfigs.loaded(host.workspace(), DeployConfigs.fileName(step.getConfig()), step.getConfig(), host.events());
             loaded.config().environment(step.getEnvironment()); // an unknown name fails here, with "did you mean"
-            StepHost stepHost = new StepHost(host.workspace(), host.localRoot(), host.commands(), host.events(), host.mask(),
-                    new CredentialedGoogleConnection(host.run()), Clock.systemUTC(), Sleeper.real());
-            return step.call(new EngineStages(new DeploySteps(stepHost, loaded, TofuSettings.defaults()), host, directory));
+            return step.call(new EngineStages(new DeploySteps(host.stepHost(), loaded, TofuSettings.defaults()), host, directory));
         } catch (DeployException e) {
             throw (Exception) StepFailure.of(e);
         }

@@ -11,8 +11,8 @@ import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.LogEvent;
-import io.mmdeploy.engine.steps.Preflight;
-import java.time.Clock;
+import io.mmdeploy.engine.steps.DeploySteps;
+import io.mmdeploy.engine.tofu.TofuSettings;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -72,7 +72,7 @@ public final class PreflightStep extends Step {
             BuildHost host = BuildHost.of(getContext(), DeployConfigs.directory(config));
             try {
                 LoadedConfig loaded = DeployConfigs.loaded(host.workspace(), DeployConfigs.fileName(config), config, host.events());
-                Map<String, Object> facts = new Preflight(host.workspace(), host.localRoot(), Clock.systemUTC()).run(loaded, environment);
+                Map<String, Object> facts = new DeploySteps(host.stepHost(), loaded, TofuSettings.defaults()).preflight(environment);
                 host.events().emit(new LogEvent(LogEvent.Level.INFO, "preflight",
                         "Environments of " + config + " are isolated; " + environment + " may deploy as release " + facts.get("release") + "."));
                 return facts;

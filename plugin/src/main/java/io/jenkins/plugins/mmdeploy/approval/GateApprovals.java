@@ -1,0 +1,66 @@
+package io.jenkins.plugins.mmdeploy.approval;
+
+import hudson.model.InvisibleAction;
+import hudson.model.Run;
+import io.mmdeploy.engine.approval.ApprovalLedger;
+import io.mmdeploy.engine.approval.RecordedApproval;
+import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The approvals given at this build's gates, kept on the build by the gate's Java code and saved with it: the engine's
+ * {@link ApprovalLedger} for the build. A pipeline script, a Replay or a workspace file cannot write here (no step and
+ * no whitelisted method adds to it), so a gated apply cannot be talked into running with a hash alone.
+ */
+public final class GateApprovals extends InvisibleAction {
+    private final List<Entry> entries = new CopyOnWriteArrayList<>();
+
+    /** One approval, as plain fields (saved in build.xml). */
+    static final class Entry {
+        final String environment;
+        final String gate;
+        final String planHash;
+        final String approver;
+        final long atMillis;
+
+        Entry(RecordedApproval approval) {
+            environment = approval.environment();
+            gate = approval.gate().id();
+            planHash = approval.planHash();
+            approver = approval.approver();
+            atMillis = approval.at().toEpochMilli();
+        }
+
+        RecordedApproval approval() {
+            Gate g = Gate.valueOf(gate.toUpperCase(java.util.Locale.ROOT));
+            return new RecordedApproval(environment, g, planHash, approver, Instant.ofEpochMilli(atMillis));
+        }
+    }
+
+    /** Adds the approval to the build (creating the action on first use) and saves the build, so a restart keeps it. */
+    static void record(Run<?, ?> run, RecordedApproval approval) throws IOException {
+        GateApprovals approvals;
+        synchronized (run) {
+            approvals = run.getAction(GateApprovals.class);
+            if (approvals == null) {
+                approvals = new GateApprovals();
+                run.addAction(approvals);
+            }
+        }
+        approvals.entries.add(new Entry(approval));
+        run.save();
+    }
+
+    /** The build's approvals as the engine reads them. */
+    public static ApprovalLedger ledger(Run<?, ?> run) {
+        return (environment, gate, planHash) -> Optional.ofNullable(run.getAction(GateApprovals.class))
+                .flatMap(a -> a.entries.stream()
+                        .filter(e -> e.environment.equals(environment) && e.gate.equals(gate.id()) && e.planHash.equals(planHash))
+                        .map(Entry::approval)
+                        .reduce((first, later) -> later));
+    }
+}
