@@ -138,6 +138,10 @@ public final class DeploySteps {
         return DeployFlow.of(config, config.environment(environment));
     }
 
+    public EnvironmentSpec environment(String environment) {
+        return config.environment(environment);
+    }
+
     /** The run's state as the journal holds it (for hosts that show progress, and tests). */
     public RunJournal.Entry run(String environment) {
         return journal.read(config.environment(environment).name());
@@ -158,6 +162,8 @@ public final class DeploySteps {
         boolean resume = sha != null && sha.equals(before.commit()) && "deploy".equals(before.kind()) && before.started() != null
                 && (before.finished() == null || !before.finished().succeeded());
         if (resume) {
+            // A run that stopped unfinished (at a gate, or killed) goes on as the same release; a failed one gets a new id.
+            release = before.finished() == null ? before.release() : release;
             journal.resume(env.name(), release);
             log(Phase.PREFLIGHT.id()).info("Continuing the run of " + before.release() + " (attempt " + (before.attempt() + 1)
                     + ") as release " + release + ": phases that succeeded with the same inputs are not redone");
@@ -671,6 +677,19 @@ public final class DeploySteps {
                 out.put("imageChanges", previous.imageChanges());
                 return out;
             }
+            RunJournal.PendingPlan open = entry.openPlan(planPhase);
+            RunJournal.PhaseRecord planned = entry.phase(planPhase);
+            String liveId = live.map(ReleaseRecord::id).orElse(null);
+            if (open != null && planned != null && planned.succeeded() && inputs.equals(planned.inputs())
+                    && Objects.equals(open.liveRelease(), liveId)) {
+                // The saved plan still stands for these inputs: planning again would only change its hash (and re-ask).
+                log("apply-tofu").info(planPhase.title() + ": the run's plan " + FlowGuard.shortHash(open.hash()) + " still stands; not planned again");
+                Map<String, Object> out = new LinkedHashMap<>(new ApplyTofu.Outcome(
+                        ApplyTofu.savedSummary(host.workspace(), request(env, planPhase), open.hash()), false, null).toMap());
+                out.put("imageChanges", open.imageChanges());
+                out.put("skipped", false);
+                return out;
+            }
             lease(env, clients, entry);
             new ImageVarsWriter(host.workspace(), log("tfvars")).write(env.tofu().imageVarFile(), variables);
             StageLog log = log("apply-tofu");
@@ -683,7 +702,6 @@ public final class DeploySteps {
             }
             List<String> imageChanges = summary.imageChanges().stream()
                     .map(c -> c.address() + ": " + c.before() + " -> " + c.after()).toList();
-            String liveId = live.map(ReleaseRecord::id).orElse(null);
             journal.update(env.name(), d -> {
                 d.pending.put(planPhase.id(), new RunJournal.PendingPlan(summary.planHash(), liveId, summary.changed(), imageChanges, false));
                 d.phase(planPhase, RunJournal.SUCCEEDED, inputs, now(), "plan " + FlowGuard.shortHash(summary.planHash()));

@@ -1,0 +1,267 @@
+package io.mmdeploy.engine.steps;
+
+import io.mmdeploy.engine.approval.ApprovalLedger;
+import io.mmdeploy.engine.approval.RecordedApproval;
+import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.diagnostics.Diagnostic;
+import io.mmdeploy.engine.flow.DeployFlow;
+import io.mmdeploy.engine.flow.FlowStep;
+import io.mmdeploy.engine.flow.Phase;
+import io.mmdeploy.engine.port.StageLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The whole deploy of one environment through the {@link DeployFlow}, as {@code mmdeploy deploy} runs it: the same
+ * {@link DeploySteps} the Jenkins steps call, in the flow's order, with the gates asked of the operator. On a failure
+ * the release is recorded as failed in that phase; a failed health check first moves the unhealthy services' traffic
+ * back (the rollback rule on migrations applies). A rerun continues from where it stopped.
+ */
+public final class DeployRun {
+    public static final String STAGE = "deploy";
+
+    /** Asks a person at a gate; empty when they rejected it. */
+    @FunctionalInterface
+    public interface Gatekeeper {
+        /**
+         * @param plan what {@link DeploySteps#openGate} returns: planHash, summaryText, imageChanges
+         * @return who approved, or empty for a rejection
+         * @throws DeployException when nobody can be asked (no terminal): the message names what to do instead
+         */
+        Optional<String> ask(EnvironmentSpec env, Gate gate, Map<String, Object> plan);
+    }
+
+    /** The approvals of this process: given on the command line for plans reviewed earlier, or at the terminal. */
+    public static final class Approvals implements ApprovalLedger {
+        private final Map<String, RecordedApproval> byKey = new ConcurrentHashMap<>();
+
+        public void record(RecordedApproval approval) {
+            byKey.put(key(approval.environment(), approval.gate(), approval.planHash()), approval);
+        }
+
+        @Override
+        public Optional<RecordedApproval> find(String environment, Gate gate, String planHash) {
+            return Optional.ofNullable(byKey.get(key(environment, gate, planHash)));
+        }
+
+        private static String key(String environment, Gate gate, String planHash) {
+            return environment + "\n" + gate.id() + "\n" + planHash;
+        }
+    }
+
+    /**
+     * How the run ended.
+     *
+     * @param release the release id
+     * @param status {@code SUCCEEDED}, {@code WAITING} (stopped at a gate: {@code waitingAt} and its plan's hash), or
+     *     {@code REJECTED}
+     * @param phases each phase's elapsed time, in order
+     */
+    public record Result(String release, String status, String waitingAt, String planHash, Map<String, Duration> phases) {}
+
+    private final DeploySteps steps;
+    private final Approvals approvals;
+    private final Gatekeeper gatekeeper;
+    private final Clock clock;
+    private final StageLog log;
+    private final String approver;
+
+    /** @param approver the operator's name, for approvals given at the terminal or on the command line */
+    public DeployRun(DeploySteps steps, Approvals approvals, Gatekeeper gatekeeper, Clock clock, StageLog log, String approver) {
+        this.steps = steps;
+        this.approvals = approvals;
+        this.gatekeeper = gatekeeper;
+        this.clock = clock;
+        this.log = log;
+        this.approver = approver;
+    }
+
+    /**
+     * @param planOnly stop at the first gate nobody approved yet, printing its plan's hash for {@code --approve-plan}
+     * @param preApproved gate id → hash of a plan the operator reviewed earlier (a {@code --plan-only} run)
+     */
+    public Result run(String environment, boolean planOnly, Map<String, String> preApproved) throws InterruptedException {
+        DeployFlow flow = steps.flow(environment);
+        Map<String, Duration> elapsed = new LinkedHashMap<>();
+        Map<String, Object> preflight = steps.preflight(environment);
+        String release = (String) preflight.get("release");
+        steps.release(environment, DeploySteps.START, null, null, "deploy");
+        List<FlowStep> all = flow.steps();
+        int total = (int) all.stream().filter(s -> !s.isGate()).count();
+        int n = 0;
+        FlowStep current = null;
+        Map<Phase, String> hashes = new LinkedHashMap<>();
+        try {
+            for (FlowStep step : all) {
+                current = step;
+                if (step.isGate()) {
+                    Optional<Result> stop = gate(environment, step.gate(), planOnly, preApproved, release, elapsed);
+                    if (stop.isPresent()) {
+                        return stop.get();
+                    }
+                    continue;
+                }
+                n++;
+                if (step.phase() == Phase.PREFLIGHT) {
+                    log.info("[" + n + "/" + total + "] " + step.title() + ": release " + release
+                            + (Boolean.TRUE.equals(preflight.get("resumed")) ? " (continuing an earlier run)" : ""));
+                    continue;
+                }
+                Instant began = clock.instant();
+                log.info("[" + n + "/" + total + "] " + step.title() + " ...");
+                String note = phase(environment, step.phase(), hashes);
+                Duration took = Duration.between(began, clock.instant());
+                elapsed.put(step.phase().id(), took);
+                log.info("[" + n + "/" + total + "] " + step.title() + ": " + note + " (" + seconds(took) + ")");
+            }
+            return new Result(release, "SUCCEEDED", null, null, elapsed);
+        } catch (DeployException e) {
+            throw stopped(environment, release, current, e);
+        }
+    }
+
+    /** One phase; returns what it did in a few words. Health failures revert and throw. */
+    private String phase(String environment, Phase phase, Map<Phase, String> hashes) throws InterruptedException {
+        switch (phase) {
+            case BUILD_IMAGES -> {
+                Map<String, Object> r = steps.buildImages(environment, null, null);
+                return r.get("built") + " built, " + r.get("reused") + " reused";
+            }
+            case SERVICES_PLAN, GATEWAY_PLAN -> {
+                Map<String, Object> r = phase == Phase.SERVICES_PLAN ? steps.applyTofu(environment, null, true, null)
+                        : steps.deployGateway(environment, false, true, null);
+                hashes.put(phase, (String) r.get("planHash"));
+                Object changes = r.get("imageChanges");
+                return Boolean.TRUE.equals(r.get("skipped")) ? "already applied in this run"
+                        : "plan " + FlowGuard.shortHash((String) r.get("planHash")) + ", image changes: " + changes;
+            }
+            case MIGRATIONS -> {
+                Map<String, Object> r = steps.runMigrations(environment);
+                return Boolean.TRUE.equals(r.get("skipped")) ? "already ran in this run" : ((List<?>) r.get("executions")).size() + " execution(s)";
+            }
+            case SERVICES_APPLY -> {
+                steps.applyTofu(environment, null, false, hashes.get(Phase.SERVICES_PLAN));
+                return "applied";
+            }
+            case SERVICE_URLS -> {
+                return "stored as " + steps.serviceUrls(environment).get("secret");
+            }
+            case GATEWAY_BUILD -> {
+                Map<?, ?> image = (Map<?, ?>) steps.deployGateway(environment, true, false, null).get("image");
+                return (Boolean.TRUE.equals(image.get("built")) ? "built " : "reused ") + image.get("ref");
+            }
+            case GATEWAY_APPLY -> {
+                Map<String, Object> r = steps.deployGateway(environment, false, false, hashes.get(Phase.GATEWAY_PLAN));
+                if (r.get("health") instanceof Map<?, ?> health) {
+                    requireHealthy(environment, phase, cast(health));
+                }
+                return "applied, healthy";
+            }
+            case HEALTH -> {
+                requireHealthy(environment, phase, steps.healthCheck(environment, null));
+                return "everything healthy";
+            }
+            case RELEASE -> {
+                return "recorded " + steps.release(environment, DeploySteps.FINISH, "SUCCEEDED", null, null).get("release");
+            }
+            case ALIAS -> {
+                Map<String, Object> r = steps.moveAlias(environment);
+                return r.get("alias") + " moved";
+            }
+            default -> throw new IllegalStateException("no phase " + phase);
+        }
+    }
+
+    /** A passed gate: empty. A gate that stops the run (plan-only, or rejected): the result. */
+    private Optional<Result> gate(String environment, Gate gate, boolean planOnly, Map<String, String> preApproved, String release,
+            Map<String, Duration> elapsed) throws InterruptedException {
+        Map<String, Object> open = steps.openGate(environment, gate.id());
+        String hash = (String) open.get("planHash");
+        EnvironmentSpec env = steps.environment(environment);
+        if (Boolean.TRUE.equals(open.get("automatic")) || approvals.find(env.name(), gate, hash).isPresent()) {
+            return Optional.empty();
+        }
+        String given = preApproved.get(gate.id());
+        if (given != null) {
+            if (!given.equals(hash)) {
+                throw DeployException.of("--approve-plan " + gate.id() + "=" + FlowGuard.shortHash(given) + " is not the plan of this run",
+                        "This run's " + gate.id() + " plan is " + hash + ": the plan changed since it was reviewed (new images, or the"
+                                + " environment changed). Review the new plan (--plan-only) and approve its hash. Nothing after the gate ran.");
+            }
+            approvals.record(new RecordedApproval(env.name(), gate, hash, approver, clock.instant()));
+            log.info("Gate " + gate.id() + ": plan " + FlowGuard.shortHash(hash) + " approved on the command line by " + approver);
+            return Optional.empty();
+        }
+        if (planOnly) {
+            log.info("Gate " + gate.id() + ": stopping for review (--plan-only). Approve with: --approve-plan " + gate.id() + "=" + hash);
+            return Optional.of(new Result(release, "WAITING", gate.id(), hash, elapsed));
+        }
+        Optional<String> who = gatekeeper.ask(env, gate, open);
+        if (who.isEmpty()) {
+            log.warn("Gate " + gate.id() + ": rejected. Nothing after the gate ran.");
+            steps.release(environment, DeploySteps.FINISH, "FAILED", "gate-" + gate.id(), null);
+            return Optional.of(new Result(release, "REJECTED", gate.id(), hash, elapsed));
+        }
+        approvals.record(new RecordedApproval(env.name(), gate, hash, who.get(), clock.instant()));
+        log.info("Gate " + gate.id() + ": plan " + FlowGuard.shortHash(hash) + " approved by " + who.get());
+        return Optional.empty();
+    }
+
+    private void requireHealthy(String environment, Phase phase, Map<String, Object> health) throws InterruptedException {
+        if (Boolean.TRUE.equals(health.get("healthy"))) {
+            return;
+        }
+        Map<String, Object> results = cast(health.get("results"));
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, Object> e : results.entrySet()) {
+            Map<String, Object> r = cast(e.getValue());
+            if (Boolean.TRUE.equals(r.get("healthy"))) {
+                continue;
+            }
+            String name = e.getKey();
+            Map<String, Object> moved = cast(steps.rollback(environment, name, "previous", false).get("moved"));
+            Map<String, Object> move = moved.containsKey(name) ? cast(moved.get(name)) : Map.of();
+            lines.add(name + ": unhealthy (status " + r.get("status") + " after " + r.get("attempts") + " attempts at " + r.get("url")
+                    + "); traffic moved back from " + move.get("from") + " to " + move.get("to"));
+        }
+        throw DeployException.of("Health check failed in " + steps.environment(environment).name() + " after traffic moved (phase "
+                + phase.id() + ")", "Moved back to what was live before this run:\n  - " + String.join("\n  - ", lines));
+    }
+
+    /** The deploy stops: the release is recorded as failed in that phase, and the error says how to go on. */
+    private DeployException stopped(String environment, String release, FlowStep at, DeployException cause) {
+        String phase = at == null ? Phase.PREFLIGHT.id() : at.id();
+        List<Diagnostic> all = new ArrayList<>(cause.diagnostics());
+        try {
+            steps.release(environment, DeploySteps.FINISH, "FAILED", phase, null);
+            all.add(Diagnostic.error("The deploy stopped at " + (at == null ? "preflight" : at.title()) + "; release " + release
+                    + " is recorded as failed there", "What succeeded stays done: run `mmdeploy deploy --env " + environment
+                    + "` again to continue from this phase once the cause is fixed."));
+        } catch (DeployException | InterruptedException recordFailure) {
+            if (recordFailure instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            all.add(Diagnostic.error("The deploy stopped at " + phase + " and its failure could not be recorded",
+                    recordFailure instanceof DeployException d ? d.diagnostics().get(0).summary() : "interrupted"));
+        }
+        return new DeployException(all);
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object value) {
+        return (Map<String, Object>) value;
+    }
+}
