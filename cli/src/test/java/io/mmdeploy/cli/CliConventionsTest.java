@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mmdeploy.cli.MmDeployCliTest.Run;
 import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.testing.ExampleRepo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +13,17 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-/** What every subcommand does alike: help and version without a config. */
+/** What every subcommand does alike: help and version without a config, and notices on stderr only. */
 class CliConventionsTest {
+    @TempDir
+    Path dir;
+
     @BeforeAll
     static void theWorkingDirectoryHasNoConfig() {
         // The tests run in cli/; with a config there, they would not show that help needs none.
@@ -77,5 +82,35 @@ class CliConventionsTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out().strip()).isEqualTo("mmdeploy " + pomVersion);
         assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void theBundledExampleNoticeGoesToStderrWhenTheExampleIsLoaded() {
+        String example = ExampleRepo.copyInto(dir).config().toString();
+        Run r = run("validate", "--bundled-example", example);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("mmdeploy: no mm-deploy.yaml here; using the bundled example " + example);
+        assertThat(r.out()).contains(example + " is valid").doesNotContain("bundled");
+    }
+
+    @Test
+    void theBundledExampleNoticeIsNotPrintedForHelpOrVersion() {
+        String example = ExampleRepo.copyInto(dir).config().toString();
+        for (String flag : new String[] {"--help", "-h", "--version", "-V"}) {
+            Run r = run("plan", "--bundled-example", example, flag);
+            assertThat(r.exit()).as(flag + "\n" + r.err()).isZero();
+            assertThat(r.out()).as(flag).doesNotContain("bundled example");
+            assertThat(r.err()).as(flag).isEmpty();
+        }
+    }
+
+    @Test
+    void anExplicitConfigIsUsedWithoutTheNotice() {
+        String example = ExampleRepo.copyInto(dir).config().toString();
+        Path other = dir.resolve("nowhere.yaml");
+        Run r = run("validate", "--config", example, "--bundled-example", other.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(example + " is valid");
+        assertThat(r.err()).doesNotContain("bundled");
     }
 }
