@@ -2,7 +2,10 @@ package io.mmdeploy.cli;
 
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.diagnostics.Diagnostic;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,6 +16,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "mmdeploy",
+        // Subcommands, new ones included, inherit --help/-h and --version/-V with the version provider.
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = MmDeploy.Version.class,
         description = "Deploy a Cloud Run microservice app: validate the config, plan, and run each deploy step.",
@@ -81,11 +86,20 @@ public final class MmDeploy {
         err.flush();
     }
 
+    /** The Maven project version, from a resource filtered at build time: the manifest has none outside the jar. */
     static final class Version implements CommandLine.IVersionProvider {
+        static final String RESOURCE = "version.properties";
+
         @Override
-        public String[] getVersion() {
-            String v = MmDeploy.class.getPackage().getImplementationVersion();
-            return new String[] {"mmdeploy " + (v == null ? "(development build)" : v)};
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = MmDeploy.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IOException(RESOURCE + " is missing from the build");
+                }
+                p.load(in);
+            }
+            return new String[] {"mmdeploy " + p.getProperty("version")};
         }
     }
 }

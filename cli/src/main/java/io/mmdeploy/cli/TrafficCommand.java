@@ -26,10 +26,10 @@ final class TrafficCommand extends CloudCommand {
         @Option(names = "--list", description = "List the revisions, newest first.")
         boolean list;
 
-        @Option(names = "--to", paramLabel = "REVISION", description = "Send 100% of the traffic to this revision.")
+        @Option(names = "--to", paramLabel = "REVISION", description = "Send 100%% of the traffic to this revision.")
         String revision;
 
-        @Option(names = "--previous", description = "Send 100% of the traffic to the last ready revision before the newest.")
+        @Option(names = "--previous", description = "Send 100%% of the traffic to the last ready revision before the newest.")
         boolean previous;
 
         @Option(names = "--latest", description = "Send the traffic back to the latest revision.")

@@ -26,7 +26,7 @@ class MmDeployCliTest {
 
     record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = MmDeploy.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
