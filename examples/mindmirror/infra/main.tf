@@ -23,6 +23,12 @@ locals {
     "practices-service" = var.practices_service_container_image
     "users-service"     = var.users_service_container_image
   }
+
+  # The migrations mm-deploy.yaml names: each runs the image of its service, with the config's timeoutSeconds.
+  migrations = {
+    "migrate-main"   = { image = var.users_service_container_image, timeout = "900s" }
+    "migrate-habits" = { image = var.habits_service_container_image, timeout = "600s" }
+  }
 }
 
 resource "google_cloud_run_v2_service" "service" {
@@ -42,6 +48,25 @@ resource "google_cloud_run_v2_service" "gateway" {
   template {
     containers {
       image = var.gateway_container_image
+    }
+  }
+}
+
+resource "google_cloud_run_v2_job" "migration" {
+  for_each = local.migrations
+  name     = "${each.key}${var.service_name_suffix}"
+  location = var.region
+  template {
+    task_count = 1
+    template {
+      # A migration that failed half-way must be looked at, not re-run blindly.
+      max_retries = 0
+      timeout     = each.value.timeout
+      containers {
+        image   = each.value.image
+        command = ["python", "-m", "alembic"]
+        args    = ["upgrade", "head"]
+      }
     }
   }
 }

@@ -9,14 +9,17 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.Workspace;
 import io.mmdeploy.engine.tofu.tfvars.TfvarsDocument;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +29,6 @@ import java.util.regex.Pattern;
  * violation, before it touches anything.
  */
 public final class IsolationPreflight {
-    /** An Artifact Registry image reference: the project is the second path segment. */
-    private static final Pattern REGISTRY_IMAGE = Pattern.compile("([a-z0-9-]+)-docker\\.pkg\\.dev/([a-z][a-z0-9-]{4,28}[a-z0-9])/([^\\s\"]+)");
     private static final Pattern AUTO_LOADED = Pattern.compile("terraform\\.tfvars(\\.json)?|.*\\.auto\\.tfvars(\\.json)?");
 
     private final Workspace workspace;
@@ -66,51 +67,129 @@ public final class IsolationPreflight {
         if (a.projectId().equals(b.projectId())) {
             out.add(new IsolationViolation("shared-project", a.name(), b.name(), a.projectId(),
                     pair + " share the GCP project " + a.projectId(),
-                    "Both environments deploy into project " + a.projectId() + ". Give each environment its own project (seed 000: staging = mindmirror-staging, production = mindmirror-69).",
+                    field(a, "project.id") + " and " + field(b, "project.id") + " are both " + a.projectId()
+                            + ". Give each environment its own project (seed 000: staging = mindmirror-staging, production = mindmirror-69).",
                     config.file()));
-            if (a.serviceUrlsSecret().equals(b.serviceUrlsSecret())) {
-                out.add(new IsolationViolation("shared-secret", a.name(), b.name(), a.serviceUrlsSecret(),
-                        pair + " share the secret " + a.serviceUrlsSecret() + " in project " + a.projectId(),
-                        "One environment's service URLs would overwrite the other's; use service-urls-<env>.", config.file()));
-            }
             sharedRunNames(config, a, b).forEach(name -> out.add(new IsolationViolation("shared-cloud-run-name", a.name(), b.name(), name,
                     pair + " both deploy the Cloud Run resource " + name + " in project " + a.projectId(),
-                    "A deploy to one would replace the other's. Set serviceNameSuffix (e.g. -staging) on one of them.", config.file())));
+                    "A deploy to one would replace the other's. Set " + field(a, "serviceNameSuffix") + " (e.g. -" + a.name() + ") or give "
+                            + a.name() + " its own project.", config.file())));
+        }
+        // A secret is the resource (project, secret id): the same id in two projects is two secrets.
+        String secretA = secretResource(a);
+        if (secretA.equals(secretResource(b))) {
+            out.add(new IsolationViolation("shared-secret", a.name(), b.name(), a.serviceUrlsSecret(),
+                    pair + " share the secret " + a.serviceUrlsSecret() + " in project " + a.projectId(),
+                    field(a, "serviceUrlsSecret") + " and " + field(b, "serviceUrlsSecret") + " both name " + secretA
+                            + ": one environment's service URLs would overwrite the other's. Give " + a.name()
+                            + " its own secret in its own project (e.g. service-urls-" + a.name() + ").", config.file()));
         }
         if (Objects.equals(a.projectNumber(), b.projectNumber()) && !a.projectId().equals(b.projectId())) {
             out.add(new IsolationViolation("shared-project-number", a.name(), b.name(), a.projectNumber(),
                     pair + " have the same project number " + a.projectNumber(),
-                    "Project " + a.projectId() + " and " + b.projectId() + " cannot have the same number; one of them is copied from the other.", config.file()));
+                    field(a, "project.number") + " and " + field(b, "project.number") + " are both " + a.projectNumber() + ", but project "
+                            + a.projectId() + " and " + b.projectId() + " cannot have the same number; one of them is copied from the other. "
+                            + "Set each to its own project's number (gcloud projects describe " + a.projectId() + " --format='value(projectNumber)').",
+                    config.file()));
         }
-        if (a.registry().toString().equals(b.registry().toString())) {
-            out.add(new IsolationViolation("shared-registry", a.name(), b.name(), a.registry().toString(),
-                    pair + " share the Artifact Registry repository " + a.registry(),
-                    "Images of one environment would be visible to, and tagged over by, the other. Give each its own project's repository.", config.file()));
-        }
+        sharedRepositories(a, fa, b, fb, out);
         if (a.credentialsId() != null && a.credentialsId().equals(b.credentialsId())) {
             out.add(new IsolationViolation("shared-credentials", a.name(), b.name(), a.credentialsId(),
                     pair + " use the same Jenkins credentials " + a.credentialsId(),
-                    "One service account would be able to change both environments. Create one credential per environment.", config.file()));
+                    field(a, "credentialsId") + " and " + field(b, "credentialsId") + " are both " + a.credentialsId()
+                            + ": one service account would be able to change both environments. Create one credential per environment.",
+                    config.file()));
         }
         if (a.branch().equals(b.branch())) {
             out.add(new IsolationViolation("shared-branch", a.name(), b.name(), a.branch(),
                     pair + " deploy from the same branch " + a.branch(),
-                    "A push would deploy to both. Seed 000: staging deploys from staging, production from main.", config.file()));
+                    field(a, "branch") + " and " + field(b, "branch") + " are both " + a.branch()
+                            + ": a push would deploy to both. Give each environment its own branch (seed 000: staging deploys from staging, production from main).",
+                            config.file()));
         }
+        // One file however it is spelt: infra/./x.tfvars is infra/x.tfvars.
         for (String file : a.tofu().varFiles()) {
-            if (b.tofu().varFiles().contains(file)) {
+            String same = b.tofu().varFiles().stream().filter(f -> samePath(f, file)).findFirst().orElse(null);
+            if (same != null) {
                 out.add(new IsolationViolation("shared-var-file", a.name(), b.name(), file,
                         pair + " share the var file " + file,
-                        "Image references written for one would be deployed to the other. Give each environment its own var file.", file));
+                        field(a, "tofu.varFiles") + " and " + field(b, "tofu.varFiles") + " both list " + (same.equals(file) ? file : file + " (as " + same + ")")
+                                + ": image references written for one would be deployed to the other. Give each environment its own var file.",
+                        file));
             }
         }
-        Optional<String> stateA = fa.stateLocation(a);
-        if (stateA.isPresent() && stateA.equals(fb.stateLocation(b))) {
-            out.add(new IsolationViolation("shared-state", a.name(), b.name(), stateA.get(),
-                    pair + " share the OpenTofu state " + stateA.get(),
-                    "An apply for one would plan to destroy the other's resources. Give each its own backend bucket or prefix.",
+        Optional<State> stateA = fa.state(a);
+        Optional<State> stateB = fb.state(b);
+        if (stateA.isPresent() && stateB.isPresent() && stateA.get().resource().equals(stateB.get().resource())) {
+            State sa = stateA.get();
+            State sb = stateB.get();
+            String what = sa.bucket() ? "state bucket " : "state file ";
+            // A bucket named after a project (the <project>-tfstate convention) is taken to be that project's.
+            EnvironmentSpec moving = sa.bucket() ? mover(a, b, env -> sa.resource().startsWith("gs://" + env.projectId() + "-")) : a;
+            out.add(new IsolationViolation("shared-state", a.name(), b.name(), sa.resource(),
+                    pair + " share the OpenTofu " + what + sa.resource(),
+                    sa.where() + " and " + sb.where() + " put both states in " + sa.resource() + ". "
+                            + (sa.bucket()
+                                    ? "A separate prefix is not isolation: whoever may write one environment's state may overwrite or delete the other's, "
+                                            + "and one mixed-up prefix makes an apply plan to destroy the other's resources. Give " + moving.name()
+                                            + " its own bucket in its own project (e.g. " + moving.projectId() + "-tfstate)."
+                                    : "An apply for one would plan to destroy the other's resources. Give " + moving.name()
+                                            + " its own backend (a gcs bucket in its own project)."),
                     a.tofu().backendConfig() == null ? a.tofu().dir() : a.tofu().backendConfig()));
         }
+    }
+
+    /**
+     * Artifact Registry repositories are compared whole: two environments whose images sit under different
+     * paths of one repository still share its IAM, cleanup policies and tags.
+     */
+    private static void sharedRepositories(EnvironmentSpec a, EnvFiles fa, EnvironmentSpec b, EnvFiles fb, List<IsolationViolation> out) {
+        Map<ImageRepository, String> usesA = repositoryUses(a, fa);
+        Map<ImageRepository, String> usesB = repositoryUses(b, fb);
+        usesA.forEach((repo, whereA) -> {
+            String whereB = usesB.get(repo);
+            if (whereB == null) {
+                return;
+            }
+            EnvironmentSpec moving = mover(a, b, env -> env.projectId().equals(repo.project()));
+            String suggestion = repo.repository() == null
+                    ? moving.region() + "-docker.pkg.dev/" + moving.projectId() + "/" + moving.registry().repository()
+                    : repo.host() + "/" + moving.projectId() + "/" + repo.repository();
+            out.add(new IsolationViolation("shared-registry", a.name(), b.name(), repo.toString(),
+                    a.name() + " and " + b.name() + " share the Artifact Registry repository " + repo,
+                    whereA + " and " + whereB + " are both in " + repo + ". Other image paths inside one repository are still one repository: "
+                            + "images of one environment would be visible to, and tagged over by, the other. Give " + moving.name()
+                            + " its own repository in its own project (e.g. " + suggestion + ").",
+                    a.tofu().imageVarFile()));
+        });
+    }
+
+    /** Every repository the environment uses, with where the first use is written: its registry, then its var files' images. */
+    private static Map<ImageRepository, String> repositoryUses(EnvironmentSpec env, EnvFiles files) {
+        Map<ImageRepository, String> uses = new LinkedHashMap<>();
+        uses.put(new ImageRepository(env.registry().host(), env.registry().project(), env.registry().repository()), field(env, "registry"));
+        for (FileValue v : files.values()) {
+            ImageRepository.find(v.value()).ifPresent(repo -> uses.putIfAbsent(repo,
+                    field(env, "tofu.varFiles") + " (" + v.file() + ": " + v.name() + " = \"" + v.value() + "\")"));
+        }
+        return uses;
+    }
+
+    /** Which of the two should get its own resource: b when the shared one belongs to a's project, else a. */
+    private static EnvironmentSpec mover(EnvironmentSpec a, EnvironmentSpec b, Predicate<EnvironmentSpec> owns) {
+        return owns.test(a) && !owns.test(b) ? b : a;
+    }
+
+    private static String secretResource(EnvironmentSpec env) {
+        return "projects/" + env.projectId() + "/secrets/" + env.serviceUrlsSecret();
+    }
+
+    private static String field(EnvironmentSpec env, String path) {
+        return "environments." + env.name() + "." + path;
+    }
+
+    private static boolean samePath(String x, String y) {
+        return Path.of(x).normalize().equals(Path.of(y).normalize());
     }
 
     private static Set<String> sharedRunNames(DeployConfig config, EnvironmentSpec a, EnvironmentSpec b) {
@@ -155,11 +234,12 @@ public final class IsolationPreflight {
             }
         });
         for (FileValue image : files.values()) {
-            Matcher m = REGISTRY_IMAGE.matcher(image.value());
-            if (m.find() && !m.group(2).equals(env.projectId())) {
-                String owner = ownerOf(m.group(2), envs);
+            Optional<ImageRepository> repo = ImageRepository.find(image.value());
+            if (repo.isPresent() && !repo.get().project().equals(env.projectId())) {
+                String project = repo.get().project();
+                String owner = ownerOf(project, envs);
                 out.add(new IsolationViolation("foreign-image", env.name(), owner, image.value(),
-                        env.name() + "'s " + image.name() + " points into " + owner + "'s project " + m.group(2),
+                        env.name() + "'s " + image.name() + " points into " + owner + "'s project " + project,
                         image.file() + " sets " + image.name() + " = \"" + image.value() + "\". " + env.name()
                                 + " must run images from its own registry " + env.registry() + ".",
                         image.file()));
@@ -199,6 +279,44 @@ public final class IsolationPreflight {
 
     record FileValue(String file, String name, String value) {}
 
+    /**
+     * @param resource what is compared: {@code gs://<bucket>} or the state file's path
+     * @param bucket whether it is a gcs bucket
+     * @param where the config field and file that say so
+     */
+    record State(String resource, boolean bucket, String where) {}
+
+    /**
+     * A Docker repository in Google's registries: Artifact Registry ({@code <location>-docker.pkg.dev/<project>/<repository>})
+     * or Container Registry ({@code [region.]gcr.io/<project>}, one repository per project and host).
+     *
+     * @param repository null for Container Registry
+     */
+    record ImageRepository(String host, String project, String repository) {
+        // Hosts are case-insensitive in image references; project and repository are lowercase by rule.
+        private static final Pattern ARTIFACT_REGISTRY = Pattern.compile(
+                "(?i:([a-z0-9-]+-docker\\.pkg\\.dev))/([a-z][a-z0-9-]{4,28}[a-z0-9])/([a-z0-9][a-z0-9._-]*)");
+        private static final Pattern CONTAINER_REGISTRY = Pattern.compile("(?<![a-zA-Z0-9.-])(?i:((?:[a-z]+\\.)?gcr\\.io))/([a-z][a-z0-9-]{4,28}[a-z0-9])/");
+
+        /** The repository an image reference (or any text holding one) points into. */
+        static Optional<ImageRepository> find(String text) {
+            Matcher m = ARTIFACT_REGISTRY.matcher(text);
+            if (m.find()) {
+                return Optional.of(new ImageRepository(m.group(1).toLowerCase(Locale.ROOT), m.group(2), m.group(3)));
+            }
+            m = CONTAINER_REGISTRY.matcher(text);
+            if (m.find()) {
+                return Optional.of(new ImageRepository(m.group(1).toLowerCase(Locale.ROOT), m.group(2), null));
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public String toString() {
+            return host + "/" + project + (repository == null ? "" : "/" + repository);
+        }
+    }
+
     /** What an environment's var files and backend config say, read once. */
     record EnvFiles(List<FileValue> values, Map<String, String> backend, String backendFile) {
 
@@ -222,18 +340,30 @@ public final class IsolationPreflight {
             return Optional.ofNullable(last);
         }
 
-        /** Where the state lives: gcs bucket/prefix, a local path, or the tofu dir's default local state. */
-        Optional<String> stateLocation(EnvironmentSpec env) {
+        /**
+         * Where the state lives, as the resource two environments must not share: the gcs bucket (whatever the
+         * prefix), or the local state file.
+         */
+        Optional<State> state(EnvironmentSpec env) {
+            String at = backendFile == null ? null : "environments." + env.name() + ".tofu.backendConfig (" + backendFile + ")";
             if (backend.containsKey("bucket")) {
-                return Optional.of("gs://" + backend.get("bucket") + "/" + backend.getOrDefault("prefix", ""));
+                String prefix = backend.getOrDefault("prefix", "");
+                return Optional.of(new State("gs://" + backend.get("bucket").toLowerCase(Locale.ROOT), true,
+                        at + " sets bucket = \"" + backend.get("bucket") + "\"" + (prefix.isEmpty() ? "" : " (prefix \"" + prefix + "\")")));
             }
             if (backend.containsKey("path")) {
-                return Optional.of(env.tofu().dir() + "/" + backend.get("path"));
+                String file = normalized(env.tofu().dir() + "/" + backend.get("path"));
+                return Optional.of(new State(file, false, at + " sets path = \"" + backend.get("path") + "\""));
             }
             if (backendFile == null) {
-                return Optional.of(env.tofu().dir() + "/terraform.tfstate");
+                String file = normalized(env.tofu().dir() + "/terraform.tfstate");
+                return Optional.of(new State(file, false, "environments." + env.name() + ".tofu has no backendConfig (local state " + file + ")"));
             }
             return Optional.empty();
+        }
+
+        private static String normalized(String path) {
+            return Path.of(path).normalize().toString().replace('\\', '/');
         }
 
         private static TfvarsDocument parse(Workspace workspace, String file) {

@@ -58,7 +58,34 @@ class IsolationPreflightTest {
                         "shared-secret", "staging", "production", "service-urls-staging"),
                 violation("one state bucket and prefix",
                         r -> r.write(STAGING_BACKEND, "bucket = \"mindmirror-69-tfstate\"\nprefix = \"mindmirror/production\"\n"),
-                        "shared-state", "staging", "production", "gs://mindmirror-69-tfstate/mindmirror/production"),
+                        "shared-state", "staging", "production", "gs://mindmirror-69-tfstate"),
+                // One resource at any granularity: a distinct prefix or path inside it is still sharing.
+                violation("one state bucket, another prefix",
+                        r -> r.write(STAGING_BACKEND, "bucket = \"mindmirror-69-tfstate\"\nprefix = \"mindmirror/staging\"\n"),
+                        "shared-state", "staging", "production", "gs://mindmirror-69-tfstate"),
+                violation("one local state file, spelt two ways",
+                        r -> r.write(STAGING_BACKEND, "path = \"state/mindmirror.tfstate\"\n")
+                                .write("infra/environments/production.backend.hcl", "path = \"./state/mindmirror.tfstate\"\n"),
+                        "shared-state", "staging", "production", "infra/state/mindmirror.tfstate"),
+                violation("staging images under another path of production's repository",
+                        r -> r.replace(STAGING_VARS, "mindmirror-staging/mindmirror/meals-service:initial", "mindmirror-69/mindmirror/staging/meals-service:initial"),
+                        "shared-registry", "staging", "production", "us-east4-docker.pkg.dev/mindmirror-69/mindmirror"),
+                violation("both environments' images in one outside repository, under different paths",
+                        r -> r.replace(STAGING_VARS, "mindmirror-staging/mindmirror/meals-service:initial", "shared-images-1/base/staging/meals-service:initial")
+                                .replace("infra/environments/production.auto.tfvars", "mindmirror-69/mindmirror/meals-service:initial",
+                                        "shared-images-1/base/production/meals-service:initial"),
+                        "shared-registry", "staging", "production", "us-east4-docker.pkg.dev/shared-images-1/base"),
+                violation("a staging image from production's Container Registry",
+                        r -> r.replace(STAGING_VARS, "\"us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/meals-service:initial\"",
+                                "\"gcr.io/mindmirror-69/meals-service:initial\""),
+                        "foreign-image", "staging", "production", "gcr.io/mindmirror-69/meals-service:initial"),
+                violation("a staging image from production's repository, the host in capitals",
+                        r -> r.replace(STAGING_VARS, "us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/meals-service:initial",
+                                "US-EAST4-DOCKER.PKG.DEV/mindmirror-69/mindmirror/meals-service:initial"),
+                        "foreign-image", "staging", "production", "US-EAST4-DOCKER.PKG.DEV/mindmirror-69/mindmirror/meals-service:initial"),
+                violation("one var file, spelt two ways",
+                        r -> r.replace(Y, "varFiles: [infra/environments/production.auto.tfvars]", "varFiles: [infra/./environments/staging.auto.tfvars]"),
+                        "shared-var-file", "staging", "production", "infra/environments/staging.auto.tfvars"),
                 violation("one var file",
                         r -> r.replace(Y, "varFiles: [infra/environments/staging.auto.tfvars]", "varFiles: [infra/environments/production.auto.tfvars]"),
                         "shared-var-file", "staging", "production", "infra/environments/production.auto.tfvars"),
@@ -125,15 +152,45 @@ class IsolationPreflightTest {
             if (!other.startsWith("another")) {
                 assertThat(text).contains(other);
             }
+            if (rule.startsWith("shared-") && !rule.equals("shared-cloud-run-name")) {
+                // Both sides' config fields, and what to do about it.
+                assertThat(text).contains("environments." + environment + ".").contains("environments." + other + ".").containsPattern("Give |Create |Set ");
+            }
             assertThat(v.toDiagnostic().render()).startsWith("Error: " + v.summary());
         });
     }
 
     @Test
-    void separatePrefixesInOneBucketAreIsolated() {
+    void aSharedBucketTellsWhichEnvironmentToMoveAndWhy() {
         ExampleRepo repo = ExampleRepo.copyInto(dir)
                 .write(STAGING_BACKEND, "bucket = \"mindmirror-69-tfstate\"\nprefix = \"mindmirror/staging\"\n");
-        assertThat(check(repo)).extracting(IsolationViolation::rule).doesNotContain("shared-state");
+        assertThat(check(repo)).filteredOn(v -> v.rule().equals("shared-state")).singleElement().satisfies(v -> {
+            assertThat(v.summary()).isEqualTo("staging and production share the OpenTofu state bucket gs://mindmirror-69-tfstate");
+            assertThat(v.detail())
+                    .contains("environments.staging.tofu.backendConfig (infra/environments/staging.backend.hcl) sets bucket = \"mindmirror-69-tfstate\" (prefix \"mindmirror/staging\")")
+                    .contains("environments.production.tofu.backendConfig (infra/environments/production.backend.hcl) sets bucket = \"mindmirror-69-tfstate\"")
+                    .contains("A separate prefix is not isolation")
+                    .endsWith("Give staging its own bucket in its own project (e.g. mindmirror-staging-tfstate).");
+        });
+    }
+
+    @Test
+    void aRepositoryUsedUnderAnotherPathNamesBothUsesAndTheFix() {
+        ExampleRepo repo = ExampleRepo.copyInto(dir)
+                .replace(STAGING_VARS, "mindmirror-staging/mindmirror/meals-service:initial", "mindmirror-69/mindmirror/staging/meals-service:initial");
+        assertThat(check(repo)).filteredOn(v -> v.rule().equals("shared-registry")).singleElement().satisfies(v -> {
+            assertThat(v.detail())
+                    .startsWith("environments.staging.tofu.varFiles (" + STAGING_VARS + ": meals_service_container_image = "
+                            + "\"us-east4-docker.pkg.dev/mindmirror-69/mindmirror/staging/meals-service:initial\") and environments.production.registry are both in "
+                            + "us-east4-docker.pkg.dev/mindmirror-69/mindmirror.")
+                    .endsWith("Give staging its own repository in its own project (e.g. us-east4-docker.pkg.dev/mindmirror-staging/mindmirror).");
+        });
+    }
+
+    @Test
+    void theSameSecretIdInTwoProjectsIsTwoSecrets() {
+        ExampleRepo repo = ExampleRepo.copyInto(dir).replace(Y, "serviceUrlsSecret: service-urls-production", "serviceUrlsSecret: service-urls-staging");
+        assertThat(check(repo)).isEmpty();
     }
 
     @Test
