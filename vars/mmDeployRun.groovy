@@ -65,7 +65,8 @@ void phase(Map run, String name, Closure body) {
 }
 
 /**
- * Holds lock('mm-deploy-<env>') around everything that changes the environment. The milestones make
+ * Holds lock('mm-deploy-<env>') around everything that reads or changes the environment's state, from
+ * the services plan on (a plan taken outside the lock could be stale when applied). The milestones make
  * the newest run win: when it passes one, every older run that has not passed it yet is aborted, and
  * inversePrecedence hands a freed lock to the newest waiting run, so an older run never deploys over
  * a newer one.
@@ -86,13 +87,19 @@ void locked(Map run, Closure body) {
  *
  * @param gatePhase services, gateway or rollback (see docs/STEPS.md)
  * @param summary what the approver sees: the plan summary
+ * @param planHash the hash of the plan the approver sees, so that the approval names that plan and no
+ *        other; null for a gate that approves no plan (the rollback's confirmation)
  * @param ordinal the milestone ordinal; increasing along the pipeline
  */
-Map gate(Map run, String gatePhase, String summary, int ordinal) {
+Map gate(Map run, String gatePhase, String summary, String planHash, int ordinal) {
     milestone(ordinal: ordinal, label: "${run.environment}: approval of ${gatePhase}")
+    Map request = [environment: run.environment, config: run.config, phase: gatePhase, summary: summary]
+    if (planHash) {
+        request.planHash = planHash
+    }
     Map approval = null
     timeout(time: run.approval.timeoutMinutes, unit: 'MINUTES') {
-        approval = mmApprovalGate(environment: run.environment, config: run.config, phase: gatePhase, summary: summary)
+        approval = mmApprovalGate(request)
     }
     echo("Approval of ${gatePhase} for ${run.environment}: ${approval.approver} at ${approval.approvedAt}")
     return approval
@@ -150,9 +157,13 @@ void recordSuccess(Map run) {
     }
 }
 
-/** The alias tag (e.g. staging-latest) moved to the images of the release just recorded. */
+/**
+ * The alias tag (e.g. staging-latest) moved to the images of the release just recorded. The stage is
+ * "Alias", the flow's title, so the stage list is the same in every environment; the log names the tag.
+ */
 void moveAlias(Map run) {
-    phase(run, "Alias ${run.alias}") {
+    phase(run, 'Alias') {
+        echo("Moving the alias tag ${run.alias}")
         Map alias = mmMoveAlias(environment: run.environment, config: run.config)
         echo("${alias.alias} now names the images of release ${run.release}: ${alias.images.keySet().join(', ')}")
     }

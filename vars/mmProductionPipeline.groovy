@@ -1,7 +1,10 @@
 // Seed 002's production pipeline with its two approval gates: the services' plan is approved before
-// it is applied, and the gateway's plan before the gateway moves. Each apply is handed the hash of
-// the plan that was approved, so what runs is exactly what the approver saw. The seed's manual PR
-// reviews are the review of the commit that reached this branch; the gates are the Jenkins part.
+// anything it leads to runs, and the gateway's plan before the gateway moves. Each apply is handed
+// the hash of the plan that was approved, and so is the gate, so what runs is exactly what the
+// approver saw. The stages are the engine's deploy flow (DeployFlow.titles()) in its order, a gate
+// right after the plan it approves: the migrations come after the services' approval, so a
+// rejected gate leaves production's schema untouched. The seed's manual PR reviews are the review
+// of the commit that reached this branch; the gates are the Jenkins part.
 
 /**
  * @param args config (default mm-deploy.yaml), environment (default production), agent (node label)
@@ -15,17 +18,18 @@ void call(Map args = [:]) {
             Map images = mmBuildImages(common)
             echo("Images: ${images.built} built, ${images.reused} reused")
         }
+        // The plan reads the environment's state, so it is taken under the lock like everything after it.
         mmDeployRun.locked(run) {
             Map servicesPlan = null
             Map gatewayPlan = null
-            mmDeployRun.phase(run, 'Migrations') {
-                mmRunMigrations(common)
-            }
             mmDeployRun.phase(run, 'Services plan') {
                 servicesPlan = mmApplyTofu(planOnly)
             }
             mmDeployRun.phase(run, 'Approval: services') {
-                mmDeployRun.gate(run, 'services', servicesPlan.summaryText, 30)
+                mmDeployRun.gate(run, 'services', servicesPlan.summaryText, servicesPlan.planHash, 30)
+            }
+            mmDeployRun.phase(run, 'Migrations') {
+                mmRunMigrations(common)
             }
             mmDeployRun.phase(run, 'Services apply') {
                 mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])
@@ -41,7 +45,7 @@ void call(Map args = [:]) {
                 gatewayPlan = mmDeployGateway(planOnly)
             }
             mmDeployRun.phase(run, 'Approval: gateway') {
-                mmDeployRun.gate(run, 'gateway', gatewayPlan.summaryText, 40)
+                mmDeployRun.gate(run, 'gateway', gatewayPlan.summaryText, gatewayPlan.planHash, 40)
             }
             mmDeployRun.phase(run, 'Gateway apply') {
                 Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])

@@ -1,6 +1,8 @@
 // The manual rollback job (Jenkinsfile.rollback.example): pick the environment, one service or all,
-// and the target; an environment with approval gates asks for confirmation first; the services moved
-// are health-checked after, and the rollback gets a release record like any deploy.
+// the target, and FORCE to go back past migrations the older release may not read (mmRollback
+// refuses that otherwise); an environment with approval gates asks for confirmation first, forced
+// or not; the services moved are health-checked after, and the rollback gets a release record like
+// any deploy.
 //
 // Why this is not vars/mmRollback.groovy: a global var shadows a plugin step of the same name, and
 // the plugin already provides the step mmRollback, which moves the traffic (this pipeline and the
@@ -23,6 +25,9 @@ void call(Map args = [:]) {
             string(name: 'TARGET', defaultValue: 'previous', trim: true,
                    description: 'previous (the revision before the live one), a Cloud Run revision name ' +
                                 '(with one SERVICE), or a release id (the revisions that release deployed).'),
+            booleanParam(name: 'FORCE', defaultValue: false,
+                         description: 'Go back past migrations that are not marked compatibleWithPrevious. ' +
+                                      'The rollback confirmation is still required.'),
         ])])
         if (!params.ENVIRONMENT) {
             // The first run of a new job only registers the parameters: Jenkins offers them from now on.
@@ -31,18 +36,21 @@ void call(Map args = [:]) {
             return
         }
         Map request = rollbackRequest(targets.environments, services)
-        String what = "${request.service} in ${request.environment} to ${request.to}"
+        // The approver must see that the schema check is overridden: it is what makes a forced rollback risky.
+        String what = "${request.service} in ${request.environment} to ${request.to}" +
+                      (request.force ? ' (FORCE: past migrations not compatible with the previous release)' : '')
         Map frame = [environment: request.environment, config: config, kind: 'rollback', gated: true,
                      title: "${request.environment} · rollback of ${request.service} to ${request.to}"]
         mmDeployRun.checkedOut(frame) { Map run ->
             Map common = [environment: run.environment, config: run.config]
             List moved = null
             mmDeployRun.locked(run) {
+                // FORCE overrides only the migrations check in mmRollback; the confirmation stays.
                 mmDeployRun.phase(run, 'Confirm rollback') {
-                    mmDeployRun.gate(run, 'rollback', "Roll back ${what}", 30)
+                    mmDeployRun.gate(run, 'rollback', "Roll back ${what}", null, 30)
                 }
                 mmDeployRun.phase(run, 'Rollback') {
-                    Map rollback = mmRollback(common + [service: request.service, to: request.to])
+                    Map rollback = mmRollback(common + [service: request.service, to: request.to, force: request.force])
                     moved = new ArrayList(rollback.moved.keySet())
                     for (int i = 0; i < moved.size(); i++) {
                         Map move = rollback.moved[moved[i]]
@@ -67,7 +75,8 @@ Map rollbackRequest(List environments, List services) {
     if (!(params.SERVICE in services)) {
         error("SERVICE '${params.SERVICE}' is not a service of the config (${services.join(', ')}).")
     }
-    return [environment: params.ENVIRONMENT, service: params.SERVICE, to: target]
+    // A job whose parameters predate FORCE has none: that is false, never a forced rollback.
+    return [environment: params.ENVIRONMENT, service: params.SERVICE, to: target, force: params.FORCE == true]
 }
 
 /** Nothing is left to roll back to automatically here: an unhealthy service after a rollback needs a person. */

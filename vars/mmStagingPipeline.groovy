@@ -1,10 +1,12 @@
 // Seed 002's staging pipeline, its four phases in one run and without approval:
 //   1 build the service images          (Build images)
-//   2 apply the services' infrastructure (Migrations, Services plan and apply, Service URLs secret)
+//   2 apply the services' infrastructure (Services plan, Migrations, Services apply, Service URLs secret)
 //   3 build the gateway with those URLs  (Gateway build)
-//   4 deploy the gateway                 (Gateway apply, with its health check)
-// then the health of everything, the release record and the alias tag. The stage names are the
-// phases' steps, so that the stage view reads like the seed's diagram.
+//   4 deploy the gateway                 (Gateway plan, Gateway apply with its health check)
+// then the health of everything, the release record and the alias tag. The stages are the engine's
+// deploy flow (DeployFlow.titles(), `mmdeploy plan` prints it) in its order: each phase refuses to
+// start before the phases it needs, so the order is the engine's, not this file's. Migrations run
+// after the services plan and before its apply, as in production, so staging rehearses that order.
 
 /**
  * @param args config (default mm-deploy.yaml), environment (default staging), agent (node label)
@@ -13,17 +15,25 @@ void call(Map args = [:]) {
     Map deploy = [environment: 'staging'] + args + [gated: false]
     mmDeployRun(deploy) { Map run ->
         Map common = [environment: run.environment, config: run.config]
+        Map planOnly = common + [planOnly: true]
         mmDeployRun.phase(run, 'Build images') {
             Map images = mmBuildImages(common)
             echo("Images: ${images.built} built, ${images.reused} reused")
         }
+        // The plan reads the environment's state, so it is taken under the lock like everything after it.
         mmDeployRun.locked(run) {
+            Map servicesPlan = null
+            Map gatewayPlan = null
+            mmDeployRun.phase(run, 'Services plan') {
+                servicesPlan = mmApplyTofu(planOnly)
+                echo(servicesPlan.summaryText)
+            }
             mmDeployRun.phase(run, 'Migrations') {
                 mmRunMigrations(common)
             }
-            mmDeployRun.phase(run, 'Services plan and apply') {
-                Map applied = mmApplyTofu(common)
-                echo(applied.summaryText)
+            mmDeployRun.phase(run, 'Services apply') {
+                // The plan just shown, not a new one: what is applied is what the log says.
+                mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])
             }
             mmDeployRun.phase(run, 'Service URLs secret') {
                 Map urls = mmServiceUrls(common)
@@ -32,8 +42,12 @@ void call(Map args = [:]) {
             mmDeployRun.phase(run, 'Gateway build') {
                 mmDeployGateway(common + [buildOnly: true])
             }
+            mmDeployRun.phase(run, 'Gateway plan') {
+                gatewayPlan = mmDeployGateway(planOnly)
+                echo(gatewayPlan.summaryText)
+            }
             mmDeployRun.phase(run, 'Gateway apply') {
-                Map gateway = mmDeployGateway(common)
+                Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
                 mmDeployRun.requireHealthy(run, gateway.health)
             }
             mmDeployRun.phase(run, 'Health') {

@@ -100,6 +100,7 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
         helper.registerAllowedMethod('parameters', [List]) { List definitions -> definitions }
         helper.registerAllowedMethod('choice', [Map]) { Map args -> [type: 'choice'] + args }
         helper.registerAllowedMethod('string', [Map]) { Map args -> [type: 'string'] + args }
+        helper.registerAllowedMethod('booleanParam', [Map]) { Map args -> [type: 'booleanParam'] + args }
     }
 
     /** Runs one of the repository's Jenkinsfiles; returns the error it failed with, or null. */
@@ -118,6 +119,11 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
 
     String getResult() {
         binding.getVariable('currentBuild').result
+    }
+
+    /** The stage names the run showed, in order. */
+    List<String> getStages() {
+        trail.findAll { it.startsWith('stage ') }.collect { it.substring('stage '.length()) }
     }
 
     /** The trail from the first entry starting with {@code from} on. */

@@ -10,7 +10,7 @@ class ProductionPipelineTest extends PipelineTestSupport {
     }
 
     @Test
-    void runsSeedFlowWithTwoGatesBetweenPlanAndApply() {
+    void runsTheFlowWithEachGateRightAfterThePlanItApproves() {
         assert runJenkinsfile('Jenkinsfile.example') == null
         assert trail == [
                 'checkout', 'mmEnvironmentFor branch=main',
@@ -20,24 +20,38 @@ class ProductionPipelineTest extends PipelineTestSupport {
                 'milestone 10',
                 'lock mm-deploy-production inversePrecedence=true {',
                 'milestone 20',
-                'stage Migrations', 'mmRunMigrations',
                 'stage Services plan', 'mmApplyTofu planOnly=true',
                 'stage Approval: services', 'milestone 30', 'timeout 45 MINUTES {',
-                "mmApprovalGate phase=services summary=${servicesSummary()}".toString(), '}',
+                "mmApprovalGate phase=services summary=${servicesSummary()} planHash=sha256:services-plan-1".toString(), '}',
+                'stage Migrations', 'mmRunMigrations',
                 'stage Services apply', 'mmApplyTofu approvedPlanHash=sha256:services-plan-1',
                 'stage Service URLs secret', 'mmServiceUrls',
                 'stage Gateway build', 'mmDeployGateway buildOnly=true',
                 'stage Gateway plan', 'mmDeployGateway planOnly=true',
                 'stage Approval: gateway', 'milestone 40', 'timeout 45 MINUTES {',
-                "mmApprovalGate phase=gateway summary=${gatewaySummary()}".toString(), '}',
+                "mmApprovalGate phase=gateway summary=${gatewaySummary()} planHash=sha256:gateway-plan-2".toString(), '}',
                 'stage Gateway apply', 'mmDeployGateway approvedPlanHash=sha256:gateway-plan-2',
                 'stage Health', 'mmHealthCheck',
                 'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
-                'stage Alias production-latest', 'mmMoveAlias',
+                'stage Alias', 'mmMoveAlias',
                 '}',
         ]
         assert description == "production · release ${DeployStepFakes.RELEASE}"
         assert log.contains('Approval of services for production: alice at 2026-11-22T04:40:00Z')
+        assert log.contains('Moving the alias tag production-latest')
+    }
+
+    @Test
+    void migrationsRunOnlyAfterTheServicesGateAndBeforeTheApply() {
+        assert runJenkinsfile('Jenkinsfile.example') == null
+        List<Map> calls = fakes.calls
+        int gate = calls.findIndexOf { it.step == 'mmApprovalGate' && it.args.phase == 'services' }
+        int migrations = calls.findIndexOf { it.step == 'mmRunMigrations' }
+        int apply = calls.findIndexOf { it.step == 'mmApplyTofu' && it.args.approvedPlanHash }
+
+        assert gate >= 0 && migrations >= 0 && apply >= 0
+        assert gate < migrations
+        assert migrations < apply
     }
 
     @Test
@@ -52,22 +66,25 @@ class ProductionPipelineTest extends PipelineTestSupport {
         assert tofu*.planOnly == [true, null]
         assert gates*.phase == ['services', 'gateway']
         assert gates[0].summary == tofuAnswers[0].summaryText
+        assert gates[0].planHash == tofuAnswers[0].planHash
         assert tofu[1].approvedPlanHash == tofuAnswers[0].planHash
         assert tofuAnswers[1].applied
 
         assert gateway*.planOnly == [null, true, null]
         assert gates[1].summary == gatewayAnswers[1].summaryText
+        assert gates[1].planHash == gatewayAnswers[1].planHash
         assert gateway[2].approvedPlanHash == gatewayAnswers[1].planHash
         assert gatewayAnswers[1].planHash != tofuAnswers[0].planHash
     }
 
     @Test
-    void rejectedServicesGateAppliesNothing() {
+    void rejectedServicesGateAppliesNothingAndLeavesTheSchemaAlone() {
         fakes.rejectedGates = ['services'] as Set
         Throwable failure = runJenkinsfile('Jenkinsfile.example')
 
         assert failure instanceof DeployStepFakes.GateRejected
         assert fakes.callsOf('mmApplyTofu') == [[environment: 'production', config: 'mm-deploy.yaml', planOnly: true]]
+        assert fakes.callsOf('mmRunMigrations').isEmpty()
         assert fakes.callsOf('mmDeployGateway').isEmpty()
         assert fakes.callsOf('mmServiceUrls').isEmpty()
         assert fakes.callsOf('mmRelease')*.result == [null, 'FAILED']

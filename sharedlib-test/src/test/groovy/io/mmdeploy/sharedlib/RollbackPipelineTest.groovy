@@ -3,8 +3,12 @@ package io.mmdeploy.sharedlib
 import org.junit.jupiter.api.Test
 
 class RollbackPipelineTest extends PipelineTestSupport {
-    private void request(String environment, String service, String target) {
-        binding.setVariable('params', [ENVIRONMENT: environment, SERVICE: service, TARGET: target])
+    private void request(String environment, String service, String target, Boolean force = null) {
+        Map params = [ENVIRONMENT: environment, SERVICE: service, TARGET: target]
+        if (force != null) {
+            params.FORCE = force
+        }
+        binding.setVariable('params', params)
     }
 
     @Test
@@ -12,19 +16,22 @@ class RollbackPipelineTest extends PipelineTestSupport {
         request('staging', 'all', 'previous')
         runJenkinsfile('Jenkinsfile.rollback.example')
 
-        assert parameterDefinitions*.name == ['ENVIRONMENT', 'SERVICE', 'TARGET']
-        assert parameterDefinitions*.type == ['choice', 'choice', 'string']
+        assert parameterDefinitions*.name == ['ENVIRONMENT', 'SERVICE', 'TARGET', 'FORCE']
+        assert parameterDefinitions*.type == ['choice', 'choice', 'string', 'booleanParam']
         assert parameterDefinitions[0].choices == ['staging', 'production']
         assert parameterDefinitions[1].choices == ['all'] + DeployStepFakes.SERVICES + [DeployStepFakes.GATEWAY]
         assert parameterDefinitions[2].defaultValue == 'previous'
         assert parameterDefinitions[2].description.contains('release id')
+        assert parameterDefinitions[3].defaultValue == false
+        assert parameterDefinitions[3].description.contains('compatibleWithPrevious')
+        assert parameterDefinitions[3].description.contains('confirmation is still required')
     }
 
     @Test
     void firstRunOnlyRegistersTheParameters() {
         assert runJenkinsfile('Jenkinsfile.rollback.example') == null
 
-        assert parameterDefinitions.size() == 3
+        assert parameterDefinitions.size() == 4
         assert result == 'NOT_BUILT'
         assert trail == ['checkout', 'mmEnvironmentFor']
     }
@@ -42,7 +49,7 @@ class RollbackPipelineTest extends PipelineTestSupport {
                 'milestone 20',
                 'stage Confirm rollback', 'milestone 30', 'timeout 45 MINUTES {',
                 'mmApprovalGate phase=rollback summary=Roll back journal in production to rel-20261120-0900-ffee00', '}',
-                'stage Rollback', 'mmRollback service=journal to=rel-20261120-0900-ffee00',
+                'stage Rollback', 'mmRollback service=journal to=rel-20261120-0900-ffee00 force=false',
                 'stage Health', 'mmHealthCheck services=[journal]',
                 'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
                 '}',
@@ -50,6 +57,46 @@ class RollbackPipelineTest extends PipelineTestSupport {
         assert fakes.answersOf('mmApprovalGate')[0].approver == 'alice'
         assert description == "production · rollback of journal to rel-20261120-0900-ffee00 · release ${DeployStepFakes.RELEASE}"
         assert log.contains('journal: traffic moved from journal-00042-new to journal-00041-old')
+    }
+
+    @Test
+    void forceIsPassedToTheRollbackAndTheConfirmationStillHappens() {
+        request('production', 'journal', 'previous', true)
+        assert runJenkinsfile('Jenkinsfile.rollback.example') == null
+
+        assert trailFrom('stage Confirm rollback') == [
+                'stage Confirm rollback', 'milestone 30', 'timeout 45 MINUTES {',
+                'mmApprovalGate phase=rollback summary=Roll back journal in production to previous ' +
+                        '(FORCE: past migrations not compatible with the previous release)', '}',
+                'stage Rollback', 'mmRollback service=journal to=previous force=true',
+                'stage Health', 'mmHealthCheck services=[journal]',
+                'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
+                '}',
+        ]
+        assert fakes.answersOf('mmApprovalGate')[0].approver == 'alice'
+    }
+
+    @Test
+    void forcedRollbackThatIsNotConfirmedMovesNothing() {
+        request('production', 'all', 'previous', true)
+        fakes.rejectedGates = ['rollback'] as Set
+        Throwable failure = runJenkinsfile('Jenkinsfile.rollback.example')
+
+        assert failure instanceof DeployStepFakes.GateRejected
+        assert fakes.callsOf('mmApprovalGate')*.phase == ['rollback']
+        // The approver was told the rollback is forced, and said no: nothing moved.
+        assert fakes.callsOf('mmApprovalGate')[0].summary.contains('FORCE')
+        assert fakes.callsOf('mmRollback').isEmpty()
+    }
+
+    @Test
+    void forceIsOffWhenTheJobHasNoFORCEParameterYetOrItIsUnticked() {
+        request('staging', 'meals', 'previous')
+        assert runJenkinsfile('Jenkinsfile.rollback.example') == null
+        request('staging', 'meals', 'previous', false)
+        assert runJenkinsfile('Jenkinsfile.rollback.example') == null
+
+        assert fakes.callsOf('mmRollback')*.force == [false, false]
     }
 
     @Test
@@ -69,7 +116,7 @@ class RollbackPipelineTest extends PipelineTestSupport {
         assert runJenkinsfile('Jenkinsfile.rollback.example') == null
 
         assert fakes.answersOf('mmApprovalGate')*.approver == ['auto']
-        assert fakes.callsOf('mmRollback') == [[environment: 'staging', config: 'mm-deploy.yaml', service: 'all', to: 'previous']]
+        assert fakes.callsOf('mmRollback') == [[environment: 'staging', config: 'mm-deploy.yaml', service: 'all', to: 'previous', force: false]]
         assert fakes.callsOf('mmHealthCheck')[0].services == DeployStepFakes.SERVICES + [DeployStepFakes.GATEWAY]
         assert trail.contains('lock mm-deploy-staging inversePrecedence=true {')
     }

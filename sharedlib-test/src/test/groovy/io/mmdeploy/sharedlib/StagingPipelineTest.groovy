@@ -10,7 +10,7 @@ class StagingPipelineTest extends PipelineTestSupport {
     }
 
     @Test
-    void runsSeedPhasesInOrderWithoutAnyGate() {
+    void runsTheFlowsPhasesInOrderWithoutAnyGate() {
         assert runJenkinsfile('Jenkinsfile.example') == null
         assert trail == [
                 'checkout', 'mmEnvironmentFor branch=staging',
@@ -20,14 +20,16 @@ class StagingPipelineTest extends PipelineTestSupport {
                 'milestone 10',
                 'lock mm-deploy-staging inversePrecedence=true {',
                 'milestone 20',
+                'stage Services plan', 'mmApplyTofu planOnly=true',
                 'stage Migrations', 'mmRunMigrations',
-                'stage Services plan and apply', 'mmApplyTofu',
+                'stage Services apply', 'mmApplyTofu approvedPlanHash=sha256:services-plan-1',
                 'stage Service URLs secret', 'mmServiceUrls',
                 'stage Gateway build', 'mmDeployGateway buildOnly=true',
-                'stage Gateway apply', 'mmDeployGateway',
+                'stage Gateway plan', 'mmDeployGateway planOnly=true',
+                'stage Gateway apply', 'mmDeployGateway approvedPlanHash=sha256:gateway-plan-2',
                 'stage Health', 'mmHealthCheck',
                 'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
-                'stage Alias staging-latest', 'mmMoveAlias',
+                'stage Alias', 'mmMoveAlias',
                 '}',
         ]
         assert description == "staging · release ${DeployStepFakes.RELEASE}"
@@ -35,9 +37,44 @@ class StagingPipelineTest extends PipelineTestSupport {
     }
 
     @Test
+    void migrationsRunBetweenTheServicesPlanAndItsApply() {
+        assert runJenkinsfile('Jenkinsfile.example') == null
+        List<String> steps = fakes.calls*.step
+        int migrations = steps.indexOf('mmRunMigrations')
+        List<Map> tofu = fakes.callsOf('mmApplyTofu')
+
+        assert tofu*.planOnly == [true, null]
+        // The first mmApplyTofu is the plan, the second the apply: migrations stand between them, as in production.
+        assert steps.indexOf('mmApplyTofu') < migrations
+        assert steps.lastIndexOf('mmApplyTofu') > migrations
+    }
+
+    @Test
+    void appliesThePlansItShowed() {
+        assert runJenkinsfile('Jenkinsfile.example') == null
+        List<Map> tofuAnswers = fakes.answersOf('mmApplyTofu')
+        List<Map> gateway = fakes.callsOf('mmDeployGateway')
+        List<Map> gatewayAnswers = fakes.answersOf('mmDeployGateway')
+
+        assert fakes.callsOf('mmApplyTofu')[1].approvedPlanHash == tofuAnswers[0].planHash
+        assert log.contains(tofuAnswers[0].summaryText)
+        assert gateway*.planOnly == [null, true, null]
+        assert gateway[2].approvedPlanHash == gatewayAnswers[1].planHash
+        assert log.contains(gatewayAnswers[1].summaryText)
+    }
+
+    @Test
+    void theAliasStageIsNamedAliasAndTheLogNamesTheTag() {
+        assert runJenkinsfile('Jenkinsfile.example') == null
+        assert stages.last() == 'Alias'
+        assert log.contains('Moving the alias tag staging-latest')
+        assert log.any { it.startsWith("staging-latest now names the images of release ${DeployStepFakes.RELEASE}") }
+    }
+
+    @Test
     void everyStepTargetsStagingWithTheConfigFile() {
         runJenkinsfile('Jenkinsfile.example')
-        assert fakes.calls.size() == 12
+        assert fakes.calls.size() == 14
         fakes.calls.findAll { it.step != 'mmEnvironmentFor' }.each { assert it.args.environment == 'staging': it }
         fakes.calls.each { assert it.args.config == 'mm-deploy.yaml': it }
     }
@@ -85,7 +122,7 @@ class StagingPipelineTest extends PipelineTestSupport {
 
         assert failure instanceof PipelineError
         assert trailFrom('stage Gateway apply') == [
-                'stage Gateway apply', 'mmDeployGateway',
+                'stage Gateway apply', 'mmDeployGateway approvedPlanHash=sha256:gateway-plan-2',
                 'mmRollback service=mesh to=previous',
                 '}',
                 'mmRelease phase=finish result=FAILED failedPhase=Gateway apply',
@@ -103,7 +140,8 @@ class StagingPipelineTest extends PipelineTestSupport {
                 '}',
                 'mmRelease phase=finish result=FAILED failedPhase=Migrations',
         ]
-        assert fakes.callsOf('mmApplyTofu').isEmpty()
+        // The plan ran before the migrations; nothing was applied.
+        assert fakes.callsOf('mmApplyTofu')*.planOnly == [true]
         assert fakes.callsOf('mmRollback').isEmpty()
     }
 

@@ -24,6 +24,7 @@ public final class ApprovalGateStep extends Step {
     private final String phase;
     private final String summary;
     private String config = DeployConfig.DEFAULT_FILE;
+    private String planHash;
 
     @DataBoundConstructor
     public ApprovalGateStep(String environment, String phase, String summary) {
@@ -51,6 +52,16 @@ public final class ApprovalGateStep extends Step {
     @DataBoundSetter
     public void setConfig(String config) {
         this.config = DeployConfigs.parameter(config);
+    }
+
+    public String getPlanHash() {
+        return planHash;
+    }
+
+    /** The hash of the plan the approver is shown (mmApplyTofu or mmDeployGateway planOnly); none for a rollback. */
+    @DataBoundSetter
+    public void setPlanHash(String planHash) {
+        this.planHash = planHash == null || planHash.isBlank() ? null : planHash.strip();
     }
 
     @Override

@@ -21,7 +21,8 @@ public interface DeployStages {
 
     Map<String, Object> healthCheck(String environment, List<String> services) throws Exception;
 
-    Map<String, Object> rollback(String environment, String service, String to) throws Exception;
+    /** @param force go back past migrations that are not marked compatibleWithPrevious */
+    Map<String, Object> rollback(String environment, String service, String to, boolean force) throws Exception;
 
     Map<String, Object> release(String environment, String phase, String result, String failedPhase, String kind) throws Exception;
 

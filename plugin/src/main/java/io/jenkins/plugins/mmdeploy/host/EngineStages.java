@@ -60,8 +60,8 @@ final class EngineStages implements DeployStages {
     }
 
     @Override
-    public Map<String, Object> rollback(String environment, String service, String to) throws InterruptedException {
-        return steps.rollback(environment, service, to, false);
+    public Map<String, Object> rollback(String environment, String service, String to, boolean force) throws InterruptedException {
+        return steps.rollback(environment, service, to, force);
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 public final class RollbackStep extends StageStep {
     private String service = "all";
     private String to = "previous";
+    private boolean force;
 
     @DataBoundConstructor
     public RollbackStep(String environment) {
@@ -45,9 +46,19 @@ public final class RollbackStep extends StageStep {
         this.to = to == null || to.isBlank() ? "previous" : to.strip();
     }
 
+    public boolean isForce() {
+        return force;
+    }
+
+    /** Go back past migrations that are not marked compatibleWithPrevious; the engine refuses that otherwise. */
+    @DataBoundSetter
+    public void setForce(boolean force) {
+        this.force = force;
+    }
+
     @Override
     public Map<String, Object> call(DeployStages stages) throws Exception {
-        return stages.rollback(getEnvironment(), service, to);
+        return stages.rollback(getEnvironment(), service, to, force);
     }
 
     @Extension

@@ -30,6 +30,17 @@ class ApprovalGateStepTest {
     }
 
     @Test
+    void planHashIsAnOptionalSetterAndBlankMeansNone() {
+        ApprovalGateStep step = new ApprovalGateStep("production", "services", "s");
+
+        assertThat(step.getPlanHash()).isNull();
+        step.setPlanHash(" sha256:abc ");
+        assertThat(step.getPlanHash()).isEqualTo("sha256:abc");
+        step.setPlanHash(" ");
+        assertThat(step.getPlanHash()).isNull();
+    }
+
+    @Test
     void descriptorNamesTheStepAndNeedsTheWorkspaceForThePolicy() {
         ApprovalGateStep.DescriptorImpl descriptor = new ApprovalGateStep.DescriptorImpl();
 

@@ -48,8 +48,8 @@ public final class RecordingStages implements DeployStages {
     }
 
     @Override
-    public Map<String, Object> rollback(String environment, String service, String to) {
-        return record("rollback", environment, service, to);
+    public Map<String, Object> rollback(String environment, String service, String to, boolean force) {
+        return record("rollback", environment, service, to, force);
     }
 
     @Override

@@ -18,9 +18,21 @@ class RollbackStepTest {
         step.setTo(null);
 
         assertThat(stages.calls).containsExactly(
-                "rollback", "production", "all", "previous", "rollback", "production", "agent", "agent-service-00011-xyz");
+                "rollback", "production", "all", "previous", false, "rollback", "production", "agent", "agent-service-00011-xyz", false);
         assertThat(step.getService()).isEqualTo("all");
         assertThat(step.getTo()).isEqualTo("previous");
         assertThat(new RollbackStep.DescriptorImpl().getFunctionName()).isEqualTo("mmRollback");
+    }
+
+    @Test
+    void forceIsOffByDefaultAndPassedThroughWhenSet() throws Exception {
+        RecordingStages stages = new RecordingStages();
+        RollbackStep step = new RollbackStep("production");
+        assertThat(step.isForce()).isFalse();
+        step.setForce(true);
+        step.call(stages);
+
+        assertThat(stages.calls).containsExactly("rollback", "production", "all", "previous", true);
+        assertThat(step.isForce()).isTrue();
     }
 }
