@@ -66,7 +66,7 @@ public final class ApprovalGateStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new ApprovalGateExecution(context, environment, phase, summary, config, null);
+        return new ApprovalGateExecution(context, environment, phase, summary, config, planHash);
     }
 
     @Extension
