@@ -40,6 +40,14 @@ public final class DeployRun {
         Optional<String> ask(EnvironmentSpec env, Gate gate, Map<String, Object> plan);
     }
 
+    /** Told as each step of the flow starts (a host shows progress; a test injects a fault at that point). */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = step -> { };
+
+        void starting(FlowStep step);
+    }
+
     /** The approvals of this process: given on the command line for plans reviewed earlier, or at the terminal. */
     public static final class Approvals implements ApprovalLedger {
         private final Map<String, RecordedApproval> byKey = new ConcurrentHashMap<>();
@@ -74,9 +82,12 @@ public final class DeployRun {
     private final Clock clock;
     private final StageLog log;
     private final String approver;
+    private final Progress progress;
 
     /** @param approver the operator's name, for approvals given at the terminal or on the command line */
-    public DeployRun(DeploySteps steps, Approvals approvals, Gatekeeper gatekeeper, Clock clock, StageLog log, String approver) {
+    public DeployRun(DeploySteps steps, Approvals approvals, Gatekeeper gatekeeper, Clock clock, StageLog log, String approver,
+            Progress progress) {
+        this.progress = progress;
         this.steps = steps;
         this.approvals = approvals;
         this.gatekeeper = gatekeeper;
@@ -103,6 +114,7 @@ public final class DeployRun {
         try {
             for (FlowStep step : all) {
                 current = step;
+                progress.starting(step);
                 if (step.isGate()) {
                     Optional<Result> stop = gate(environment, step.gate(), planOnly, preApproved, release, elapsed);
                     if (stop.isPresent()) {
@@ -241,6 +253,13 @@ public final class DeployRun {
     private DeployException stopped(String environment, String release, FlowStep at, DeployException cause) {
         String phase = at == null ? Phase.PREFLIGHT.id() : at.id();
         List<Diagnostic> all = new ArrayList<>(cause.diagnostics());
+        if (at != null && at.phase() == Phase.ALIAS) {
+            // The release is live, healthy and recorded as such; only its tag did not move. Recording it as failed
+            // would make an older release "the live one" for the next deploy's image variables.
+            all.add(Diagnostic.error("Release " + release + " succeeded, but " + at.title() + " did not move",
+                    "Run `mmdeploy deploy --env " + environment + "` again: it changes nothing that is live and moves the alias."));
+            return new DeployException(all);
+        }
         try {
             steps.release(environment, DeploySteps.FINISH, "FAILED", phase, null);
             all.add(Diagnostic.error("The deploy stopped at " + (at == null ? "preflight" : at.title()) + "; release " + release

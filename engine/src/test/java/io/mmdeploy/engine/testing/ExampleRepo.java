@@ -24,6 +24,11 @@ public final class ExampleRepo {
         this.root = root;
     }
 
+    /** A copy made earlier, at {@code root}. */
+    public static ExampleRepo at(Path root) {
+        return new ExampleRepo(root);
+    }
+
     /** Copies the example into {@code dir}. */
     public static ExampleRepo copyInto(Path dir) {
         Path source = locate();

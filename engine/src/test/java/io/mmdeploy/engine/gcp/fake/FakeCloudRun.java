@@ -106,6 +106,72 @@ public final class FakeCloudRun {
     }
 
     /**
+     * What an apply that changes a service's image does: a new ready revision of that image, and the service's template
+     * and traffic (all to the latest revision) as the tofu configuration declares them.
+     *
+     * @return the new revision's short name
+     */
+    public synchronized String deployImage(String serviceName, String image, Instant at) {
+        Service service = services.get(serviceName);
+        long count = revisions.values().stream().filter(r -> r.getService().equals(serviceName)).count();
+        String id = serviceName.substring(serviceName.lastIndexOf('/') + 1) + String.format("-%05d-w", count + 1);
+        addRevision(serviceName, id, image, true, at);
+        services.put(serviceName, service.toBuilder()
+                .setTemplate(com.google.cloud.run.v2.RevisionTemplate.newBuilder().addContainers(Container.newBuilder().setImage(image)))
+                .clearTraffic()
+                .addTraffic(TrafficTarget.newBuilder().setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST).setPercent(100))
+                .setLatestReadyRevision(serviceName + "/revisions/" + id)
+                .build());
+        return id;
+    }
+
+    /** The image the service's template declares (what tofu last applied); empty before any. */
+    public String templateImage(String serviceName) {
+        Service service = services.get(serviceName);
+        return service.getTemplate().getContainersCount() == 0 ? "" : service.getTemplate().getContainers(0).getImage();
+    }
+
+    /** Whether all traffic goes to the latest revision, as the tofu configuration declares. */
+    public boolean trafficOnLatest(String serviceName) {
+        List<TrafficTarget> traffic = services.get(serviceName).getTrafficList();
+        return traffic.size() == 1 && traffic.get(0).getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST;
+    }
+
+    /** The revision serving all traffic (short name): the newest ready one for LATEST, else the named one. */
+    public String servingRevision(String serviceName) {
+        Service service = services.get(serviceName);
+        TrafficTarget t = service.getTraffic(0);
+        if (t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION) {
+            return t.getRevision();
+        }
+        return revisionsOf(serviceName).stream()
+                .filter(r -> r.getConditionsList().stream().anyMatch(c -> c.getState() == Condition.State.CONDITION_SUCCEEDED))
+                .max(java.util.Comparator.comparingLong((Revision r) -> r.getCreateTime().getSeconds()).thenComparing(Revision::getName))
+                .map(r -> r.getName().substring(r.getName().lastIndexOf('/') + 1)).orElse(null);
+    }
+
+    public List<Revision> revisionsOf(String serviceName) {
+        return revisions.values().stream().filter(r -> r.getService().equals(serviceName)).sorted(java.util.Comparator.comparing(Revision::getName)).toList();
+    }
+
+    /** The image a revision runs. */
+    public String revisionImage(String serviceName, String revision) {
+        Revision r = revisions.get(serviceName + "/revisions/" + revision);
+        return r == null ? null : r.getContainers(0).getImage();
+    }
+
+    /** What an apply of a job's image does. */
+    public void setJobImage(String jobName, String image) {
+        Job job = jobs.get(jobName);
+        jobs.put(jobName, job.toBuilder().setTemplate(job.getTemplate().toBuilder().setTemplate(job.getTemplate().getTemplate().toBuilder()
+                .setContainers(0, Container.newBuilder(job.getTemplate().getTemplate().getContainers(0)).setImage(image)))).build());
+    }
+
+    public String jobImage(String jobName) {
+        return jobs.get(jobName).getTemplate().getTemplate().getContainers(0).getImage();
+    }
+
+    /**
      * A migration job.
      *
      * @param maxRetries null leaves the field unset (Cloud Run's default applies)
@@ -188,6 +254,9 @@ public final class FakeCloudRun {
                     found.add(r);
                 }
             }
+            // Newest first, as Cloud Run lists them.
+            found.sort(java.util.Comparator.comparingLong((Revision r) -> r.getCreateTime().getSeconds())
+                    .thenComparingInt(r -> r.getCreateTime().getNanos()).thenComparing(Revision::getName).reversed());
             answer(response, ListRevisionsResponse.newBuilder().addAllRevisions(found).build(), request.getParent());
         }
     }
