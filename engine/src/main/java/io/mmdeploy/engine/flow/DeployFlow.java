@@ -68,6 +68,15 @@ public final class DeployFlow {
         };
     }
 
+    /** The apply phase of a plan phase; null for a phase that makes no plan. */
+    public static Phase applyOf(Phase plan) {
+        return switch (plan) {
+            case SERVICES_PLAN -> Phase.SERVICES_APPLY;
+            case GATEWAY_PLAN -> Phase.GATEWAY_APPLY;
+            default -> null;
+        };
+    }
+
     public List<FlowStep> steps() {
         return steps;
     }

@@ -310,6 +310,20 @@ public final class DeploySteps {
         RunJournal.Entry entry = journal.read(env.name());
         DeployFlow flow = DeployFlow.of(config, env);
         RunJournal.PendingPlan open = entry.openPlan(planPhase);
+        Phase applyPhase = DeployFlow.applyOf(planPhase);
+        RunJournal.PendingPlan applied = entry.pending().get(planPhase.id());
+        if (open == null && applied != null && entry.succeeded(applyPhase)) {
+            // A rerun past a gate already passed: the plan it approved is applied; there is nothing new to approve.
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("gate", gate.id());
+            out.put("planHash", applied.hash());
+            out.put("summaryText", "Already applied in this run.");
+            out.put("imageChanges", applied.imageChanges());
+            out.put("changed", false);
+            out.put("automatic", true);
+            out.put("alreadyApplied", true);
+            return out;
+        }
         if (open == null) {
             throw FlowGuard.refusal(flow, env, planPhase, "there is no open " + gate.id() + " plan to approve in this run", planPhase);
         }
@@ -325,6 +339,7 @@ public final class DeploySteps {
         out.put("imageChanges", open.imageChanges());
         out.put("changed", open.changed());
         out.put("automatic", !policy(env).gated(gate));
+        out.put("alreadyApplied", false);
         return out;
     }
 
@@ -634,7 +649,7 @@ public final class DeploySteps {
 
     private Map<String, Object> tofu(EnvironmentSpec env, Phase planPhase, boolean planOnly, String approvedPlanHash)
             throws InterruptedException {
-        Phase applyPhase = planPhase == Phase.SERVICES_PLAN ? Phase.SERVICES_APPLY : Phase.GATEWAY_APPLY;
+        Phase applyPhase = DeployFlow.applyOf(planPhase);
         Gate gate = DeployFlow.gateAfter(planPhase);
         if (planOnly && approvedPlanHash != null) {
             throw DeployException.of("planOnly and approvedPlanHash together",
@@ -657,12 +672,13 @@ public final class DeploySteps {
      * then plans. A plan phase whose apply already succeeded in this run with the same variables is not redone.
      */
     private Map<String, Object> makePlan(EnvironmentSpec env, Phase planPhase) throws InterruptedException {
-        Phase applyPhase = planPhase == Phase.SERVICES_PLAN ? Phase.SERVICES_APPLY : Phase.GATEWAY_APPLY;
+        Phase applyPhase = DeployFlow.applyOf(planPhase);
         RunJournal.Entry entry = guard(env, planPhase);
         try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
             Releases releases = releases(env, clients);
             Optional<ReleaseRecord> live = ReleaseHistory.read(releases.store()).lastSucceeded();
-            Map<String, String> variables = ImageVariables.compose(config, entry.imageRefs(), live, log("tfvars"));
+            Map<String, String> variables = ImageVariables.compose(config, entry.imageRefs(), live, planPhase == Phase.GATEWAY_PLAN,
+                    log("tfvars"));
             String inputs = sha256(new TreeMap<>(variables).toString());
             RunJournal.PhaseRecord applied = entry.phase(applyPhase);
             RunJournal.PendingPlan previous = entry.pending().get(planPhase.id());

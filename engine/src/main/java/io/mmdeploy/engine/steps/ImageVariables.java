@@ -22,14 +22,20 @@ import java.util.Optional;
 final class ImageVariables {
     private ImageVariables() {}
 
-    static Map<String, String> compose(DeployConfig config, Map<String, ImageRef> run, Optional<ReleaseRecord> live, StageLog log) {
+    /**
+     * @param gatewayFromRun false for the services' plan: the gateway this run builds moves only through its own plan
+     *     (and gate), so the services' plan keeps the live gateway even when a rerun has built the new one already
+     */
+    static Map<String, String> compose(DeployConfig config, Map<String, ImageRef> run, Optional<ReleaseRecord> live, boolean gatewayFromRun,
+            StageLog log) {
         Map<String, String> out = new LinkedHashMap<>();
         List<String> fromLive = new ArrayList<>();
         List<String> fromCheckout = new ArrayList<>();
         for (ServiceSpec s : config.services()) {
             put(out, s.name(), s.tfvarsVariable(), run, live, fromLive, fromCheckout);
         }
-        config.gatewaySpec().ifPresent((GatewaySpec g) -> put(out, g.name(), g.tfvarsVariable(), run, live, fromLive, fromCheckout));
+        Map<String, ImageRef> forGateway = gatewayFromRun ? run : Map.of();
+        config.gatewaySpec().ifPresent((GatewaySpec g) -> put(out, g.name(), g.tfvarsVariable(), forGateway, live, fromLive, fromCheckout));
         if (!fromLive.isEmpty()) {
             log.info("Image variables from the live release " + live.map(ReleaseRecord::id).orElse("") + ": " + String.join(", ", fromLive));
         }
