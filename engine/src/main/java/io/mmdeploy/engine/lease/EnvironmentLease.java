@@ -107,8 +107,8 @@ public final class EnvironmentLease {
     }
 
     /**
-     * Takes the lease for {@code release}: creates it, or takes over one the same release holds (the same run's next
-     * step), or waits up to {@code wait} for another run's to go.
+     * Takes the lease for {@code release}: creates it, or takes over one the same holder holds for the same release (the
+     * same run's next step), or waits up to {@code wait} for another run's to go.
      *
      * @param breakStale break an expired lease of another run (it is named in the log) instead of refusing
      */
@@ -126,7 +126,9 @@ public final class EnvironmentLease {
                 continue;
             }
             Holder other = found.get();
-            if (other.release().equals(release)) {
+            // The same run's next step (same holder, same release) takes its own lease over; two runs that happen to get
+            // the same release id (same commit, same second) still exclude each other.
+            if (other.release().equals(release) && other.holder().equals(holder)) {
                 Lease taken = new Lease(this, holder, release, other.startedAt(), other.generation());
                 taken.renew();
                 return taken;

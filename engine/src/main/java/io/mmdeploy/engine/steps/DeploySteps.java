@@ -873,7 +873,7 @@ public final class DeploySteps {
             return;
         }
         EnvironmentLease.of(env, host.workspace(), clients.storage(), host.clock(), host.sleeper(), log(EnvironmentLease.STAGE))
-                .ifPresent(lease -> lease.current().filter(h -> h.release().equals(entry.release()))
+                .ifPresent(lease -> lease.current().filter(h -> h.release().equals(entry.release()) && h.holder().equals(host.holder()))
                         .ifPresent(lease::giveBack));
     }
 
