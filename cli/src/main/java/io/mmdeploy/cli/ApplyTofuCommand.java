@@ -93,6 +93,8 @@ final class ApplyTofuCommand implements Callable<Integer> {
         DeployConfig config = options.config.load().config();
         EnvironmentSpec environment = config.environment(options.environment);
         LocalWorkspace workspace = options.config.workspace();
+        // Before tfvars are written or tofu runs: a config whose environments share a resource is never planned or applied.
+        CloudCommand.requireIsolated(workspace, config);
         PrintWriter out = spec.commandLine().getOut();
         SecretMask mask = new SecretMask();
         StageLog log = new StageLog(new MaskingEventSink(new TerminalEventSink(spec.commandLine().getErr(), debug()), mask), "apply-tofu");

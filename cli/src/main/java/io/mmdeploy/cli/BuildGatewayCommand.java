@@ -24,6 +24,11 @@ final class BuildGatewayCommand extends CloudCommand {
     CloudBuildOptions build;
 
     @Override
+    boolean mutates() {
+        return true;
+    }
+
+    @Override
     public Integer call() throws Exception {
         LoadedConfig loaded = load();
         DeployConfig config = loaded.config();

@@ -34,6 +34,11 @@ final class BuildImagesCommand extends CloudCommand {
     CloudBuildOptions build;
 
     @Override
+    boolean mutates() {
+        return true;
+    }
+
+    @Override
     public Integer call() throws Exception {
         LoadedConfig loaded = load();
         DeployConfig config = loaded.config();

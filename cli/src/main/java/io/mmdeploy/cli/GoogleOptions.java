@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** {@code --credentials}: the identity the Google-facing subcommands use. */
@@ -22,13 +23,32 @@ final class GoogleOptions implements GoogleConnector {
 
     @Override
     public GoogleClients connect(EnvironmentSpec environment, Duration longestWait) {
-        CredentialSource source = new CredentialSource.ApplicationDefault();
-        if (keyFile != null) {
-            String json = read(keyFile);
-            checkScope(environment, json);
-            source = new CredentialSource.JsonKey(json);
+        return new GoogleClients(environment.projectId(), source(environment).credentials(), ClientSettingsOverrides.none(), longestWait);
+    }
+
+    /**
+     * The key's access token, for the programs a deploy runs (tofu), so that they act as the same identity as the
+     * clients; empty with Application Default Credentials, which those programs find by themselves.
+     */
+    Optional<String> accessToken(EnvironmentSpec environment) {
+        if (keyFile == null) {
+            return Optional.empty();
         }
-        return new GoogleClients(environment.projectId(), source.credentials(), ClientSettingsOverrides.none(), longestWait);
+        try {
+            return Optional.of(source(environment).credentials().refreshAccessToken().getTokenValue());
+        } catch (IOException e) {
+            throw DeployException.of("Cannot get an access token from the key file " + keyFile,
+                    "Google refused the key: " + e.getMessage() + ". Check that the key is valid and its service account enabled.");
+        }
+    }
+
+    private CredentialSource source(EnvironmentSpec environment) {
+        if (keyFile == null) {
+            return new CredentialSource.ApplicationDefault();
+        }
+        String json = read(keyFile);
+        checkScope(environment, json);
+        return new CredentialSource.JsonKey(json);
     }
 
     /** A key of another environment's project is refused before any Google call. */

@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             ValidateCommand.class,
             PlanCommand.class,
+            DeployCommand.class,
             BuildImagesCommand.class,
             RunMigrationsCommand.class,
             ApplyTofuCommand.class,

@@ -28,6 +28,12 @@ final class RollbackCommand extends ReleaseRecordsCommand {
     @Option(names = "--force", description = "Roll back even across a migration that ran after the target release.")
     boolean force;
 
+    /** A dry run only reads the records and revisions. */
+    @Override
+    boolean mutates() {
+        return !dryRun;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         try (EnvironmentSession session = session()) {

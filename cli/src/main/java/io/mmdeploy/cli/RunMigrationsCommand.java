@@ -24,6 +24,11 @@ final class RunMigrationsCommand extends CloudCommand {
     Map<String, String> images;
 
     @Override
+    boolean mutates() {
+        return true;
+    }
+
+    @Override
     public Integer call() throws Exception {
         DeployConfig config = load().config();
         EnvironmentSpec env = environment(config);

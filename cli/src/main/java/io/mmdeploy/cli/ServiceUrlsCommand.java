@@ -19,6 +19,12 @@ final class ServiceUrlsCommand extends CloudCommand {
     @Option(names = "--read", description = "Only read the secret's latest version.")
     boolean readOnly;
 
+    /** Publishing writes a secret version; --read only reads. */
+    @Override
+    boolean mutates() {
+        return !readOnly;
+    }
+
     @Override
     public Integer call() throws Exception {
         DeployConfig config = load().config();

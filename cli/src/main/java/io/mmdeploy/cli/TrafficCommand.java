@@ -36,6 +36,12 @@ final class TrafficCommand extends CloudCommand {
         boolean latest;
     }
 
+    /** Every action but --list moves traffic. */
+    @Override
+    boolean mutates() {
+        return !action.list;
+    }
+
     @Override
     public Integer call() throws Exception {
         DeployConfig config = load().config();
