@@ -114,8 +114,12 @@ abstract class DeployPlannerContract {
         LocalWorkspace ws = new LocalWorkspace(repo.root());
         LoadedConfig loaded = new ConfigLoader(ws).load(ExampleRepo.CONFIG);
         String text = new DeployPlanText(loaded.config()).render(plan(repo, "production", null));
-        assertThat(text).contains("GATE services: waits for approval by release-managers", "GATE gateway:",
-                "four-eyes", "2 approval gate(s).", "production-latest", "Preflight: OK");
-        assertThat(text.indexOf("GATE services")).isLessThan(text.indexOf("services-apply"));
+        String gate = ": waits for approval of that plan by release-managers, times out after 60 min, four-eyes";
+        assertThat(text).contains("GATE services" + gate, "GATE gateway" + gate, "2 approval gate(s).",
+                "Move production-latest to the deployed digests", "After success the tag production-latest moves", "Preflight: OK");
+        // Each gate right after the plan it approves; in production the migrations wait for the services gate.
+        assertThat(text).containsSubsequence("services-plan", "GATE services", "migrations", "services-apply", "gateway-plan",
+                "GATE gateway", "gateway-apply", "alias");
+        assertThat(text).contains("migrations      Run migrations (Cloud Run Jobs): migrate-main, migrate-habits");
     }
 }

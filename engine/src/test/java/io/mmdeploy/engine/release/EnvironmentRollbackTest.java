@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.run.v2.ServiceName;
 import com.google.cloud.run.v2.ServicesGrpc;
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.MigrationSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.fake.Fixtures;
 import io.mmdeploy.engine.release.EnvironmentRollback.RollbackResult;
 import io.mmdeploy.engine.release.ReleaseRecord.Kind;
+import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
+import io.mmdeploy.engine.release.ReleaseRecord.Outcome;
 import io.mmdeploy.engine.release.RollbackPlan.Direction;
 import io.mmdeploy.engine.release.RollbackPlan.Move;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +45,38 @@ class EnvironmentRollbackTest {
     RollbackResult rollBack(RollbackRequest request) throws InterruptedException {
         EnvironmentRollback rollback = world.rollback();
         return rollback.execute(world.config, world.env, rollback.plan(world.config, world.env, request));
+    }
+
+    /** The world's config with the named jobs marked compatibleWithPrevious (expand-only). */
+    DeployConfig compatible(String... jobs) {
+        DeployConfig c = world.config;
+        Set<String> marked = Set.of(jobs);
+        List<MigrationSpec> migrations = c.migrations().stream()
+                .map(m -> new MigrationSpec(m.job(), m.database(), m.service(), m.timeout(), marked.contains(m.job()))).toList();
+        return new DeployConfig(c.file(), c.app(), c.services(), c.gateway(), migrations, c.environments());
+    }
+
+    /** An execution of the job with the image {@code service} has in deploy {@code n}. */
+    MigrationRun ran(String job, String service, int n) {
+        return new MigrationRun(job, "projects/" + Fixtures.PROJECT + "/locations/us-east4/jobs/" + job + "/executions/" + job + "-" + n,
+                "SUCCEEDED", world.repository(service) + "@" + world.digest(service, n));
+    }
+
+    /** Deploy {@code n} started and put a new agent revision live; it has not finished (what an automatic revert undoes). */
+    ReleaseRecord deployInProgress(int n) throws InterruptedException {
+        world.clock.advance(Duration.ofMinutes(5));
+        ReleaseRecord started = world.recorder().start(world.env, world.commit(n));
+        String digest = world.digest("agent", n);
+        world.cloud.artifactRegistry.push(world.repository("agent"), digest, List.of("staging-" + n));
+        world.cloud.cloudRun.addRevision(world.serviceName("agent"), world.revision("agent", n), world.repository("agent") + "@" + digest, true,
+                world.clock.instant());
+        world.traffic.routeToLatest(ServiceName.parse(world.serviceName("agent")));
+        return started;
+    }
+
+    RollbackPlan revertPlan(DeployConfig config, ReleaseRecord run, List<MigrationRun> itsMigrations) {
+        return world.rollback().plan(config, world.env,
+                new RollbackRequest("previous", null, false, new RollbackRequest.Revert(run.id(), second.id(), itsMigrations)));
     }
 
     int storedVersions() {
@@ -144,7 +183,7 @@ class EnvironmentRollbackTest {
 
         assertThatThrownBy(() -> world.rollback().plan(world.config, world.env, new RollbackRequest("previous", null, false)))
                 .isInstanceOfSatisfying(DeployException.class, e -> {
-                    assertThat(e.diagnostics().get(0).summary()).isEqualTo("Rollback to release " + second.id() + " would run its code on a newer schema");
+                    assertThat(e.diagnostics().get(0).summary()).isEqualTo("Going back to release " + second.id() + " would run its code on a newer schema");
                     assertThat(e.diagnostics().get(0).detail()).contains("release " + third.id() + " ran migrate-main-staging")
                             .contains(world.digest("users", 3)).doesNotContain("migrate-habits-staging (");
                 });
@@ -156,6 +195,78 @@ class EnvironmentRollbackTest {
         assertThat(forced.record().rollback().forced()).isTrue();
         assertThat(world.serving("users")).isEqualTo(world.revision("users", 1));
         assertThat(world.log.text()).contains("forced across migrations: release " + third.id());
+    }
+
+    @Test
+    void aMigrationMarkedCompatibleWithPreviousDoesNotBlockTheRollback() throws Exception {
+        // As above: the third deploy runs migrate-main with a new users image; here the config says it only adds to the schema.
+        world.deploy(3, "habits");
+        DeployConfig expandOnly = compatible("migrate-main");
+
+        RollbackPlan plan = world.rollback().plan(expandOnly, world.env, new RollbackRequest("previous", null, false));
+        RollbackResult result = world.rollback().execute(expandOnly, world.env, plan);
+
+        assertThat(plan.toRelease()).isEqualTo(second.id());
+        assertThat(result.record().succeeded()).isTrue();
+        assertThat(result.record().rollback().forced()).isFalse();
+        assertThat(world.serving("users")).isEqualTo(world.revision("users", 1));
+        assertThat(world.log.text()).doesNotContain("forced across migrations");
+        // Marking the other job does not help: the rule is per migration.
+        assertThatThrownBy(() -> world.rollback().plan(compatible("migrate-habits"), world.env, new RollbackRequest(second.id(), null, false)))
+                .hasMessageContaining("ran migrate-main-staging");
+    }
+
+    @Test
+    void anAutomaticRevertCountsOnlyItsRunsMigrationsAndIsRefusedNamingOneThatIsNotCompatible() throws Exception {
+        ReleaseRecord third = deployInProgress(3);
+        List<MigrationRun> itsMigrations = List.of(ran("migrate-main-staging", "users", 3), ran("migrate-habits-staging", "habits", 3));
+        int updatesBefore = world.cloud.faults.calls(ServicesGrpc.getUpdateServiceMethod());
+
+        assertThatThrownBy(() -> revertPlan(compatible("migrate-habits"), third, itsMigrations))
+                .isInstanceOfSatisfying(DeployException.class, e -> {
+                    assertThat(e.diagnostics().get(0).summary())
+                            .isEqualTo("Going back to release " + second.id() + " would run its code on a newer schema");
+                    assertThat(e.diagnostics().get(0).detail()).contains("release " + third.id() + " ran migrate-main-staging")
+                            .contains(world.digest("users", 3)).doesNotContain("migrate-habits-staging");
+                });
+        assertThat(world.cloud.faults.calls(ServicesGrpc.getUpdateServiceMethod())).isEqualTo(updatesBefore);
+        assertThat(world.serving("agent")).isEqualTo(world.revision("agent", 3));
+
+        // With every one of the run's migrations compatible, the revert goes back to the run's baseline by itself.
+        RollbackPlan plan = revertPlan(compatible("migrate-main", "migrate-habits"), third, itsMigrations);
+        RollbackResult result = world.rollback().execute(world.config, world.env, plan);
+
+        assertThat(plan.toRelease()).isEqualTo(second.id());
+        assertThat(plan.changing()).extracting(Move::service).containsExactly("agent");
+        assertThat(result.record().rollback().forced()).isFalse();
+        assertThat(world.serving("agent")).isEqualTo(world.revision("agent", 2));
+    }
+
+    @Test
+    void anEarlierFailedDeploysMigrationsDoNotBlockALaterRunsAutomaticRevertToItsOwnBaseline() throws Exception {
+        // Deploy 3 ran migrate-main with a new users image, then failed before moving traffic; release 2 stayed live on that schema.
+        world.clock.advance(Duration.ofMinutes(5));
+        ReleaseRecord failedStart = world.recorder().start(world.env, world.commit(3));
+        Map<String, io.mmdeploy.engine.images.ImageRef> images = new LinkedHashMap<>();
+        world.names().forEach(n -> images.put(n, world.image(n)));
+        ReleaseRecord failed = world.recorder().finish(failedStart, world.config, world.env,
+                new DeployEvidence(images, List.of(), List.of(), List.of(ran("migrate-main-staging", "users", 3))),
+                Outcome.failed("services-apply", "the apply failed"));
+        assertThat(ReleaseHistory.read(world.store).find(failed.id()).orElseThrow().migrations()).hasSize(1);
+        // Deploy 4 starts from release 2, runs no migration, and its health check fails.
+        ReleaseRecord fourth = deployInProgress(4);
+
+        RollbackPlan plan = revertPlan(world.config, fourth, List.of());
+        RollbackResult result = world.rollback().execute(world.config, world.env, plan);
+
+        assertThat(plan.toRelease()).isEqualTo(second.id());
+        assertThat(result.record().succeeded()).isTrue();
+        assertThat(result.record().rollback().forced()).isFalse();
+        assertThat(world.serving("agent")).isEqualTo(world.revision("agent", 2));
+        // A rollback a person asks for still counts every migration since its target, the failed deploy's included.
+        deployInProgress(5);
+        assertThatThrownBy(() -> world.rollback().plan(world.config, world.env, new RollbackRequest(second.id(), null, false)))
+                .hasMessageContaining("release " + failed.id() + " ran migrate-main-staging");
     }
 
     @Test

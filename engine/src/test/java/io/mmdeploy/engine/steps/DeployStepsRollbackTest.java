@@ -22,10 +22,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** mmRollback and the rollback's release record through DeploySteps, on a world with two recorded deploys. */
+/**
+ * mmRollback and the rollback's release record through DeploySteps, on a world with two recorded deploys. A rollback is a
+ * run too: mmPreflight, mmRelease(phase: 'start', kind: 'rollback') (which takes the lease), mmRollback, mmRelease finish.
+ */
 class DeployStepsRollbackTest {
     @TempDir
     Path dir;
+
+    static final String BUCKET = "mindmirror-staging-tfstate";
+    static final String LEASE = BUCKET + "/mindmirror/staging/mm-deploy.lease";
 
     ReleaseWorld world;
     ExampleRepo repo;
@@ -38,11 +44,20 @@ class DeployStepsRollbackTest {
         LocalWorkspace workspace = new LocalWorkspace(repo.root());
         LoadedConfig loaded = new ConfigLoader(workspace).load(ExampleRepo.CONFIG);
         world = ReleaseWorld.start(loaded.config(), loaded.config().environment("staging"));
+        // The staging lease lives in its state bucket (infra/environments/staging.backend.hcl).
+        world.cloud.storage.addBucket(BUCKET, "1234567890");
         StepHost host = new StepHost(workspace, null, null, world.log, world.log.mask,
                 (env, wait) -> world.cloud.clients(env.projectId(), wait), world.clock, d -> {});
         steps = new DeploySteps(host, loaded, TofuSettings.defaults());
         world.deploy(1);
         world.deploy(2, "users");
+    }
+
+    /** mmPreflight then mmRelease(phase: 'start', kind: 'rollback'); returns the run's release id. */
+    String startRollback() throws InterruptedException {
+        String release = (String) steps.preflight("staging").get("release");
+        steps.release("staging", "start", null, null, "rollback");
+        return release;
     }
 
     @AfterEach
@@ -52,7 +67,8 @@ class DeployStepsRollbackTest {
 
     @Test
     void rollingBackEverythingMovesEachChangedServiceAndTheRecordIsArchived() throws Exception {
-        steps.release("staging", "start", null, null, "rollback");
+        startRollback();
+        assertThat(world.cloud.storage.objects()).containsKey(LEASE);
 
         Map<String, Object> result = steps.rollback("staging", "all", "previous", false);
 
@@ -69,11 +85,23 @@ class DeployStepsRollbackTest {
         ReleaseRecord record = ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json");
         assertThat(record.kind()).isEqualTo(ReleaseRecord.Kind.ROLLBACK);
         assertThat(record.succeeded()).isTrue();
+        assertThat(record.rollback().toRelease()).isEqualTo(ReleaseHistory.read(world.store).oldestFirst().get(0).id());
+        assertThat(ReleaseHistory.read(world.store).newest()).contains(record);
+        assertThat(world.cloud.storage.objects()).doesNotContainKey(LEASE);
+    }
+
+    @Test
+    void aRollbackStartedWithoutPreflightIsRefusedAndMovesNothing() {
+        assertThatThrownBy(() -> steps.release("staging", "start", null, null, "rollback")).isInstanceOf(DeployException.class)
+                .hasMessageContaining("no run was started").hasMessageContaining("mmPreflight");
+
+        assertThat(world.cloud.storage.objects()).doesNotContainKey(LEASE);
+        assertThat(world.serving("agent")).isEqualTo(world.revision("agent", 2));
     }
 
     @Test
     void aRollbackStoppedHalfWayIsRecordedOnceAsFailed() throws Exception {
-        steps.release("staging", "start", null, null, "rollback");
+        startRollback();
         int before = ReleaseHistory.read(world.store).newestFirst().size();
         world.cloud.faults.failAlways(ServicesGrpc.getUpdateServiceMethod(), Status.PERMISSION_DENIED);
 
@@ -91,14 +119,16 @@ class DeployStepsRollbackTest {
 
     @Test
     void aRollbackRefusedBeforeItMovedAnythingIsRecordedAsFailed() throws Exception {
-        steps.release("staging", "start", null, null, "rollback");
+        String release = startRollback();
 
         Map<String, Object> finish = steps.release("staging", "finish", "FAILED", "Confirm rollback", null);
 
         ReleaseRecord record = ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json");
-        assertThat(record.id()).isEqualTo(finish.get("release"));
+        assertThat(record.id()).isEqualTo(finish.get("release")).isEqualTo(release);
         assertThat(record.kind()).isEqualTo(ReleaseRecord.Kind.ROLLBACK);
         assertThat(record.outcome().failedPhase()).isEqualTo("Confirm rollback");
         assertThat(world.serving("agent")).isEqualTo(world.revision("agent", 2));
+        assertThat(ReleaseHistory.read(world.store).newest()).contains(record);
+        assertThat(world.cloud.storage.objects()).doesNotContainKey(LEASE);
     }
 }
