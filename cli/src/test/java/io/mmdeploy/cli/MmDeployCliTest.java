@@ -61,12 +61,16 @@ class MmDeployCliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode plan = new ObjectMapper().readTree(r.out());
         assertThat(plan.get("services")).hasSize(7);
-        // The flow in order; a gate entry repeats the phase whose plan it approves.
-        assertThat(plan.get("flow").findValuesAsText("phase")).containsExactly("PREFLIGHT", "BUILD_IMAGES", "SERVICES_PLAN",
-                "SERVICES_PLAN", "MIGRATIONS", "SERVICES_APPLY", "SERVICE_URLS", "GATEWAY_BUILD", "GATEWAY_PLAN", "GATEWAY_PLAN",
-                "GATEWAY_APPLY", "HEALTH", "RELEASE", "ALIAS");
-        assertThat(plan.get("flow").findValues("gate")).extracting(JsonNode::asBoolean)
-                .containsExactly(false, false, false, true, false, false, false, false, false, true, false, false, false, false);
+        assertThat(plan.get("isolated").asBoolean()).isTrue();
+        // The flow in order, each gate named after the plan it approves.
+        assertThat(plan.get("flow").findValuesAsText("id")).containsExactly("preflight", "build-images", "services-plan",
+                "gate-services", "migrations", "services-apply", "service-urls", "gateway-build", "gateway-plan", "gate-gateway",
+                "gateway-apply", "health", "release", "alias");
+        assertThat(plan.get("flow").get(3).get("gate").asText()).isEqualTo("services");
+        assertThat(plan.get("flow").get(3).get("phase").asText()).isEqualTo("services-plan");
+        assertThat(plan.get("flow").get(9).get("gate").asText()).isEqualTo("gateway");
+        assertThat(plan.get("flow").get(4).get("gate").isNull()).isTrue();
+        assertThat(plan.get("flow").get(4).get("title").asText()).isEqualTo("Migrations");
     }
 
     @Test

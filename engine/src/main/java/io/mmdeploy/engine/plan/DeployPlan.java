@@ -1,5 +1,6 @@
 package io.mmdeploy.engine.plan;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.mmdeploy.engine.diagnostics.Diagnostic;
 import io.mmdeploy.engine.flow.FlowStep;
 import io.mmdeploy.engine.isolation.IsolationViolation;
@@ -30,6 +31,7 @@ public record DeployPlan(String environment, String projectId, Revision revision
         warnings = List.copyOf(warnings);
     }
 
+    @JsonProperty("isolated")
     public boolean isolated() {
         return violations.isEmpty();
     }

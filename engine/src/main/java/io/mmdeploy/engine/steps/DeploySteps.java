@@ -202,6 +202,7 @@ public final class DeploySteps {
             throw DeployException.of("Unknown service in services: " + String.join(", ", unknown),
                     config.file() + " defines " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList()) + ".");
         }
+        builderKind(builder); // an unknown builder is refused before the run's lease and state are touched
         RunJournal.Entry entry = guard(env, Phase.BUILD_IMAGES);
         List<ImageRef> images;
         try (GoogleClients clients = host.google().open(env, settings.buildTimeout())) {
@@ -964,13 +965,18 @@ public final class DeploySteps {
 
     // ---- images and git ----
 
-    private BuildImages buildImages(EnvironmentSpec env, GoogleClients clients, String builder) {
+    private static String builderKind(String builder) {
         String kind = builder == null || builder.isBlank() ? CLOUD_BUILD : builder.strip();
-        ImageBuilder images = switch (kind) {
-            case CLOUD_BUILD -> CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), null, settings.buildTimeout());
-            case DOCKER -> new DockerBuildxImageBuilder(commands(), host.workspace(), settings.buildTimeout());
-            default -> throw DeployException.of("Unknown builder \"" + kind + "\"", "builder is " + CLOUD_BUILD + " (default) or " + DOCKER + ".");
-        };
+        if (!kind.equals(CLOUD_BUILD) && !kind.equals(DOCKER)) {
+            throw DeployException.of("Unknown builder \"" + kind + "\"", "builder is " + CLOUD_BUILD + " (default) or " + DOCKER + ".");
+        }
+        return kind;
+    }
+
+    private BuildImages buildImages(EnvironmentSpec env, GoogleClients clients, String builder) {
+        ImageBuilder images = builderKind(builder).equals(DOCKER)
+                ? new DockerBuildxImageBuilder(commands(), host.workspace(), settings.buildTimeout())
+                : CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), null, settings.buildTimeout());
         return new BuildImages(images, new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(settings.maxParallelBuilds()),
                 log(BuildImages.STAGE));
     }
