@@ -1,6 +1,6 @@
 package io.jenkins.plugins.mmdeploy.approval;
 
-import hudson.model.InvisibleAction;
+import hudson.model.Action;
 import hudson.model.Run;
 import io.mmdeploy.engine.approval.ApprovalLedger;
 import io.mmdeploy.engine.approval.RecordedApproval;
@@ -16,8 +16,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link ApprovalLedger} for the build. A pipeline script, a Replay or a workspace file cannot write here (no step and
  * no whitelisted method adds to it), so a gated apply cannot be talked into running with a hash alone.
  */
-public final class GateApprovals extends InvisibleAction {
+public final class GateApprovals implements Action {
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
+
+    // No icon, no display name, no URL: Jenkins shows no page for it (what InvisibleAction does).
+    @Override
+    public String getIconFileName() {
+        return null;
+    }
+
+    @Override
+    public String getDisplayName() {
+        return null;
+    }
+
+    @Override
+    public String getUrlName() {
+        return null;
+    }
 
     /** One approval, as plain fields (saved in build.xml). */
     static final class Entry {
