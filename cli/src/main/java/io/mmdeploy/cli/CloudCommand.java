@@ -7,11 +7,9 @@ import io.mmdeploy.cli.host.TerminalEventSink;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.LoadedConfig;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.isolation.IsolationPreflight;
-import io.mmdeploy.engine.isolation.IsolationViolation;
 import io.mmdeploy.engine.port.EventSink;
 import io.mmdeploy.engine.port.MaskingEventSink;
 import io.mmdeploy.engine.port.SecretMask;
@@ -19,7 +17,6 @@ import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.port.Workspace;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,10 +67,7 @@ abstract class CloudCommand implements Callable<Integer> {
 
     /** The engine's isolation preflight; every violation becomes one diagnostic. */
     static void requireIsolated(Workspace workspace, DeployConfig config) {
-        List<IsolationViolation> violations = new IsolationPreflight(workspace).check(config);
-        if (!violations.isEmpty()) {
-            throw new DeployException(violations.stream().map(IsolationViolation::toDiagnostic).toList());
-        }
+        new IsolationPreflight(workspace).require(config);
     }
 
     EnvironmentSpec environment(DeployConfig config) {

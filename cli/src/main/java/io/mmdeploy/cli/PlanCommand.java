@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.mmdeploy.engine.config.LoadedConfig;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.isolation.IsolationViolation;
 import io.mmdeploy.engine.plan.DeployPlan;
 import io.mmdeploy.engine.plan.DeployPlanText;
@@ -52,7 +51,7 @@ final class PlanCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().flush();
             if (!plan.isolated()) {
-                throw new DeployException(plan.violations().stream().map(IsolationViolation::toDiagnostic).toList());
+                throw IsolationViolation.refusal(plan.violations());
             }
             return 0;
         } finally {

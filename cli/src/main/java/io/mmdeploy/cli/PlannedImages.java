@@ -1,7 +1,6 @@
 package io.mmdeploy.cli;
 
 import io.mmdeploy.engine.config.LoadedConfig;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.isolation.IsolationViolation;
 import io.mmdeploy.engine.plan.DeployPlan;
 import io.mmdeploy.engine.plan.DeployPlanner;
@@ -20,7 +19,7 @@ final class PlannedImages {
         try {
             DeployPlan plan = new DeployPlanner(options.config.workspace(), git).plan(loaded, options.environment, null);
             if (!plan.isolated()) {
-                throw new DeployException(plan.violations().stream().map(IsolationViolation::toDiagnostic).toList());
+                throw IsolationViolation.refusal(plan.violations());
             }
             return plan;
         } finally {

@@ -89,11 +89,6 @@ public final class DeployFlow {
         return phases().contains(phase);
     }
 
-    /** The gate this flow holds after the phase, if any. */
-    public Gate gateAfterIn(Phase phase) {
-        return steps.stream().filter(s -> s.isGate() && s.phase() == phase).map(FlowStep::gate).findFirst().orElse(null);
-    }
-
     /**
      * What a phase reads, in this flow: its needs, where a need the flow leaves out stands for the needs of that
      * one (no migrations: the apply needs only its plan; no gateway: health needs the services' apply).

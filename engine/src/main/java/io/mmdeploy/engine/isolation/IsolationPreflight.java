@@ -37,6 +37,14 @@ public final class IsolationPreflight {
         this.workspace = workspace;
     }
 
+    /** Refuses, with every violation at once, a config whose environments share a resource: before any mutation. */
+    public void require(DeployConfig config) {
+        List<IsolationViolation> violations = check(config);
+        if (!violations.isEmpty()) {
+            throw IsolationViolation.refusal(violations);
+        }
+    }
+
     /**
      * @return every violation, empty when the environments are isolated
      * @throws DeployException when a var or backend file cannot be read or parsed

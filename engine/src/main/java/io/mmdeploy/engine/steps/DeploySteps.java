@@ -852,16 +852,12 @@ public final class DeploySteps {
 
     /** The isolation preflight, before every mutation: a config that plan refuses is never applied. */
     private void isolated() {
-        List<IsolationViolation> violations = new IsolationPreflight(host.workspace()).check(config);
-        if (!violations.isEmpty()) {
-            throw new DeployException(violations.stream().map(IsolationViolation::toDiagnostic).toList());
-        }
+        new IsolationPreflight(host.workspace()).require(config);
     }
 
     /** Takes (or, for this run's next phase, takes over and renews) the environment's lease; null without a state bucket. */
     private Lease lease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) throws InterruptedException {
-        Optional<EnvironmentLease> lease = EnvironmentLease.of(env, host.workspace(), clients.storage(), host.clock(), host.sleeper(),
-                log(EnvironmentLease.STAGE));
+        Optional<EnvironmentLease> lease = environmentLease(env, clients);
         if (lease.isEmpty()) {
             return null;
         }
@@ -873,9 +869,12 @@ public final class DeploySteps {
         if (entry.release() == null) {
             return;
         }
-        EnvironmentLease.of(env, host.workspace(), clients.storage(), host.clock(), host.sleeper(), log(EnvironmentLease.STAGE))
-                .ifPresent(lease -> lease.current().filter(h -> h.release().equals(entry.release()) && h.holder().equals(host.holder()))
+        environmentLease(env, clients).ifPresent(lease -> lease.current().filter(h -> h.release().equals(entry.release()) && h.holder().equals(host.holder()))
                         .ifPresent(lease::giveBack));
+    }
+
+    private Optional<EnvironmentLease> environmentLease(EnvironmentSpec env, GoogleClients clients) {
+        return EnvironmentLease.of(env, host.workspace(), clients.storage(), host.clock(), host.sleeper(), log(EnvironmentLease.STAGE));
     }
 
     private void failed(EnvironmentSpec env, Phase phase, RuntimeException e) {
@@ -987,7 +986,7 @@ public final class DeploySteps {
         try {
             DeployPlan plan = new DeployPlanner(host.workspace(), git).plan(loaded, env.name(), null);
             if (!plan.isolated()) {
-                throw new DeployException(plan.violations().stream().map(IsolationViolation::toDiagnostic).toList());
+                throw IsolationViolation.refusal(plan.violations());
             }
             return plan;
         } finally {

@@ -47,8 +47,4 @@ public record StepHost(
     public StepHost withApprovals(ApprovalLedger ledger) {
         return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, ledger, holder);
     }
-
-    public StepHost withHolder(String name) {
-        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, name);
-    }
 }
