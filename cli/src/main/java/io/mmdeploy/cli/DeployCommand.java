@@ -11,6 +11,7 @@ import io.mmdeploy.engine.port.local.LocalCommandRunner;
 import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.steps.DeployRun;
 import io.mmdeploy.engine.steps.DeploySettings;
+import io.mmdeploy.engine.approval.GatePlan;
 import io.mmdeploy.engine.steps.DeploySteps;
 import io.mmdeploy.engine.steps.GoogleConnection;
 import io.mmdeploy.engine.steps.StepHost;
@@ -106,7 +107,7 @@ final class DeployCommand extends CloudCommand {
         StepHost host = new StepHost(workspace, workspace.root(),
                 commands != null ? commands : new LocalCommandRunner(workspace.root()),
                 events(), mask, connection != null ? connection : googleConnection(), clock, sleeper, approvals,
-                "cli:" + user + "@" + hostName());
+                "cli:" + user + "@" + hostName(), null);
         DeploySettings settings = DeploySettings.defaults().withLeaseWait(Duration.ofSeconds(leaseWaitSeconds)).withBreakLease(breakLease);
         DeploySteps steps = new DeploySteps(host, loaded,
                 new TofuSettings(tofu, lockTimeout, TofuSettings.DEFAULT_COMMAND_TIMEOUT), settings);
@@ -129,16 +130,16 @@ final class DeployCommand extends CloudCommand {
     }
 
     /** The gatekeeper: the operator at the terminal, or a refusal that says how to approve without one. */
-    private Optional<String> ask(EnvironmentSpec env, Gate gate, Map<String, Object> plan) {
-        String hash = (String) plan.get("planHash");
+    private Optional<String> ask(EnvironmentSpec env, Gate gate, GatePlan plan) {
+        String hash = plan.planHash();
         if (terminal == null) {
             throw DeployException.of("The " + gate.id() + " plan of " + env.name() + " needs approval, and there is no terminal to ask",
                     "Review the plan with `" + planOnlyCommand() + "`, then rerun with --approve-plan " + gate.id() + "=<hash> (this run's "
                             + gate.id() + " plan is " + hash + "): `" + command(Map.of(gate.id(), hash)) + "`.");
         }
         PrintWriter err = spec.commandLine().getErr();
-        err.println(mask.mask(String.valueOf(plan.get("summaryText"))));
-        List<?> changes = plan.get("imageChanges") instanceof List<?> list ? list : List.of();
+        err.println(mask.mask(plan.summaryText()));
+        List<String> changes = plan.imageChanges();
         err.println(changes.isEmpty() ? "Image changes: none" : "Image changes:");
         changes.forEach(c -> err.println("  " + mask.mask(String.valueOf(c))));
         err.flush();

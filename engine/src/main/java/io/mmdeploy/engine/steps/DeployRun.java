@@ -1,6 +1,7 @@
 package io.mmdeploy.engine.steps;
 
 import io.mmdeploy.engine.approval.ApprovalLedger;
+import io.mmdeploy.engine.approval.GatePlan;
 import io.mmdeploy.engine.approval.RecordedApproval;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
@@ -33,11 +34,11 @@ public final class DeployRun {
     @FunctionalInterface
     public interface Gatekeeper {
         /**
-         * @param plan what {@link DeploySteps#openGate} returns: planHash, summaryText, imageChanges
+         * @param plan the gate's open plan, as {@link DeploySteps#openGate} returns it
          * @return who approved, or empty for a rejection
          * @throws DeployException when nobody can be asked (no terminal): the message names what to do instead
          */
-        Optional<String> ask(EnvironmentSpec env, Gate gate, Map<String, Object> plan);
+        Optional<String> ask(EnvironmentSpec env, Gate gate, GatePlan plan);
     }
 
     /** Told as each step of the flow starts (a host shows progress; a test injects a fault at that point). */
@@ -196,10 +197,10 @@ public final class DeployRun {
     /** A passed gate: empty. A gate that stops the run (plan-only, or rejected): the result. */
     private Optional<Result> gate(String environment, Gate gate, boolean planOnly, Map<String, String> preApproved, String release,
             Map<String, Duration> elapsed) throws InterruptedException {
-        Map<String, Object> open = steps.openGate(environment, gate.id());
-        String hash = (String) open.get("planHash");
+        GatePlan open = steps.openGate(environment, gate.id());
+        String hash = open.planHash();
         EnvironmentSpec env = steps.environment(environment);
-        if (Boolean.TRUE.equals(open.get("automatic")) || approvals.find(env.name(), gate, hash).isPresent()) {
+        if (open.automatic() || approvals.find(env.name(), gate, hash).isPresent()) {
             return Optional.empty();
         }
         String given = preApproved.get(gate.id());

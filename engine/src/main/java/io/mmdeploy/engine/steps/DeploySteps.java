@@ -1,5 +1,6 @@
 package io.mmdeploy.engine.steps;
 
+import io.mmdeploy.engine.approval.GatePlan;
 import io.mmdeploy.engine.approval.RecordedApproval;
 import io.mmdeploy.engine.config.ApprovalPolicy;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
@@ -154,7 +155,7 @@ public final class DeploySteps {
      */
     public Map<String, Object> preflight(String environment) {
         EnvironmentSpec env = config.environment(environment);
-        isolated();
+        isolated(env);
         Optional<Revision> revision = revision(env);
         String sha = revision.map(Revision::sha).orElse(null);
         String release = ReleaseRecord.newId(host.clock().instant(), revision.map(Revision::shortSha).orElse(UNVERSIONED));
@@ -301,9 +302,8 @@ public final class DeploySteps {
      * at a gate without the environment's lease, so an emergency rollback never waits behind an approval; the next
      * phase takes it again and checks the plan is not stale.
      *
-     * @return planHash, summaryText, imageChanges, automatic (no gate in the policy), gate
      */
-    public Map<String, Object> openGate(String environment, String gatePhase) {
+    public GatePlan openGate(String environment, String gatePhase) {
         EnvironmentSpec env = config.environment(environment);
         Gate gate = Arrays.stream(Gate.values()).filter(g -> g.id().equals(gatePhase) && g != Gate.ROLLBACK).findFirst()
                 .orElseThrow(() -> DeployException.of("No plan gate \"" + gatePhase + "\"", "A plan gate is services or gateway."));
@@ -315,15 +315,7 @@ public final class DeploySteps {
         RunJournal.PendingPlan applied = entry.pending().get(planPhase.id());
         if (open == null && applied != null && entry.succeeded(applyPhase)) {
             // A rerun past a gate already passed: the plan it approved is applied; there is nothing new to approve.
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("gate", gate.id());
-            out.put("planHash", applied.hash());
-            out.put("summaryText", "Already applied in this run.");
-            out.put("imageChanges", applied.imageChanges());
-            out.put("changed", false);
-            out.put("automatic", true);
-            out.put("alreadyApplied", true);
-            return out;
+            return new GatePlan(gate.id(), applied.hash(), "Already applied in this run.", applied.imageChanges(), false, true, true);
         }
         if (open == null) {
             throw FlowGuard.refusal(flow, env, planPhase, "there is no open " + gate.id() + " plan to approve in this run", planPhase);
@@ -333,15 +325,7 @@ public final class DeploySteps {
         try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
             releaseLease(env, clients, entry);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("gate", gate.id());
-        out.put("planHash", open.hash());
-        out.put("summaryText", summary.renderText());
-        out.put("imageChanges", open.imageChanges());
-        out.put("changed", open.changed());
-        out.put("automatic", !policy(env).gated(gate));
-        out.put("alreadyApplied", false);
-        return out;
+        return new GatePlan(gate.id(), open.hash(), summary.renderText(), open.imageChanges(), open.changed(), !policy(env).gated(gate), false);
     }
 
     /** mmServiceUrls: reads each service's URL from Cloud Run and stores them as a new version of the URLs secret. */
@@ -512,7 +496,7 @@ public final class DeploySteps {
         if (entry.release() == null) {
             throw FlowGuard.refusal(DeployFlow.of(config, env), env, Phase.PREFLIGHT, "no run was started in this workspace", Phase.PREFLIGHT);
         }
-        isolated();
+        isolated(env);
         ReleaseRecord started = null;
         try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
             lease(env, clients, entry);
@@ -559,7 +543,7 @@ public final class DeploySteps {
      */
     public Map<String, Object> rollback(String environment, String service, String to, boolean force) throws InterruptedException {
         EnvironmentSpec env = config.environment(environment);
-        isolated();
+        isolated(env);
         RunJournal.Entry entry = journal.read(env.name());
         boolean revert = "deploy".equals(entry.kind()) && entry.started() != null && entry.finished() == null
                 && (to == null || RollbackRequest.PREVIOUS.equals(to));
@@ -622,7 +606,7 @@ public final class DeploySteps {
                     finished == null ? "Call mmMoveAlias after mmRelease(phase: 'finish', result: 'SUCCEEDED')."
                             : "Release " + finished.id() + " " + finished.outcome().describe() + ": the alias stays where it is.");
         }
-        isolated();
+        isolated(env);
         List<MovedAlias> moved;
         try (GoogleClients clients = host.google().open(env, settings.apiWait())) {
             Lease lease = lease(env, clients, entry);
@@ -844,15 +828,25 @@ public final class DeploySteps {
 
     /** The journal, after the flow's guard let the phase start. */
     private RunJournal.Entry guard(EnvironmentSpec env, Phase phase) {
-        isolated();
+        isolated(env);
         RunJournal.Entry entry = journal.read(env.name());
         FlowGuard.require(DeployFlow.of(config, env), env, phase, entry);
         return entry;
     }
 
-    /** The isolation preflight, before every mutation: a config that plan refuses is never applied. */
-    private void isolated() {
+    /**
+     * Before every mutation: the isolation preflight (a config that plan refuses is never applied) and, where the host
+     * builds a branch, that branch is the one the environment deploys from.
+     */
+    private void isolated(EnvironmentSpec env) {
         new IsolationPreflight(host.workspace()).require(config);
+        String building = host.buildBranch();
+        if (building != null && env.branch() != null && !building.equals(env.branch())) {
+            throw DeployException.of("Refusing to change " + env.name() + " from branch " + building,
+                    config.file() + " deploys " + env.name() + " from branch " + env.branch() + " only (environments." + env.name()
+                            + ".branch); a build of " + building + " (a Replay or another branch's job included) never"
+                            + " deploys it. Nothing was changed.");
+        }
     }
 
     /** Takes (or, for this run's next phase, takes over and renews) the environment's lease; null without a state bucket. */

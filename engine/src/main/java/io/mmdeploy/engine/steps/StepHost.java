@@ -25,6 +25,9 @@ import java.time.Clock;
  * @param approvals the approvals people gave in this run, as the host recorded them
  * @param holder who runs (e.g. {@code jenkins:deploy/main#42}, {@code cli:ana@laptop}): the name a second run is told
  *     when it finds the environment's lease taken
+ * @param buildBranch the branch the host is building (Jenkins' {@code BRANCH_NAME} in a multibranch job); null when the
+ *     host builds no branch (a terminal, a plain job). Where given, a mutating phase refuses an environment whose
+ *     {@code branch} is another one, so a Replay or a job of another branch cannot deploy there.
  */
 public record StepHost(
         Workspace workspace,
@@ -36,15 +39,20 @@ public record StepHost(
         Clock clock,
         Sleeper sleeper,
         ApprovalLedger approvals,
-        String holder) {
+        String holder,
+        String buildBranch) {
 
     /** A host that records no approvals (every gated phase refuses) and names itself {@code unnamed}. */
     public StepHost(Workspace workspace, Path localRoot, CommandRunner commands, EventSink events, SecretMask mask,
             GoogleConnection google, Clock clock, Sleeper sleeper) {
-        this(workspace, localRoot, commands, events, mask, google, clock, sleeper, ApprovalLedger.none(), "unnamed");
+        this(workspace, localRoot, commands, events, mask, google, clock, sleeper, ApprovalLedger.none(), "unnamed", null);
     }
 
     public StepHost withApprovals(ApprovalLedger ledger) {
-        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, ledger, holder);
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, ledger, holder, buildBranch);
+    }
+
+    public StepHost withBuildBranch(String branch) {
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, branch);
     }
 }

@@ -120,7 +120,7 @@ class DeployStepsTest {
         return new StepHost(workspace, localRoot, commands, log, log.mask, (env, wait) -> {
             opened.incrementAndGet();
             return cloud.clients(env.projectId(), wait);
-        }, CLOCK, d -> {}, approvals, HOLDER);
+        }, CLOCK, d -> {}, approvals, HOLDER, null);
     }
 
     /** No lease wait: the clock is fixed, and a lease held by another run must fail at once, not poll forever. */
@@ -183,6 +183,25 @@ class DeployStepsTest {
         assertThat(steps.run("staging").succeeded(Phase.PREFLIGHT)).isTrue();
         assertThat(cloud.storage.objectMetadata(STAGING_BUCKET, STAGING_LEASE))
                 .containsEntry("mm-holder", HOLDER).containsEntry("mm-release", release);
+    }
+
+    @Test
+    void aBuildOfAnotherBranchNeitherStartsNorContinuesARunOfTheEnvironment() throws Exception {
+        StepHost host = host(new LocalWorkspace(repo.root()), repo.root(), new LocalCommandRunner(repo.root()));
+        DeploySteps replay = steps(host.withBuildBranch("feature/x"));
+
+        assertThatThrownBy(() -> replay.preflight("staging")).isInstanceOf(DeployException.class)
+                .hasMessageContaining("Refusing to change staging from branch feature/x")
+                .hasMessageContaining("environments.staging.branch").hasMessageContaining("Nothing was changed");
+        assertThat(steps.run("staging").release()).isNull();
+
+        startRun("staging");
+        assertThatThrownBy(() -> replay.buildImages("staging", null, null)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("from branch feature/x");
+        assertThat(cloud.cloudBuild.submitted()).isEmpty();
+
+        steps(host.withBuildBranch("staging")).buildImages("staging", null, null);
+        assertThat(cloud.cloudBuild.submitted()).hasSize(SERVICES.size());
     }
 
     @Test
@@ -334,7 +353,7 @@ class DeployStepsTest {
             commands.add(command);
             onLine.accept("tofu says " + command.env().get("GOOGLE_OAUTH_ACCESS_TOKEN"));
             return local.run(command, onLine);
-        }, log, log.mask, google, CLOCK, d -> {}, approvals, HOLDER);
+        }, log, log.mask, google, CLOCK, d -> {}, approvals, HOLDER, null);
         DeploySteps withToken = steps(host);
         startRun(withToken, "staging");
         withToken.buildImages("staging", null, null);

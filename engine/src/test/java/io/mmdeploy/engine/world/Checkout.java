@@ -68,7 +68,7 @@ public final class Checkout {
         };
         // Waiting moves the world's clock: retries and lease waits end by it, without sleeping.
         return new StepHost(new LocalWorkspace(root), root, commands, world.log, world.log.mask, google, world.clock,
-                world.clock::advance, approvals, holder);
+                world.clock::advance, approvals, holder, null);
     }
 
     /** The engine's steps as a host calls them (a Jenkins step each, or the CLI's commands). */

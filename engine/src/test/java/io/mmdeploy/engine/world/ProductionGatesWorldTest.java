@@ -48,7 +48,7 @@ class ProductionGatesWorldTest {
         List<String> asked = new ArrayList<>();
         List<Long> executionsWhenAsked = new ArrayList<>();
         DeployRun.Result result = world.checkout("cli:ana@laptop").deploy("production", (env, gate, plan) -> {
-            asked.add(gate.id() + " " + plan.get("planHash"));
+            asked.add(gate.id() + " " + plan.planHash());
             executionsWhenAsked.add(world.migrationExecutions());
             return Optional.of("rita");
         }, DeployRun.Progress.NONE);

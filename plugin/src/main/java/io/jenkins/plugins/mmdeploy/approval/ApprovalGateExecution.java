@@ -14,6 +14,7 @@ import io.jenkins.plugins.mmdeploy.host.TaskListenerEventSink;
 import io.mmdeploy.engine.approval.Approval;
 import io.mmdeploy.engine.approval.ApprovalGate;
 import io.mmdeploy.engine.approval.GateDecision;
+import io.mmdeploy.engine.approval.GatePlan;
 import io.mmdeploy.engine.approval.GateReview;
 import io.mmdeploy.engine.approval.RecordedApproval;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
@@ -103,13 +104,13 @@ final class ApprovalGateExecution extends StepExecution {
             String shown = summary;
             if (!Gate.ROLLBACK.id().equals(phase)) {
                 // The approver is shown the run's open plan as the engine saved it, and approves exactly its hash.
-                Map<String, Object> open = openPlan();
-                planHash = (String) open.get("planHash");
+                GatePlan open = openPlan();
+                planHash = open.planHash();
                 if (expectedPlanHash != null && !expectedPlanHash.equals(planHash)) {
                     throw new AbortException("The " + phase + " plan " + expectedPlanHash + " is not this run's open plan (" + planHash
                             + "): nothing to approve. Plan again.");
                 }
-                shown = (String) open.get("summaryText");
+                shown = open.summaryText();
             }
             GateDecision decision = gate().decide(env, phase, shown);
             if (decision.automatic()) {
@@ -192,7 +193,7 @@ final class ApprovalGateExecution extends StepExecution {
     }
 
     /** The engine's view of the gate: the open plan and its saved summary; the run gives its lease back while it waits. */
-    private Map<String, Object> openPlan() throws Exception {
+    private GatePlan openPlan() throws Exception {
         BuildHost host = BuildHost.of(getContext(), DeployConfigs.directory(config));
         LoadedConfig loaded = DeployConfigs.loaded(host.workspace(), DeployConfigs.fileName(config), config, host.events());
         return new DeploySteps(host.stepHost(), loaded, TofuSettings.defaults()).openGate(environment, phase);

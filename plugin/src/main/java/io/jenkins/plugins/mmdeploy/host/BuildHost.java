@@ -35,7 +35,7 @@ public record BuildHost(Run<?, ?> run, Workspace workspace, Path localRoot, Comm
      */
     public StepHost stepHost() {
         return new StepHost(workspace, localRoot, commands, events, mask, new CredentialedGoogleConnection(run), Clock.systemUTC(),
-                Sleeper.real(), GateApprovals.ledger(run), "jenkins:" + run.getExternalizableId());
+                Sleeper.real(), GateApprovals.ledger(run), "jenkins:" + run.getExternalizableId(), null);
     }
 
     /** Reads the step's context; steps that use it require {@code FilePath} (and {@code Launcher} for commands). */
