@@ -44,7 +44,7 @@ final class BuildGatewayCommand extends CloudCommand {
                     new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(1), log(BuildImages.STAGE));
             ImageRef image = new BuildGateway(new ServiceUrlsSecret(clients.secretManager(), mask, log(ServiceUrlsSecret.STAGE)),
                     images, log(BuildGateway.STAGE))
-                    .run(config, env, DeploySteps.fingerprint(gateway), DeploySteps.tags(gateway));
+                    .run(config, env, gateway.buildFingerprint(), gateway.buildTags());
             print(image, imageLine(image));
         }
         return 0;

@@ -50,7 +50,7 @@ final class BuildImagesCommand extends CloudCommand {
                 continue;
             }
             ServiceSpec spec = config.service(service.name()).orElseThrow();
-            requests.add(ImageBuildRequest.forService(spec, env, DeploySteps.fingerprint(service), DeploySteps.tags(service)));
+            requests.add(ImageBuildRequest.forService(spec, env, service.buildFingerprint(), service.buildTags()));
         }
         if (services != null && requests.size() != services.size()) {
             throw DeployException.of("Unknown service in --services " + String.join(",", services),

@@ -8,7 +8,7 @@ import io.mmdeploy.engine.source.GitRepository;
 import java.util.Optional;
 
 /**
- * The deploy plan of the images to build (fingerprints and tags: DeploySteps.fingerprint/tags); the plan's
+ * The deploy plan of the images to build (fingerprints and tags: ServicePlan.buildFingerprint/buildTags); the plan's
  * isolation preflight refuses before anything is built.
  */
 final class PlannedImages {

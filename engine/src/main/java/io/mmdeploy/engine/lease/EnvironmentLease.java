@@ -25,7 +25,8 @@ import java.util.Optional;
  * environment's own state bucket, beside the OpenTofu state. It is created with a generation precondition
  * ({@code ifGenerationMatch=0}), so of two runs exactly one creates it; every later write names the generation it
  * read, so a lease that was broken or taken over in between is noticed instead of overwritten. A lease names its
- * holder, its release, when it started and when it expires; the run renews it at every phase. A second run waits up
+ * holder, its release, when it started and when it expires; the run renews it at every phase and, while a phase runs,
+ * every TTL/3 ({@link Lease#keepAlive}). A second run waits up
  * to its timeout, then fails naming the holder. An expired lease is a run that died: it is broken only on request
  * ({@code --break-lease}), naming whom it belonged to.
  */

@@ -1,5 +1,7 @@
 package io.mmdeploy.engine.lease;
 
+import io.mmdeploy.engine.port.StageLog;
+import java.time.Duration;
 import java.time.Instant;
 
 /** A lease this run holds; {@link #close()} gives it back. */
@@ -26,6 +28,47 @@ public final class Lease implements AutoCloseable {
 
     public String release() {
         return release;
+    }
+
+    /** Renews the lease on a thread of its own while a phase runs, so a phase longer than the TTL keeps it. */
+    public static KeptAlive keepAlive(Lease lease, StageLog log) {
+        return keepAlive(lease, log, EnvironmentLease.TTL.dividedBy(3));
+    }
+
+    static KeptAlive keepAlive(Lease lease, StageLog log, Duration every) {
+        if (lease == null) {
+            return () -> {};
+        }
+        Thread renewer = new Thread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(every.toMillis());
+                    lease.renew();
+                }
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException lost) {
+                // Another run broke or took it: say so; the next phase's acquire refuses to go on.
+                log.warn("Could not renew the lease of release " + lease.release() + ": " + lost.getMessage());
+            }
+        }, "mm-deploy lease " + lease.release());
+        renewer.setDaemon(true);
+        renewer.start();
+        return () -> {
+            renewer.interrupt();
+            try {
+                renewer.join(every.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** The renewal while a phase runs; closing it stops renewing (the lease stays held). */
+    @FunctionalInterface
+    public interface KeptAlive extends AutoCloseable {
+        @Override
+        void close();
     }
 
     @Override

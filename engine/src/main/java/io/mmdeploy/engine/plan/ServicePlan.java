@@ -1,6 +1,8 @@
 package io.mmdeploy.engine.plan;
 
+import io.mmdeploy.engine.diagnostics.DeployException;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * What a deploy would do with one image (a service or the gateway).
@@ -18,5 +20,19 @@ public record ServicePlan(String name, String repository, String cloudRunService
         boolean rebuild, String reason, List<String> tags) {
     public ServicePlan {
         tags = List.copyOf(tags);
+    }
+
+    /** What a build is keyed by; outside git there is no fingerprint, and a one-off value builds the image. */
+    public String buildFingerprint() {
+        return fingerprint != null ? fingerprint : "unversioned-" + UUID.randomUUID();
+    }
+
+    /** The tags a build gives the image; refused outside git, where there is no revision to tag with. */
+    public List<String> buildTags() {
+        if (tags.isEmpty()) {
+            throw DeployException.of("No image tag for " + name,
+                    "Tags come from the git revision (the config's tag scheme); deploy from inside the app's git work tree.");
+        }
+        return tags;
     }
 }

@@ -2,6 +2,10 @@ package io.mmdeploy.engine.steps;
 
 import io.mmdeploy.engine.approval.ApprovalLedger;
 import io.mmdeploy.engine.approval.GatePlan;
+import io.mmdeploy.engine.health.HealthReport;
+import io.mmdeploy.engine.health.HealthResult;
+import io.mmdeploy.engine.images.ImageRef;
+import io.mmdeploy.engine.release.RollbackPlan;
 import io.mmdeploy.engine.approval.RecordedApproval;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
@@ -104,8 +108,8 @@ public final class DeployRun {
     public Result run(String environment, boolean planOnly, Map<String, String> preApproved) throws InterruptedException {
         DeployFlow flow = steps.flow(environment);
         Map<String, Duration> elapsed = new LinkedHashMap<>();
-        Map<String, Object> preflight = steps.preflight(environment);
-        String release = (String) preflight.get("release");
+        PreflightResult preflight = steps.preflight(environment);
+        String release = preflight.release();
         steps.release(environment, DeploySteps.START, null, null, "deploy");
         List<FlowStep> all = flow.steps();
         int total = (int) all.stream().filter(s -> !s.isGate()).count();
@@ -126,7 +130,7 @@ public final class DeployRun {
                 n++;
                 if (step.phase() == Phase.PREFLIGHT) {
                     log.info("[" + n + "/" + total + "] " + step.title() + ": release " + release
-                            + (Boolean.TRUE.equals(preflight.get("resumed")) ? " (continuing an earlier run)" : ""));
+                            + (preflight.resumed() ? " (continuing an earlier run)" : ""));
                     continue;
                 }
                 Instant began = clock.instant();
@@ -146,36 +150,35 @@ public final class DeployRun {
     private String phase(String environment, Phase phase, Map<Phase, String> hashes) throws InterruptedException {
         switch (phase) {
             case BUILD_IMAGES -> {
-                Map<String, Object> r = steps.buildImages(environment, null, null);
-                return r.get("built") + " built, " + r.get("reused") + " reused";
+                ImagesResult r = steps.buildImages(environment, null, null);
+                return r.built() + " built, " + r.reused() + " reused";
             }
             case SERVICES_PLAN, GATEWAY_PLAN -> {
-                Map<String, Object> r = phase == Phase.SERVICES_PLAN ? steps.applyTofu(environment, null, true, null)
-                        : steps.deployGateway(environment, false, true, null);
-                hashes.put(phase, (String) r.get("planHash"));
-                Object changes = r.get("imageChanges");
-                return Boolean.TRUE.equals(r.get("skipped")) ? "already applied in this run"
-                        : "plan " + FlowGuard.shortHash((String) r.get("planHash")) + ", image changes: " + changes;
+                TofuResult r = phase == Phase.SERVICES_PLAN ? steps.applyTofu(environment, null, true, null)
+                        : steps.deployGateway(environment, false, true, null).tofu();
+                hashes.put(phase, r.planHash());
+                return r.skipped() ? "already applied in this run"
+                        : "plan " + FlowGuard.shortHash(r.planHash()) + ", image changes: " + r.imageChanges();
             }
             case MIGRATIONS -> {
-                Map<String, Object> r = steps.runMigrations(environment);
-                return Boolean.TRUE.equals(r.get("skipped")) ? "already ran in this run" : ((List<?>) r.get("executions")).size() + " execution(s)";
+                MigrationsResult r = steps.runMigrations(environment);
+                return r.skipped() ? "already ran in this run" : r.executions().size() + " execution(s)";
             }
             case SERVICES_APPLY -> {
                 steps.applyTofu(environment, null, false, hashes.get(Phase.SERVICES_PLAN));
                 return "applied";
             }
             case SERVICE_URLS -> {
-                return "stored as " + steps.serviceUrls(environment).get("secret");
+                return "stored as " + steps.serviceUrls(environment).secretVersion();
             }
             case GATEWAY_BUILD -> {
-                Map<?, ?> image = (Map<?, ?>) steps.deployGateway(environment, true, false, null).get("image");
-                return (Boolean.TRUE.equals(image.get("built")) ? "built " : "reused ") + image.get("ref");
+                ImageRef image = steps.deployGateway(environment, true, false, null).image();
+                return (image.built() ? "built " : "reused ") + image.ref();
             }
             case GATEWAY_APPLY -> {
-                Map<String, Object> r = steps.deployGateway(environment, false, false, hashes.get(Phase.GATEWAY_PLAN));
-                if (r.get("health") instanceof Map<?, ?> health) {
-                    requireHealthy(environment, phase, cast(health));
+                GatewayResult r = steps.deployGateway(environment, false, false, hashes.get(Phase.GATEWAY_PLAN));
+                if (r.health() != null) {
+                    requireHealthy(environment, phase, r.health());
                 }
                 return "applied, healthy";
             }
@@ -184,11 +187,10 @@ public final class DeployRun {
                 return "everything healthy";
             }
             case RELEASE -> {
-                return "recorded " + steps.release(environment, DeploySteps.FINISH, "SUCCEEDED", null, null).get("release");
+                return "recorded " + steps.release(environment, DeploySteps.FINISH, "SUCCEEDED", null, null).release();
             }
             case ALIAS -> {
-                Map<String, Object> r = steps.moveAlias(environment);
-                return r.get("alias") + " moved";
+                return steps.moveAlias(environment).alias() + " moved";
             }
             default -> throw new IllegalStateException("no phase " + phase);
         }
@@ -229,22 +231,20 @@ public final class DeployRun {
         return Optional.empty();
     }
 
-    private void requireHealthy(String environment, Phase phase, Map<String, Object> health) throws InterruptedException {
-        if (Boolean.TRUE.equals(health.get("healthy"))) {
+    private void requireHealthy(String environment, Phase phase, HealthReport health) throws InterruptedException {
+        if (health.healthy()) {
             return;
         }
-        Map<String, Object> results = cast(health.get("results"));
         List<String> lines = new ArrayList<>();
-        for (Map.Entry<String, Object> e : results.entrySet()) {
-            Map<String, Object> r = cast(e.getValue());
-            if (Boolean.TRUE.equals(r.get("healthy"))) {
+        for (HealthResult r : health.results()) {
+            if (r.healthy()) {
                 continue;
             }
-            String name = e.getKey();
-            Map<String, Object> moved = cast(steps.rollback(environment, name, "previous", false).get("moved"));
-            Map<String, Object> move = moved.containsKey(name) ? cast(moved.get(name)) : Map.of();
-            lines.add(name + ": unhealthy (status " + r.get("status") + " after " + r.get("attempts") + " attempts at " + r.get("url")
-                    + "); traffic moved back from " + move.get("from") + " to " + move.get("to"));
+            Optional<RollbackPlan.Move> move = steps.rollback(environment, r.name(), "previous", false).moved().stream()
+                    .filter(m -> m.service().equals(r.name())).findFirst();
+            lines.add(r.name() + ": unhealthy (status " + r.lastStatus() + " after " + r.attempts() + " attempts at " + r.url()
+                    + "); traffic moved back from " + move.map(RollbackPlan.Move::from).orElse(null) + " to "
+                    + move.map(RollbackPlan.Move::toRevision).orElse(null));
         }
         throw DeployException.of("Health check failed in " + steps.environment(environment).name() + " after traffic moved (phase "
                 + phase.id() + ")", "Moved back to what was live before this run:\n  - " + String.join("\n  - ", lines));
@@ -278,10 +278,5 @@ public final class DeployRun {
 
     private static String seconds(Duration d) {
         return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> cast(Object value) {
-        return (Map<String, Object>) value;
     }
 }

@@ -20,6 +20,8 @@ import java.util.Map;
  * (ImageVarsWriter), never between plan and apply.
  */
 public final class ApplyTofu {
+    public static final String STAGE = "apply-tofu";
+
     /** The backend the working directory was last initialised with (hash of its config), next to the plans. */
     static final String BACKEND_MARKER = TofuRequest.STATE_DIR + "/backend.sha256";
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.run.v2.ServicesGrpc;
 import io.grpc.Status;
+import io.mmdeploy.engine.release.RollbackPlan;
 import io.mmdeploy.engine.config.ConfigLoader;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
@@ -55,7 +56,7 @@ class DeployStepsRollbackTest {
 
     /** mmPreflight then mmRelease(phase: 'start', kind: 'rollback'); returns the run's release id. */
     String startRollback() throws InterruptedException {
-        String release = (String) steps.preflight("staging").get("release");
+        String release = steps.preflight("staging").release();
         steps.release("staging", "start", null, null, "rollback");
         return release;
     }
@@ -70,18 +71,19 @@ class DeployStepsRollbackTest {
         startRollback();
         assertThat(world.cloud.storage.objects()).containsKey(LEASE);
 
-        Map<String, Object> result = steps.rollback("staging", "all", "previous", false);
+        RollbackOutcome result = steps.rollback("staging", "all", "previous", false);
 
-        assertThat(result).containsEntry("healthy", true);
-        Map<String, Object> moved = DeployStepsTest.map(result.get("moved"));
+        assertThat(result.healthy()).isTrue();
+        Map<String, RollbackPlan.Move> moved = new java.util.LinkedHashMap<>();
+        result.moved().forEach(m -> moved.put(m.service(), m));
         assertThat(moved).doesNotContainKey("users").containsKeys("agent", "mesh");
-        assertThat(DeployStepsTest.map(moved.get("agent")))
-                .containsEntry("from", world.revision("agent", 2) + "=100").containsEntry("to", world.revision("agent", 1));
+        assertThat(moved.get("agent").from()).isEqualTo(world.revision("agent", 2) + "=100");
+        assertThat(moved.get("agent").toRevision()).isEqualTo(world.revision("agent", 1));
         assertThat(world.serving("agent")).isEqualTo(world.revision("agent", 1));
 
-        Map<String, Object> finish = steps.release("staging", "finish", "SUCCEEDED", null, null);
+        ReleaseResult finish = steps.release("staging", "finish", "SUCCEEDED", null, null);
 
-        assertThat(finish).containsEntry("release", result.get("release")).containsEntry("record", "mm-release.json");
+        assertThat(finish.release()).isEqualTo(result.release());
         ReleaseRecord record = ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json");
         assertThat(record.kind()).isEqualTo(ReleaseRecord.Kind.ROLLBACK);
         assertThat(record.succeeded()).isTrue();
@@ -107,12 +109,12 @@ class DeployStepsRollbackTest {
 
         assertThatThrownBy(() -> steps.rollback("staging", "all", "previous", false)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("stopped half-way");
-        Map<String, Object> finish = steps.release("staging", "finish", "FAILED", "Rollback", null);
+        ReleaseResult finish = steps.release("staging", "finish", "FAILED", "Rollback", null);
 
         ReleaseHistory history = ReleaseHistory.read(world.store);
         ReleaseRecord failed = history.newest().orElseThrow();
         assertThat(failed.kind()).isEqualTo(ReleaseRecord.Kind.ROLLBACK);
-        assertThat(finish).containsEntry("release", failed.id());
+        assertThat(finish.release()).isEqualTo(failed.id());
         assertThat(history.newestFirst().stream().map(ReleaseRecord::id).distinct()).hasSize(before + 1);
         assertThat(ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json").id()).isEqualTo(failed.id());
     }
@@ -121,10 +123,10 @@ class DeployStepsRollbackTest {
     void aRollbackRefusedBeforeItMovedAnythingIsRecordedAsFailed() throws Exception {
         String release = startRollback();
 
-        Map<String, Object> finish = steps.release("staging", "finish", "FAILED", "Confirm rollback", null);
+        ReleaseResult finish = steps.release("staging", "finish", "FAILED", "Confirm rollback", null);
 
         ReleaseRecord record = ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json");
-        assertThat(record.id()).isEqualTo(finish.get("release")).isEqualTo(release);
+        assertThat(record.id()).isEqualTo(finish.release()).isEqualTo(release);
         assertThat(record.kind()).isEqualTo(ReleaseRecord.Kind.ROLLBACK);
         assertThat(record.outcome().failedPhase()).isEqualTo("Confirm rollback");
         assertThat(world.serving("agent")).isEqualTo(world.revision("agent", 2));

@@ -17,6 +17,9 @@ import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.gcp.fake.CapturedLog;
 import io.mmdeploy.engine.gcp.fake.FakeCloudRun;
 import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
+import io.mmdeploy.engine.health.HealthReport;
+import io.mmdeploy.engine.health.HealthResult;
+import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.port.Command;
 import io.mmdeploy.engine.port.local.LocalCommandRunner;
 import io.mmdeploy.engine.port.local.LocalWorkspace;
@@ -133,7 +136,7 @@ class DeployStepsTest {
 
     /** mmPreflight then mmRelease(phase: 'start'): how every run begins. Returns the release id. */
     static String startRun(DeploySteps s, String env) throws InterruptedException {
-        String release = (String) s.preflight(env).get("release");
+        String release = s.preflight(env).release();
         s.release(env, "start", null, null, "deploy");
         return release;
     }
@@ -171,14 +174,15 @@ class DeployStepsTest {
         assertThat(cloud.cloudBuild.submitted()).isEmpty();
         assertThat(cloud.storage.objects()).isEmpty();
 
-        String release = (String) steps.preflight("staging").get("release");
+        String release = steps.preflight("staging").release();
         assertThat(steps.run("staging").release()).isEqualTo(release);
         // mmPreflight changes nothing in the cloud: the lease is taken by release start.
         assertThat(cloud.storage.objects()).isEmpty();
 
-        Map<String, Object> start = steps.release("staging", "start", null, null, "deploy");
+        ReleaseResult start = steps.release("staging", "start", null, null, "deploy");
 
-        assertThat(start).containsEntry("release", release).containsEntry("record", DeploySteps.RECORD_FILE);
+        assertThat(start.release()).isEqualTo(release);
+        assertThat(start.record().id()).isEqualTo(release);
         assertThat(ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json").inProgress()).isTrue();
         assertThat(steps.run("staging").succeeded(Phase.PREFLIGHT)).isTrue();
         assertThat(cloud.storage.objectMetadata(STAGING_BUCKET, STAGING_LEASE))
@@ -209,28 +213,28 @@ class DeployStepsTest {
         startRun("staging");
         String varFile = repo.read(VAR_FILE);
 
-        Map<String, Object> first = steps.buildImages("staging", null, null);
+        ImagesResult first = steps.buildImages("staging", null, null);
 
-        assertThat(first).containsEntry("built", 7L).containsEntry("reused", 0L);
-        Map<String, Map<String, Object>> images = cast(first.get("images"));
-        assertThat(images.keySet()).containsExactlyElementsOf(SERVICES);
-        Map<String, Object> agent = images.get("agent");
-        assertThat(agent.keySet()).containsExactly("image", "tag", "tags", "digest", "ref", "built");
-        assertThat(agent.get("image")).isEqualTo("us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/agent-service");
-        assertThat((String) agent.get("tag")).startsWith("staging-");
-        assertThat(agent.get("ref")).isEqualTo(agent.get("image") + "@" + agent.get("digest"));
-        assertThat(repo.read(".mm-deploy/staging.run.json")).contains((String) agent.get("digest"));
+        assertThat(first.built()).isEqualTo(7L);
+        assertThat(first.reused()).isZero();
+        assertThat(first.images()).extracting(ImageRef::service).containsExactlyElementsOf(SERVICES);
+        ImageRef agent = first.images().get(0);
+        assertThat(agent.repository()).isEqualTo("us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/agent-service");
+        assertThat(agent.tag()).startsWith("staging-");
+        assertThat(agent.ref()).isEqualTo(agent.repository() + "@" + agent.digest());
+        assertThat(repo.read(".mm-deploy/staging.run.json")).contains(agent.digest());
         assertThat(steps.run("staging").succeeded(Phase.BUILD_IMAGES)).isTrue();
         // The build no longer writes the image variables: each plan does, from the run's images.
         assertThat(repo.read(VAR_FILE)).isEqualTo(varFile);
 
-        Map<String, Object> again = steps.buildImages("staging", List.of("agent", "users"), null);
-        assertThat(again).containsEntry("built", 0L).containsEntry("reused", 2L);
-        assertThat(map(again.get("images")).keySet()).containsExactly("agent", "users");
+        ImagesResult again = steps.buildImages("staging", List.of("agent", "users"), null);
+        assertThat(again.built()).isZero();
+        assertThat(again.reused()).isEqualTo(2L);
+        assertThat(again.images()).extracting(ImageRef::service).containsExactly("agent", "users");
         assertThat(cloud.cloudBuild.submitted()).hasSize(7);
 
         steps.applyTofu("staging", null, true, null);
-        assertThat(repo.read(VAR_FILE)).contains("agent_service_container_image", (String) agent.get("ref"));
+        assertThat(repo.read(VAR_FILE)).contains("agent_service_container_image", agent.ref());
     }
 
     @Test
@@ -266,23 +270,22 @@ class DeployStepsTest {
     @Test
     void migrationsRunTheImagesOfTheBuildStepAfterTheServicesPlan() throws Exception {
         startRun("staging");
-        Map<String, Map<String, Object>> images = cast(steps.buildImages("staging", null, null).get("images"));
+        Map<String, ImageRef> images = byService(steps.buildImages("staging", null, null));
         steps.applyTofu("staging", null, true, null);
 
-        Map<String, Object> result = steps.runMigrations("staging");
+        MigrationsResult result = steps.runMigrations("staging");
 
-        assertThat(result).containsEntry("result", "SUCCEEDED").containsEntry("skipped", false);
-        List<Map<String, Object>> executions = cast(result.get("executions"));
-        assertThat(executions).extracting(e -> e.get("job")).containsExactly("migrate-main-staging", "migrate-habits-staging");
-        assertThat(executions.get(0).keySet()).containsExactly("job", "execution", "result", "image");
+        assertThat(result.skipped()).isFalse();
+        assertThat(result.executions()).extracting(ReleaseRecord.MigrationRun::job).containsExactly("migrate-main-staging", "migrate-habits-staging");
+        assertThat(result.executions()).extracting(ReleaseRecord.MigrationRun::result).containsOnly("SUCCEEDED");
         assertThat(cloud.cloudRun.executions()).hasSize(2);
         assertThat(cloud.cloudRun.jobImage(FakeCloudRun.jobName(PROJECT, REGION, "migrate-habits-staging")))
-                .isEqualTo(images.get("habits").get("ref"));
+                .isEqualTo(images.get("habits").ref());
         assertThat(steps.run("staging").migrations()).extracting(ReleaseRecord.MigrationRun::job)
                 .containsExactly("migrate-main-staging", "migrate-habits-staging");
 
         // Same images, same run: not run again.
-        assertThat(steps.runMigrations("staging")).containsEntry("skipped", true);
+        assertThat(steps.runMigrations("staging").skipped()).isTrue();
         assertThat(cloud.cloudRun.executions()).hasSize(2);
     }
 
@@ -290,7 +293,7 @@ class DeployStepsTest {
     void theServicesApplyRefusesBeforeTheMigrationsAndAppliesNothing() throws Exception {
         startRun("staging");
         steps.buildImages("staging", null, null);
-        String plan = (String) steps.applyTofu("staging", null, true, null).get("planHash");
+        String plan = steps.applyTofu("staging", null, true, null).planHash();
         long plans = tofuCalls("plan");
 
         assertThatThrownBy(() -> steps.applyTofu("staging", null, false, null)).isInstanceOf(DeployException.class)
@@ -306,8 +309,9 @@ class DeployStepsTest {
         assertThat(phasesRecorded("staging")).doesNotContain(Phase.SERVICES_APPLY.id());
 
         steps.runMigrations("staging");
-        Map<String, Object> done = steps.applyTofu("staging", null, false, null);
-        assertThat(done).containsEntry("applied", true).containsEntry("planHash", plan);
+        TofuResult done = steps.applyTofu("staging", null, false, null);
+        assertThat(done.applied()).isTrue();
+        assertThat(done.planHash()).isEqualTo(plan);
         assertThat(applied()).isOne();
     }
 
@@ -321,11 +325,10 @@ class DeployStepsTest {
         steps.applyTofu("staging", null, true, null);
         steps.runMigrations("staging");
 
-        Map<String, Object> staging = steps.applyTofu("staging", null, false, null);
+        TofuResult staging = steps.applyTofu("staging", null, false, null);
 
-        assertThat(staging.keySet()).containsExactly("planHash", "summaryText", "counts", "changed", "applied", "outputs", "imageChanges",
-                "skipped");
-        assertThat(staging).containsEntry("applied", true).containsEntry("skipped", false);
+        assertThat(staging.applied()).isTrue();
+        assertThat(staging.skipped()).isFalse();
         assertThat(tofu.calls()).anyMatch(c -> c.contains("| applied: plan-"));
         assertThat(steps.run("staging").succeeded(Phase.SERVICES_APPLY)).isTrue();
         assertThatThrownBy(() -> steps.applyTofu("staging", "google_storage_bucket.old", true, null)).isInstanceOf(DeployException.class)
@@ -401,26 +404,26 @@ class DeployStepsTest {
         startRun("staging");
         throughServicesApply(steps, "staging");
 
-        Map<String, Object> urls = steps.serviceUrls("staging");
-        assertThat(map(urls.get("urls")).keySet()).containsExactlyElementsOf(SERVICES);
-        assertThat((String) urls.get("secret")).contains("secrets/service-urls-staging/versions/");
+        UrlsResult urls = steps.serviceUrls("staging");
+        assertThat(urls.urls().keySet()).containsExactlyElementsOf(SERVICES);
+        assertThat(urls.secretVersion()).contains("secrets/service-urls-staging/versions/");
         assertThat(cloud.secretManager.payloads(PROJECT, "service-urls-staging")).hasSize(1);
 
-        Map<String, Object> built = steps.deployGateway("staging", true, false, null);
-        assertThat(built.keySet()).containsExactly("image", "urlsUsed");
-        assertThat(built).containsEntry("urlsUsed", 7);
-        Map<String, Object> image = cast(built.get("image"));
-        assertThat(image).containsEntry("built", true);
+        GatewayResult built = steps.deployGateway("staging", true, false, null);
+        assertThat(built.tofu()).isNull();
+        assertThat(built.urlsUsed()).isEqualTo(7);
+        ImageRef image = built.image();
+        assertThat(image.built()).isTrue();
         // The gateway's variable is written by its own plan, not by its build (nor by the services' plan).
-        assertThat(repo.read(VAR_FILE)).doesNotContain((String) image.get("ref"));
+        assertThat(repo.read(VAR_FILE)).doesNotContain(image.ref());
 
-        Map<String, Object> applied = steps.deployGateway("staging", false, false, null);
-        assertThat(applied).containsEntry("applied", true).containsKeys("planHash", "summaryText", "health");
-        assertThat(map(applied.get("image"))).containsEntry("ref", image.get("ref")).containsEntry("built", false);
-        assertThat(repo.read(VAR_FILE)).contains("gateway_container_image", (String) image.get("ref"));
-        Map<String, Object> health = cast(applied.get("health"));
-        assertThat(health).containsEntry("healthy", true);
-        assertThat(map(health.get("results")).keySet()).containsExactly("mesh");
+        GatewayResult applied = steps.deployGateway("staging", false, false, null);
+        assertThat(applied.tofu().applied()).isTrue();
+        assertThat(applied.tofu().planHash()).isNotBlank();
+        assertThat(applied.image().ref()).isEqualTo(image.ref());
+        assertThat(repo.read(VAR_FILE)).contains("gateway_container_image", image.ref());
+        assertThat(applied.health().healthy()).isTrue();
+        assertThat(applied.health().results()).extracting(HealthResult::name).containsExactly("mesh");
         assertThat(tofu.calls()).anyMatch(c -> c.contains("| plan ") && c.contains("-target=google_cloud_run_v2_service.gateway"));
         assertThat(applied()).isEqualTo(2);
         assertThat(steps.run("staging").succeeded(Phase.GATEWAY_APPLY)).isTrue();
@@ -430,15 +433,17 @@ class DeployStepsTest {
     void healthCheckReturnsEachResultByNameAndDoesNotThrowWhenOneIsUnhealthy() throws Exception {
         unhealthy.add("journal");
 
-        Map<String, Object> all = steps.healthCheck("staging", null);
+        HealthReport all = steps.healthCheck("staging", null);
 
-        assertThat(all).containsEntry("healthy", false);
-        Map<String, Map<String, Object>> results = cast(all.get("results"));
+        assertThat(all.healthy()).isFalse();
+        Map<String, HealthResult> results = new java.util.LinkedHashMap<>();
+        all.results().forEach(r -> results.put(r.name(), r));
         assertThat(results.keySet()).containsAll(SERVICES).contains("mesh");
-        assertThat(results.get("journal")).containsEntry("healthy", false).containsEntry("status", 503);
-        assertThat(results.get("journal").keySet()).containsExactly("healthy", "attempts", "status", "millis", "url");
-        assertThat(results.get("agent")).containsEntry("healthy", true).containsEntry("attempts", 1);
-        assertThat(steps.healthCheck("staging", List.of("agent", "mesh"))).containsEntry("healthy", true);
+        assertThat(results.get("journal").healthy()).isFalse();
+        assertThat(results.get("journal").lastStatus()).isEqualTo(503);
+        assertThat(results.get("agent").healthy()).isTrue();
+        assertThat(results.get("agent").attempts()).isEqualTo(1);
+        assertThat(steps.healthCheck("staging", List.of("agent", "mesh")).healthy()).isTrue();
         // Outside a deploy it records nothing; inside one, the full check is the Health phase.
         assertThat(phasesRecorded("staging")).isEmpty();
         startRun("staging");
@@ -457,17 +462,17 @@ class DeployStepsTest {
         assertThat(startRun(onAgent, "staging")).endsWith("-" + head.substring(0, 7));
         assertThatThrownBy(() -> unreachable.buildImages("staging", null, null)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("node");
-        Map<String, Object> built = onAgent.buildImages("staging", null, null);
-        assertThat(built).containsEntry("built", 7L);
-        Map<String, Map<String, Object>> images = cast(built.get("images"));
-        assertThat(images.get("agent")).containsEntry("tag", "staging-" + head.substring(0, 7));
+        ImagesResult built = onAgent.buildImages("staging", null, null);
+        assertThat(built.built()).isEqualTo(7L);
+        assertThat(byService(built).get("agent").tag()).isEqualTo("staging-" + head.substring(0, 7));
         assertThatThrownBy(() -> unreachable.applyTofu("staging", null, true, null)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("node");
         assertThat(tofu.calls()).isEmpty();
         throughServicesApply(onAgent, "staging");
         onAgent.serviceUrls("staging");
-        Map<String, Object> gateway = cast(onAgent.deployGateway("staging", true, false, null).get("image"));
-        assertThat(gateway).containsEntry("built", true).containsEntry("tag", "staging-" + head.substring(0, 7));
+        ImageRef gateway = onAgent.deployGateway("staging", true, false, null).image();
+        assertThat(gateway.built()).isTrue();
+        assertThat(gateway.tag()).isEqualTo("staging-" + head.substring(0, 7));
         Map<String, byte[]> contexts = new java.util.HashMap<>(cloud.storage.objects());
         contexts.remove(STAGING_BUCKET + "/" + STAGING_LEASE);
         assertThat(contexts).hasSize(8).allSatisfy((name, archive) -> assertThat(archive).isNotEmpty());
@@ -476,13 +481,13 @@ class DeployStepsTest {
     @Test
     void aDeployLeavesItsReleaseRecordWithWhatEachStepDidAndTheAliasFollowsIt() throws Exception {
         String release = startRun("staging");
-        Map<String, Map<String, Object>> images = cast(steps.buildImages("staging", null, null).get("images"));
+        Map<String, ImageRef> images = byService(steps.buildImages("staging", null, null));
         steps.applyTofu("staging", null, true, null);
         steps.runMigrations("staging");
         steps.applyTofu("staging", null, false, null);
         // Cloud Run now serves agent's new image from one revision (what the apply does); the other services are not checked here.
         String agent = FakeCloudRun.serviceName(PROJECT, REGION, "agent-service-staging");
-        cloud.cloudRun.addRevision(agent, "agent-service-staging-00002-new", (String) images.get("agent").get("ref"), true, CLOCK.instant());
+        cloud.cloudRun.addRevision(agent, "agent-service-staging-00002-new", images.get("agent").ref(), true, CLOCK.instant());
         try (var clients = cloud.clients(PROJECT, Duration.ofSeconds(10))) {
             new CloudRunTraffic(clients.services(), clients.revisions(), log.stage("traffic"), Duration.ofSeconds(5))
                     .routeToLatest(ServiceName.parse(agent));
@@ -490,11 +495,12 @@ class DeployStepsTest {
         steps.serviceUrls("staging");
         steps.deployGateway("staging", true, false, null);
         steps.deployGateway("staging", false, false, null);
-        assertThat(steps.healthCheck("staging", null)).containsEntry("healthy", true);
+        assertThat(steps.healthCheck("staging", null).healthy()).isTrue();
 
-        Map<String, Object> finish = steps.release("staging", "finish", "SUCCEEDED", null, null);
+        ReleaseResult finish = steps.release("staging", "finish", "SUCCEEDED", null, null);
 
-        assertThat(finish).containsEntry("release", release).containsEntry("record", "mm-release.json");
+        assertThat(finish.release()).isEqualTo(release);
+        assertThat(finish.record().succeeded()).isTrue();
         ReleaseRecord record = ReleaseJson.read(repo.read("mm-release.json"), "mm-release.json");
         assertThat(record.id()).isEqualTo(release);
         assertThat(record.succeeded()).isTrue();
@@ -502,15 +508,15 @@ class DeployStepsTest {
         assertThat(record.migrations()).extracting(ReleaseRecord.MigrationRun::job).containsExactly("migrate-main-staging", "migrate-habits-staging");
         assertThat(record.approvals()).extracting(ReleaseRecord.Approval::approver).containsExactly("auto", "auto");
         assertThat(record.serving("agent").orElseThrow().revision()).isEqualTo("agent-service-staging-00002-new");
-        assertThat(record.serving("journal").orElseThrow().image().digest()).isEqualTo(images.get("journal").get("digest"));
+        assertThat(record.serving("journal").orElseThrow().image().digest()).isEqualTo(images.get("journal").digest());
         // The lease goes with the final record.
         assertThat(cloud.storage.objects()).doesNotContainKey(STAGING_BUCKET + "/" + STAGING_LEASE);
 
-        Map<String, Object> alias = steps.moveAlias("staging");
-        assertThat(alias).containsEntry("alias", "staging-latest");
-        assertThat(map(alias.get("images"))).containsEntry("agent", images.get("agent").get("ref"));
-        assertThat(cloud.artifactRegistry.digestOf((String) images.get("agent").get("image"), "staging-latest"))
-                .contains((String) images.get("agent").get("digest"));
+        AliasResult alias = steps.moveAlias("staging");
+        assertThat(alias.alias()).isEqualTo("staging-latest");
+        assertThat(alias.images()).containsEntry("agent", images.get("agent").ref());
+        assertThat(cloud.artifactRegistry.digestOf(images.get("agent").repository(), "staging-latest"))
+                .contains(images.get("agent").digest());
         assertThat(steps.run("staging").succeeded(Phase.ALIAS)).isTrue();
         assertThat(cloud.storage.objects()).doesNotContainKey(STAGING_BUCKET + "/" + STAGING_LEASE);
     }
@@ -561,7 +567,7 @@ class DeployStepsTest {
                 .withApprovals(ApprovalLedger.none()));
         startRun("production");
         steps.buildImages("production", null, null);
-        String plan = (String) steps.applyTofu("production", null, true, null).get("planHash");
+        String plan = steps.applyTofu("production", null, true, null).planHash();
 
         // The gate stands before the migrations: without a recorded approval of the plan the schema stays as it is.
         assertThatThrownBy(() -> steps.runMigrations("production")).isInstanceOf(DeployException.class)
@@ -582,8 +588,7 @@ class DeployStepsTest {
         assertThat(steps.run("production").openPlan(Phase.SERVICES_PLAN).hash()).isEqualTo(plan);
         assertThat(phasesRecorded("production")).doesNotContain(Phase.SERVICES_APPLY.id());
 
-        Map<String, Object> done = steps.applyTofu("production", null, false, plan);
-        assertThat(done).containsEntry("applied", true);
+        assertThat(steps.applyTofu("production", null, false, plan).applied()).isTrue();
         assertThat(applied()).isOne();
         assertThat(steps.run("production").approvals()).extracting(ReleaseRecord.Approval::approver).containsExactly("ana");
     }
@@ -592,7 +597,7 @@ class DeployStepsTest {
     void inProductionTheApprovalOfOnePlanNeverAppliesAnother() throws Exception {
         startRun("production");
         steps.buildImages("production", null, null);
-        String services = (String) steps.applyTofu("production", null, true, null).get("planHash");
+        String services = steps.applyTofu("production", null, true, null).planHash();
         approvals.record(new RecordedApproval("production", Gate.SERVICES, services, "ana", CLOCK.instant()));
         steps.runMigrations("production");
         steps.applyTofu("production", null, false, services);
@@ -600,7 +605,7 @@ class DeployStepsTest {
         steps.deployGateway("production", true, false, null);
         assertThatThrownBy(() -> steps.deployGateway("production", false, false, null)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("Refusing to plan and apply production in one call");
-        String gateway = (String) steps.deployGateway("production", false, true, null).get("planHash");
+        String gateway = steps.deployGateway("production", false, true, null).tofu().planHash();
         assertThat(gateway).isNotEqualTo(services);
         // Plan A (the services plan) approved at the gateway gate too: it is still not plan B's approval.
         approvals.record(new RecordedApproval("production", Gate.GATEWAY, services, "ana", CLOCK.instant()));
@@ -614,7 +619,7 @@ class DeployStepsTest {
         assertThat(applied()).isEqualTo(appliedBefore);
         assertThat(phasesRecorded("production")).doesNotContain(Phase.GATEWAY_APPLY.id());
         approvals.record(new RecordedApproval("production", Gate.GATEWAY, gateway, "rita", CLOCK.instant()));
-        assertThat(steps.deployGateway("production", false, false, gateway)).containsEntry("applied", true);
+        assertThat(steps.deployGateway("production", false, false, gateway).tofu().applied()).isTrue();
         assertThat(applied()).isEqualTo(appliedBefore + 1);
         // What was applied is the gateway's own (targeted) plan file.
         assertThat(tofu.calls().stream().filter(c -> c.contains("| applied: ")).reduce((a, b) -> b).orElseThrow())
@@ -677,12 +682,9 @@ class DeployStepsTest {
         Object run() throws Exception;
     }
 
-    static Map<String, Object> map(Object value) {
-        return cast(value);
-    }
-
-    @SuppressWarnings("unchecked")
-    static <T> T cast(Object value) {
-        return (T) value;
+    static Map<String, ImageRef> byService(ImagesResult images) {
+        Map<String, ImageRef> out = new java.util.LinkedHashMap<>();
+        images.images().forEach(i -> out.put(i.service(), i));
+        return out;
     }
 }

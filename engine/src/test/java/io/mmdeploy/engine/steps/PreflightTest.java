@@ -3,6 +3,7 @@ package io.mmdeploy.engine.steps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.ConfigLoader;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.fake.CapturedLog;
@@ -28,7 +29,7 @@ class PreflightTest {
     Path dir;
 
     /** @param localRoot null for a workspace on another machine; {@code commands} then reach it (null: no launcher) */
-    private Map<String, Object> preflight(ExampleRepo repo, Path localRoot, CommandRunner commands, String environment) {
+    private PreflightResult preflight(ExampleRepo repo, Path localRoot, CommandRunner commands, String environment) {
         LocalWorkspace ws = new LocalWorkspace(repo.root());
         StepHost host = new StepHost(ws, localRoot, commands, new CapturedLog(), new SecretMask(), (env, wait) -> {
             throw new AssertionError("the preflight touches no cloud");
@@ -40,19 +41,21 @@ class PreflightTest {
     void givesTheReleaseIdThePolicyAndTheAliasAndKeepsTheId() {
         ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "main");
 
-        Map<String, Object> production = preflight(repo, repo.root(), null, "production");
+        PreflightResult production = preflight(repo, repo.root(), null, "production");
 
-        assertThat(production.keySet()).containsExactly("environment", "violations", "release", "approval", "alias", "resumed", "phases");
-        assertThat((String) production.get("release")).matches("20261122-044432-[0-9a-f]{7}");
-        assertThat(production.get("approval")).isEqualTo(Map.of(
-                "gates", List.of("services", "gateway"), "timeoutMinutes", 60, "submitters", List.of("release-managers"), "fourEyes", true));
-        assertThat(production).containsEntry("alias", "production-latest").containsEntry("violations", List.of());
-        assertThat(new RunJournal(new LocalWorkspace(repo.root())).read("production").release()).isEqualTo(production.get("release"));
+        assertThat(production.release()).matches("20261122-044432-[0-9a-f]{7}");
+        assertThat(production.approval().gated(Gate.SERVICES)).isTrue();
+        assertThat(production.approval().gated(Gate.GATEWAY)).isTrue();
+        assertThat(production.approval().submitters()).containsExactly("release-managers");
+        assertThat(production.approval().fourEyes()).isTrue();
+        assertThat(production.alias()).isEqualTo("production-latest");
+        assertThat(new RunJournal(new LocalWorkspace(repo.root())).read("production").release()).isEqualTo(production.release());
 
-        Map<String, Object> staging = preflight(repo, null, null, "staging");
-        assertThat(staging.get("release")).isEqualTo("20261122-044432-unversioned");
-        assertThat(DeployStepsTest.map(staging.get("approval"))).containsEntry("gates", List.of()).containsEntry("fourEyes", false);
-        assertThat(staging).containsEntry("alias", "staging-latest");
+        PreflightResult staging = preflight(repo, null, null, "staging");
+        assertThat(staging.release()).isEqualTo("20261122-044432-unversioned");
+        assertThat(staging.approval().gates()).isEmpty();
+        assertThat(staging.approval().fourEyes()).isFalse();
+        assertThat(staging.alias()).isEqualTo("staging-latest");
     }
 
     @Test
@@ -60,9 +63,9 @@ class PreflightTest {
         ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "staging");
         String sha = repo.commit("nothing new");
 
-        Map<String, Object> onAgent = preflight(repo, null, new LocalCommandRunner(repo.root()), "staging");
+        PreflightResult onAgent = preflight(repo, null, new LocalCommandRunner(repo.root()), "staging");
 
-        assertThat((String) onAgent.get("release")).isEqualTo("20261122-044432-" + sha.substring(0, 7));
+        assertThat(onAgent.release()).isEqualTo("20261122-044432-" + sha.substring(0, 7));
     }
 
     @Test

@@ -105,7 +105,7 @@ class ProductionGatesWorldTest {
         steps.preflight("production");
         steps.release("production", "start", null, null, "deploy");
         steps.buildImages("production", null, null);
-        String planA = (String) steps.applyTofu("production", null, true, null).get("planHash");
+        String planA = steps.applyTofu("production", null, true, null).planHash();
         Snapshot before = snapshot();
 
         // A hash alone (what a hand-written Jenkinsfile or a Replay could pass) is not an approval.
@@ -129,7 +129,7 @@ class ProductionGatesWorldTest {
         steps.release("production", "finish", "FAILED", "Services apply", null);
         stepsB.release("production", "start", null, null, "deploy");
         stepsB.buildImages("production", null, null);
-        String planB = (String) stepsB.applyTofu("production", null, true, null).get("planHash");
+        String planB = stepsB.applyTofu("production", null, true, null).planHash();
         assertThat(planB).isNotEqualTo(planA);
         // Only A is approved: B's migrations and apply are refused, and so is applying B under A's hash.
         assertThatThrownBy(() -> stepsB.runMigrations("production")).isInstanceOf(DeployException.class)

@@ -5,9 +5,8 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.DeployStages;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
-import java.util.Map;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -17,7 +16,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code mmDeployGateway}: builds the gateway with the services' URLs ({@code buildOnly} stops there), applies its targeted
  * plan and health-checks it. Returns {@code [image, urlsUsed, planHash, summaryText, applied, health]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
+ * <p>Parameters are mapped here; the engine stage is reached through {@link StepRequest}.
  */
 public final class DeployGatewayStep extends StageStep {
     private boolean buildOnly;
@@ -57,8 +56,8 @@ public final class DeployGatewayStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages) throws Exception {
-        return stages.deployGateway(getEnvironment(), buildOnly, planOnly, approvedPlanHash);
+    public StepRequest<?> request() {
+        return new StepRequest.DeployGateway(getEnvironment(), buildOnly, planOnly, approvedPlanHash);
     }
 
     @Extension

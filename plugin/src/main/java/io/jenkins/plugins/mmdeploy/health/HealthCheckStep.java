@@ -4,10 +4,9 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.DeployStages;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -16,7 +15,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 /**
  * {@code mmHealthCheck}: checks the health of every service and the gateway (or {@code services}). Returns {@code [healthy, results]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
+ * <p>Parameters are mapped here; the engine stage is reached through {@link StepRequest}.
  */
 public final class HealthCheckStep extends StageStep {
     private List<String> services;
@@ -36,8 +35,8 @@ public final class HealthCheckStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages) throws Exception {
-        return stages.healthCheck(getEnvironment(), services);
+    public StepRequest<?> request() {
+        return new StepRequest.HealthCheck(getEnvironment(), services);
     }
 
     @Extension

@@ -1,8 +1,12 @@
 package io.jenkins.plugins.mmdeploy.host;
 
+import io.jenkins.plugins.mmdeploy.release.DeploymentAction;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.release.ReleaseJson;
 import io.mmdeploy.engine.steps.DeploySteps;
+import io.mmdeploy.engine.steps.ReleaseResult;
+import io.mmdeploy.engine.steps.StepRequest;
 import io.mmdeploy.engine.tofu.TofuSettings;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -10,7 +14,8 @@ import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
 /**
  * Runs a {@link StageStep} off the CPS thread (Google calls and agent I/O): the ports rooted at the config file's
- * directory, the config, and the engine's {@link DeploySteps}, which the step calls with its parameters.
+ * directory, the config, the engine's {@link DeploySteps} answering the step's request, and the result as the step's
+ * map. A finished release becomes the build's "Deployment" page, from the record in memory.
  */
 final class StageExecution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
     private static final long serialVersionUID = 1L;
@@ -29,7 +34,13 @@ final class StageExecution extends SynchronousNonBlockingStepExecution<Map<Strin
         try {
             LoadedConfig loaded = DeployConfigs.loaded(host.workspace(), DeployConfigs.fileName(step.getConfig()), step.getConfig(), host.events());
             loaded.config().environment(step.getEnvironment()); // an unknown name fails here, with "did you mean"
-            return step.call(new EngineStages(new DeploySteps(host.stepHost(), loaded, TofuSettings.defaults()), host, directory));
+            StepRequest<?> request = step.request();
+            Object result = request.runOn(new DeploySteps(host.stepHost(), loaded, TofuSettings.defaults()));
+            if (request instanceof StepRequest.Release release && DeploySteps.FINISH.equals(release.phase())
+                    && result instanceof ReleaseResult finished && finished.record() != null) {
+                host.run().addAction(new DeploymentAction(ReleaseJson.pretty(finished.record())));
+            }
+            return StepMaps.of(result, directory);
         } catch (DeployException e) {
             throw (Exception) StepFailure.of(e);
         }

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.mmdeploy.host;
 
 import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.List;
-import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -10,7 +10,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * A step that runs one deploy stage: {@code environment} (required) and {@code config} (optional) as every mm* step
- * takes them, and its own parameters mapped onto one {@link DeployStages} call.
+ * takes them, and its own parameters as one typed {@link StepRequest} to the engine.
  */
 public abstract class StageStep extends Step {
     private final String environment;
@@ -33,8 +33,8 @@ public abstract class StageStep extends Step {
         this.config = DeployConfigs.parameter(config);
     }
 
-    /** The step's parameters, handed to the engine. */
-    public abstract Map<String, Object> call(DeployStages stages) throws Exception;
+    /** The step's parameters, as the engine takes them. */
+    public abstract StepRequest<?> request();
 
     @Override
     public StepExecution start(StepContext context) {

@@ -5,10 +5,9 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.DeployStages;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -18,7 +17,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code mmBuildImages}: builds the images whose sources changed (all of them, or {@code services}) with Cloud Build or docker, pushes them and
  * returns {@code [images, built, reused]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
+ * <p>Parameters are mapped here; the engine stage is reached through {@link StepRequest}.
  */
 public final class BuildImagesStep extends StageStep {
     private List<String> services;
@@ -48,8 +47,8 @@ public final class BuildImagesStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages) throws Exception {
-        return stages.buildImages(getEnvironment(), services, builder);
+    public StepRequest<?> request() {
+        return new StepRequest.BuildImages(getEnvironment(), services, builder);
     }
 
     @Extension

@@ -4,9 +4,8 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.DeployStages;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
-import java.util.Map;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -15,7 +14,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * {@code mmRunMigrations}: points each migration Cloud Run Job at the new image, runs it and waits; a failed migration fails the step. Returns
  * {@code [executions, result]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
+ * <p>Parameters are mapped here; the engine stage is reached through {@link StepRequest}.
  */
 public final class RunMigrationsStep extends StageStep {
     @DataBoundConstructor
@@ -24,8 +23,8 @@ public final class RunMigrationsStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages) throws Exception {
-        return stages.runMigrations(getEnvironment());
+    public StepRequest<?> request() {
+        return new StepRequest.RunMigrations(getEnvironment());
     }
 
     @Extension

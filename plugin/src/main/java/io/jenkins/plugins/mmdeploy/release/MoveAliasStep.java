@@ -4,9 +4,8 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.DeployStages;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
-import java.util.Map;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -22,8 +21,8 @@ public final class MoveAliasStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages) throws Exception {
-        return stages.moveAlias(getEnvironment());
+    public StepRequest<?> request() {
+        return new StepRequest.MoveAlias(getEnvironment());
     }
 
     @Extension

@@ -4,9 +4,8 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.DeployStages;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
-import java.util.Map;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -16,7 +15,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code mmRelease}: starts or finishes the release record: at {@code finish} it is shown as "Deployment" on the build page and archived
  * as mm-release.json. Returns {@code [release, record]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
+ * <p>Parameters are mapped here; the engine stage is reached through {@link StepRequest}.
  */
 public final class ReleaseStep extends StageStep {
     private final String phase;
@@ -59,8 +58,8 @@ public final class ReleaseStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages) throws Exception {
-        return stages.release(getEnvironment(), phase, result, failedPhase, kind);
+    public StepRequest<?> request() {
+        return new StepRequest.Release(getEnvironment(), phase, result, failedPhase, kind);
     }
 
     @Extension

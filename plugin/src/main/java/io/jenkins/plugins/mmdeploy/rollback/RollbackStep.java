@@ -4,9 +4,8 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.DeployStages;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
-import java.util.Map;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -16,7 +15,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code mmRollback}: moves Cloud Run traffic of one service or all back to the previous revisions, a revision or a release, then checks
  * health. Returns {@code [moved, healthy, release]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
+ * <p>Parameters are mapped here; the engine stage is reached through {@link StepRequest}.
  */
 public final class RollbackStep extends StageStep {
     private String service = "all";
@@ -57,8 +56,8 @@ public final class RollbackStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages) throws Exception {
-        return stages.rollback(getEnvironment(), service, to, force);
+    public StepRequest<?> request() {
+        return new StepRequest.Rollback(getEnvironment(), service, to, force);
     }
 
     @Extension

@@ -5,9 +5,8 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.DeployStages;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
-import java.util.Map;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -17,7 +16,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code mmApplyTofu}: plans the environment's OpenTofu configuration and applies exactly the approved plan ({@code planOnly} stops after the
  * plan). Returns {@code [planHash, summaryText, counts, changed, applied, outputs]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
+ * <p>Parameters are mapped here; the engine stage is reached through {@link StepRequest}.
  */
 public final class ApplyTofuStep extends StageStep {
     private String target;
@@ -57,8 +56,8 @@ public final class ApplyTofuStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages) throws Exception {
-        return stages.applyTofu(getEnvironment(), target, planOnly, approvedPlanHash);
+    public StepRequest<?> request() {
+        return new StepRequest.ApplyTofu(getEnvironment(), target, planOnly, approvedPlanHash);
     }
 
     @Extension

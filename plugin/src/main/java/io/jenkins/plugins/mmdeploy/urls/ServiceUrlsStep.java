@@ -4,9 +4,8 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.DeployStages;
 import io.jenkins.plugins.mmdeploy.host.StageStep;
-import java.util.Map;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -15,7 +14,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * {@code mmServiceUrls}: reads the services' URLs from the OpenTofu outputs and stores them as a new version of the environment's URLs secret.
  * Returns {@code [urls, secret]}.
  *
- * <p>Parameters are mapped here; the engine stage is reached through {@link DeployStages}.
+ * <p>Parameters are mapped here; the engine stage is reached through {@link StepRequest}.
  */
 public final class ServiceUrlsStep extends StageStep {
     @DataBoundConstructor
@@ -24,8 +23,8 @@ public final class ServiceUrlsStep extends StageStep {
     }
 
     @Override
-    public Map<String, Object> call(DeployStages stages) throws Exception {
-        return stages.serviceUrls(getEnvironment());
+    public StepRequest<?> request() {
+        return new StepRequest.ServiceUrls(getEnvironment());
     }
 
     @Extension

@@ -3,7 +3,7 @@ package io.jenkins.plugins.mmdeploy.images;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.Launcher;
-import io.jenkins.plugins.mmdeploy.host.RecordingStages;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,26 +12,21 @@ import org.junit.jupiter.api.Test;
 class BuildImagesStepTest {
     @Test
     void defaultsToAllServicesWithCloudBuild() throws Exception {
-        RecordingStages stages = new RecordingStages();
         BuildImagesStep step = new BuildImagesStep("staging");
 
-        assertThat(step.call(stages)).containsEntry("ok", true);
-        assertThat(stages.calls).containsExactly("buildImages", "staging", null, "cloudbuild");
+        assertThat(step.request()).isEqualTo(new StepRequest.BuildImages("staging", null, "cloudbuild"));
         assertThat(step.getConfig()).isEqualTo("mm-deploy.yaml");
     }
 
     @Test
     void servicesAndBuilderAreOptionalSettersAndTheListIsCopied() throws Exception {
-        RecordingStages stages = new RecordingStages();
         BuildImagesStep step = new BuildImagesStep("production");
         List<String> services = new ArrayList<>(Arrays.asList("agent", "journal"));
         step.setServices(services);
         step.setBuilder(" docker ");
         services.add("users");
 
-        step.call(stages);
-
-        assertThat(stages.calls).containsExactly("buildImages", "production", List.of("agent", "journal"), "docker");
+        assertThat(step.request()).isEqualTo(new StepRequest.BuildImages("production", List.of("agent", "journal"), "docker"));
         step.setBuilder("");
         assertThat(step.getBuilder()).isEqualTo("cloudbuild");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.mmdeploy.engine.steps.StepRequest;
 import org.junit.jupiter.api.Test;
 
 class PreflightStepTest {
@@ -19,6 +20,7 @@ class PreflightStepTest {
         assertThat(step.getConfig()).isEqualTo("apps/mm/mm-deploy.yaml");
         step.setConfig(null);
         assertThat(step.getConfig()).isEqualTo("mm-deploy.yaml");
+        assertThat(step.request()).isEqualTo(new StepRequest.Preflight("staging"));
     }
 
     @Test

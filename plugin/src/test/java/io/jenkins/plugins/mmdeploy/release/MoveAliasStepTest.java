@@ -3,19 +3,17 @@ package io.jenkins.plugins.mmdeploy.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.FilePath;
-import io.jenkins.plugins.mmdeploy.host.RecordingStages;
+import io.mmdeploy.engine.steps.StepRequest;
 import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 class MoveAliasStepTest {
     @Test
     void takesTheEnvironmentAndTheConfig() throws Exception {
-        RecordingStages stages = new RecordingStages();
         MoveAliasStep step = new MoveAliasStep("staging");
         step.setConfig(" app/mm-deploy.yaml ");
 
-        assertThat(step.call(stages)).containsEntry("ok", true);
-        assertThat(stages.calls).containsExactly("moveAlias", "staging");
+        assertThat(step.request()).isEqualTo(new StepRequest.MoveAlias("staging"));
         assertThat(step.getConfig()).isEqualTo("app/mm-deploy.yaml");
         MoveAliasStep.DescriptorImpl descriptor = new MoveAliasStep.DescriptorImpl();
         assertThat(descriptor.getFunctionName()).isEqualTo("mmMoveAlias");

@@ -2,28 +2,24 @@ package io.jenkins.plugins.mmdeploy.tofu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.mmdeploy.host.RecordingStages;
+import io.mmdeploy.engine.steps.StepRequest;
 import org.junit.jupiter.api.Test;
 
 class ApplyTofuStepTest {
     @Test
     void plansAndAppliesTheWholeConfigurationByDefault() throws Exception {
-        RecordingStages stages = new RecordingStages();
-        new ApplyTofuStep("staging").call(stages);
-        assertThat(stages.calls).containsExactly("applyTofu", "staging", null, false, null);
+        assertThat(new ApplyTofuStep("staging").request()).isEqualTo(new StepRequest.ApplyTofu("staging", null, false, null));
     }
 
     @Test
     void targetPlanOnlyAndApprovedHashReachTheEngine() throws Exception {
-        RecordingStages stages = new RecordingStages();
         ApplyTofuStep step = new ApplyTofuStep("production");
         step.setTarget("google_cloud_run_v2_service.gateway");
         step.setPlanOnly(true);
         step.setApprovedPlanHash(" sha256:abc ");
 
-        step.call(stages);
-
-        assertThat(stages.calls).containsExactly("applyTofu", "production", "google_cloud_run_v2_service.gateway", true, "sha256:abc");
+        assertThat(step.request())
+                .isEqualTo(new StepRequest.ApplyTofu("production", "google_cloud_run_v2_service.gateway", true, "sha256:abc"));
         assertThat(step.isPlanOnly()).isTrue();
         step.setApprovedPlanHash(" ");
         assertThat(step.getApprovedPlanHash()).isNull();

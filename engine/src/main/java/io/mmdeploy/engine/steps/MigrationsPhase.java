@@ -1,0 +1,69 @@
+package io.mmdeploy.engine.steps;
+
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.MigrationSpec;
+import io.mmdeploy.engine.flow.Phase;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.images.ImageRef;
+import io.mmdeploy.engine.lease.Lease;
+import io.mmdeploy.engine.migrations.MigrationResult;
+import io.mmdeploy.engine.migrations.RunMigrations;
+import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * mmRunMigrations: points each migration job at its service's image of this run and runs it, recording every
+ * execution as it ends (a failed one too). In a gated environment only after the services plan was approved, so a
+ * rejected gate leaves the schema as it was. Not redone in a rerun when the images are the same.
+ */
+final class MigrationsPhase {
+    private final RunContext run;
+    private final TofuPhase tofu;
+
+    MigrationsPhase(RunContext run, TofuPhase tofu) {
+        this.run = run;
+        this.tofu = tofu;
+    }
+
+    MigrationsResult run(EnvironmentSpec env) throws InterruptedException {
+        RunJournal.Entry entry = run.guard(env, Phase.MIGRATIONS);
+        String inputs = inputs(entry);
+        if (entry.succeeded(Phase.MIGRATIONS) && inputs.equals(entry.phase(Phase.MIGRATIONS).inputs())) {
+            run.stages.log(RunMigrations.STAGE).info("Migrations already ran in this run with these images: not run again");
+            return new MigrationsResult(entry.migrations(), true);
+        }
+        Duration longest = run.config.migrations().stream().map(MigrationSpec::timeout).filter(Objects::nonNull)
+                .max(Duration::compareTo).orElse(MigrationSpec.DEFAULT_TIMEOUT);
+        List<MigrationResult> results;
+        try (GoogleClients clients = run.open(env, longest)) {
+            // They go with the open services plan: where it is gated, only once a person approved it.
+            tofu.requireOpenApprovedPlan(env, Phase.MIGRATIONS, Phase.SERVICES_PLAN, null, clients);
+            Lease lease = run.lease(env, clients, entry);
+            run.journal.update(env.name(), d -> d.phase(Phase.MIGRATIONS, RunJournal.RUNNING, inputs, run.now(), null));
+            try (Lease.KeptAlive held = Lease.keepAlive(lease, run.stages.log("lease"))) {
+                results = run.stages.migrations(clients).run(env, run.config.migrations(), entry.imageRefs(),
+                        r -> run.journal.update(env.name(), d -> d.migrations.add(MigrationRun.of(r))));
+            } catch (RuntimeException e) {
+                run.failed(env, Phase.MIGRATIONS, e);
+                throw e;
+            }
+        }
+        run.journal.update(env.name(), d -> d.phase(Phase.MIGRATIONS, RunJournal.SUCCEEDED, inputs, run.now(), results.size() + " execution(s)"));
+        return new MigrationsResult(results.stream().map(MigrationRun::of).toList(), false);
+    }
+
+    /** The images the jobs run: a rerun with the same ones does not migrate again. */
+    private String inputs(RunJournal.Entry entry) {
+        Map<String, ImageRef> images = entry.imageRefs();
+        Map<String, String> used = new TreeMap<>();
+        for (MigrationSpec m : run.config.migrations()) {
+            ImageRef image = images.get(m.service());
+            used.put(m.job(), image == null ? "" : image.ref());
+        }
+        return RunContext.sha256(used.toString());
+    }
+}

@@ -1,0 +1,46 @@
+package io.mmdeploy.engine.steps;
+
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.flow.Phase;
+import io.mmdeploy.engine.release.ReleaseRecord;
+import io.mmdeploy.engine.source.ImageTags;
+import io.mmdeploy.engine.source.Revision;
+import java.util.Optional;
+
+/**
+ * mmPreflight: refuses a deploy whose environments are not isolated (or that another branch's build asks for), before
+ * anything changes, and starts the run with its release id. A rerun of this commit after a run that did not succeed
+ * continues that run: what succeeded is kept (a phase whose inputs did not change is not redone).
+ */
+final class PreflightPhase {
+    /** The release id's suffix outside git. */
+    static final String UNVERSIONED = "unversioned";
+
+    private final RunContext run;
+
+    PreflightPhase(RunContext run) {
+        this.run = run;
+    }
+
+    PreflightResult start(EnvironmentSpec env) {
+        run.mayChange(env);
+        Optional<Revision> revision = run.revision(env);
+        String sha = revision.map(Revision::sha).orElse(null);
+        String release = ReleaseRecord.newId(run.now(), revision.map(Revision::shortSha).orElse(UNVERSIONED));
+        RunJournal.Entry before = run.journal.read(env.name());
+        boolean resume = sha != null && sha.equals(before.commit()) && "deploy".equals(before.kind()) && before.started() != null
+                && (before.finished() == null || !before.finished().succeeded());
+        if (resume) {
+            // A run that stopped unfinished (at a gate, or killed) goes on as the same release; a failed one gets a new id.
+            release = before.finished() == null ? before.release() : release;
+            run.journal.resume(env.name(), release);
+            run.stages.log(Phase.PREFLIGHT.id()).info("Continuing the run of " + before.release() + " (attempt " + (before.attempt() + 1)
+                    + ") as release " + release + ": phases that succeeded with the same inputs are not redone");
+        } else {
+            run.journal.begin(env.name(), release, sha, null);
+        }
+        run.stages.log(Phase.PREFLIGHT.id()).info("Environments of " + run.config.file() + " are isolated; " + env.name()
+                + " deploys as release " + release + ".");
+        return new PreflightResult(env.name(), release, RunContext.policy(env), new ImageTags(env).alias(), resume, run.flow(env).titles());
+    }
+}

@@ -1,0 +1,177 @@
+package io.mmdeploy.engine.steps;
+
+import io.mmdeploy.engine.config.ApprovalPolicy;
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.flow.DeployFlow;
+import io.mmdeploy.engine.flow.Phase;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.isolation.IsolationPreflight;
+import io.mmdeploy.engine.isolation.IsolationViolation;
+import io.mmdeploy.engine.lease.Lease;
+import io.mmdeploy.engine.plan.DeployPlan;
+import io.mmdeploy.engine.plan.DeployPlanner;
+import io.mmdeploy.engine.release.ReleaseHistory;
+import io.mmdeploy.engine.release.ReleaseJson;
+import io.mmdeploy.engine.release.ReleaseRecord;
+import io.mmdeploy.engine.source.GitCommandSource;
+import io.mmdeploy.engine.source.GitRepository;
+import io.mmdeploy.engine.source.Revision;
+import io.mmdeploy.engine.source.SourceTree;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * What every phase of a run shares: the config, the run's journal, the stages, and the rules at the door of a
+ * mutation (isolation, the build's branch, the flow's guard, the environment's lease).
+ */
+final class RunContext {
+    final StepHost host;
+    final LoadedConfig loaded;
+    final DeployConfig config;
+    final RunJournal journal;
+    final Stages stages;
+
+    RunContext(StepHost host, LoadedConfig loaded, Stages stages) {
+        this.host = host;
+        this.loaded = loaded;
+        this.config = loaded.config();
+        this.journal = new RunJournal(host.workspace());
+        this.stages = stages;
+    }
+
+    EnvironmentSpec env(String name) {
+        return config.environment(name);
+    }
+
+    DeployFlow flow(EnvironmentSpec env) {
+        return DeployFlow.of(config, env);
+    }
+
+    static ApprovalPolicy policy(EnvironmentSpec env) {
+        return env.approval() == null ? ApprovalPolicy.none() : env.approval();
+    }
+
+    GoogleClients open(EnvironmentSpec env, Duration longestWait) {
+        return host.google().open(env, longestWait);
+    }
+
+    GoogleClients open(EnvironmentSpec env) {
+        return open(env, stages.settings().apiWait());
+    }
+
+    /** The journal, after the mutation rules and the flow's guard let the phase start. */
+    RunJournal.Entry guard(EnvironmentSpec env, Phase phase) {
+        mayChange(env);
+        RunJournal.Entry entry = journal.read(env.name());
+        FlowGuard.require(flow(env), env, phase, entry);
+        return entry;
+    }
+
+    /**
+     * Before every mutation: the isolation preflight (a config that plan refuses is never applied) and, where the host
+     * builds a branch, that branch is the one the environment deploys from.
+     */
+    void mayChange(EnvironmentSpec env) {
+        new IsolationPreflight(host.workspace()).require(config);
+        String building = host.buildBranch();
+        if (building != null && env.branch() != null && !building.equals(env.branch())) {
+            throw DeployException.of("Refusing to change " + env.name() + " from branch " + building,
+                    config.file() + " deploys " + env.name() + " from branch " + env.branch() + " only (environments." + env.name()
+                            + ".branch); a build of " + building + " (a Replay or another branch's job included) never"
+                            + " deploys it. Nothing was changed.");
+        }
+    }
+
+    /** Takes (or, for this run's next phase, takes over and renews) the environment's lease; null without a state bucket. */
+    Lease lease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) throws InterruptedException {
+        String release = entry.release() != null ? entry.release() : ReleaseRecord.newId(host.clock().instant(), "step");
+        return stages.acquireLease(env, clients, release);
+    }
+
+    /** Gives the lease back if this run of this host holds it. */
+    void releaseLease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) {
+        if (entry.release() == null) {
+            return;
+        }
+        stages.lease(env, clients).ifPresent(lease -> lease.current()
+                .filter(h -> h.release().equals(entry.release()) && h.holder().equals(host.holder()))
+                .ifPresent(lease::giveBack));
+    }
+
+    /** Marks the phase failed in the run (with the first line of why), keeping its inputs for the rerun's comparison. */
+    void failed(EnvironmentSpec env, Phase phase, RuntimeException e) {
+        String why = e instanceof DeployException d && !d.diagnostics().isEmpty() ? d.diagnostics().get(0).summary() : e.getClass().getSimpleName();
+        journal.update(env.name(), d -> {
+            RunJournal.PhaseRecord before = d.phases.get(phase.id());
+            d.phase(phase, RunJournal.FAILED, before == null ? null : before.inputs(), now(), why);
+        });
+    }
+
+    /** The live release: the environment's last succeeded record. */
+    Optional<ReleaseRecord> live(EnvironmentSpec env, GoogleClients clients) {
+        return ReleaseHistory.read(stages.releases(env, clients).store()).lastSucceeded();
+    }
+
+    Instant now() {
+        return host.clock().instant();
+    }
+
+    void writeRecord(ReleaseRecord record) {
+        try {
+            host.workspace().writeText(DeploySteps.RECORD_FILE, ReleaseJson.pretty(record) + "\n");
+        } catch (IOException e) {
+            throw DeployException.of("Cannot write " + DeploySteps.RECORD_FILE + " in " + host.workspace().describe(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** The fingerprints and tags of this revision; the plan's isolation preflight refuses before anything is built. */
+    DeployPlan plan(EnvironmentSpec env) {
+        Optional<? extends SourceTree> git = sourceTree();
+        try {
+            DeployPlan plan = new DeployPlanner(host.workspace(), git).plan(loaded, env.name(), null);
+            if (!plan.isolated()) {
+                throw IsolationViolation.refusal(plan.violations());
+            }
+            return plan;
+        } finally {
+            git.ifPresent(SourceTree::close);
+        }
+    }
+
+    /** The checked-out revision, on this machine or an agent; empty outside git, or when the host has no launcher. */
+    Optional<Revision> revision(EnvironmentSpec env) {
+        if (host.localRoot() == null && host.commands() == null) {
+            return Optional.empty();
+        }
+        Optional<? extends SourceTree> git = sourceTree();
+        try {
+            return git.map(g -> g.revision("HEAD", env.branch()));
+        } finally {
+            git.ifPresent(SourceTree::close);
+        }
+    }
+
+    /** JGit where the workspace is on this machine; the git program through the host's launcher where it is not. */
+    private Optional<? extends SourceTree> sourceTree() {
+        return host.localRoot() != null
+                ? GitRepository.find(host.localRoot())
+                : GitCommandSource.find(stages.commands(), host.workspace().describe());
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.mmdeploy.engine.steps;
+
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gateway.BuildGateway;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.health.HealthCheck;
+import io.mmdeploy.engine.images.BuildImages;
+import io.mmdeploy.engine.images.CloudBuildImageBuilder;
+import io.mmdeploy.engine.images.DockerBuildxImageBuilder;
+import io.mmdeploy.engine.images.ImageBuilder;
+import io.mmdeploy.engine.images.ImageCatalog;
+import io.mmdeploy.engine.lease.EnvironmentLease;
+import io.mmdeploy.engine.lease.Lease;
+import io.mmdeploy.engine.migrations.RunMigrations;
+import io.mmdeploy.engine.port.Command;
+import io.mmdeploy.engine.port.CommandRunner;
+import io.mmdeploy.engine.port.MaskingEventSink;
+import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.release.CloudRunReleases;
+import io.mmdeploy.engine.release.ReleaseRecorder;
+import io.mmdeploy.engine.release.SecretManagerReleaseStore;
+import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.serviceurls.ServiceUrlsSecret;
+import io.mmdeploy.engine.tofu.ApplyTofu;
+import io.mmdeploy.engine.tofu.TofuCli;
+import io.mmdeploy.engine.tofu.TofuSettings;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one place stages are built: the deploy's phases, the CLI's step commands and rollback all take theirs from here,
+ * so they share one health check, one set of timeouts, one masking log and one way to run tofu as the deployer.
+ */
+public final class Stages {
+    public static final String CLOUD_BUILD = "cloudbuild";
+    public static final String DOCKER = "docker";
+    /** Release-history versions read at once (Secret Manager allows 90,000 accesses a minute per project). */
+    static final int HISTORY_READS = 8;
+    /** Where OpenTofu's Google provider and gcs backend take an access token from. */
+    static final String ACCESS_TOKEN_VARIABLE = "GOOGLE_OAUTH_ACCESS_TOKEN";
+
+    private final StepHost host;
+    private final TofuSettings tofu;
+    private final DeploySettings settings;
+
+    public Stages(StepHost host, TofuSettings tofu, DeploySettings settings) {
+        this.host = host;
+        this.tofu = tofu;
+        this.settings = settings;
+    }
+
+    public StepHost host() {
+        return host;
+    }
+
+    public DeploySettings settings() {
+        return settings;
+    }
+
+    /** Masked here as well as by the host: a secret a stage meets (a token, a secret's payload) never reaches a log. */
+    public StageLog log(String stage) {
+        return new StageLog(new MaskingEventSink(host.events(), host.mask()), stage);
+    }
+
+    public HealthCheck healthCheck() {
+        return HealthCheck.standard(host.sleeper(), log(HealthCheck.STAGE));
+    }
+
+    public ApplyTofu applyTofu(EnvironmentSpec env) {
+        StageLog log = log(ApplyTofu.STAGE);
+        return new ApplyTofu(new TofuCli(asDeployer(env, commands()), tofu, log), host.workspace(), log, host.mask());
+    }
+
+    public RunMigrations migrations(GoogleClients clients) {
+        return new RunMigrations(clients.jobs(), clients.executions(), log(RunMigrations.STAGE));
+    }
+
+    public ServiceUrlsSecret urlsSecret(GoogleClients clients) {
+        return new ServiceUrlsSecret(clients.secretManager(), host.mask(), log(ServiceUrlsSecret.STAGE));
+    }
+
+    /** @param builder {@value #CLOUD_BUILD} (default) or {@value #DOCKER} */
+    public BuildImages imageBuilds(EnvironmentSpec env, GoogleClients clients, String builder) {
+        ImageBuilder images = builderKind(builder).equals(DOCKER)
+                ? new DockerBuildxImageBuilder(commands(), host.workspace(), settings.buildTimeout())
+                : CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), null, settings.buildTimeout());
+        return new BuildImages(images, new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(settings.maxParallelBuilds()),
+                log(BuildImages.STAGE));
+    }
+
+    public BuildGateway gatewayBuild(EnvironmentSpec env, GoogleClients clients) {
+        return new BuildGateway(urlsSecret(clients), imageBuilds(env, clients, CLOUD_BUILD), log(BuildGateway.STAGE));
+    }
+
+    /** The release records of an environment: its store and the Cloud Run side (rollback, aliases, recorder). */
+    public record Releases(SecretManagerReleaseStore store, CloudRunReleases cloudRun) {}
+
+    public Releases releases(EnvironmentSpec env, GoogleClients clients) {
+        SecretManagerReleaseStore store = new SecretManagerReleaseStore(clients.secretManager(), env, host.mask(),
+                new ParallelRunner(HISTORY_READS), log(ReleaseRecorder.STAGE));
+        return new Releases(store, new CloudRunReleases(clients, store, host.clock(), host.sleeper(), this::log));
+    }
+
+    /** The environment's lease in its state bucket; empty when the environment has no gcs backend. */
+    public Optional<EnvironmentLease> lease(EnvironmentSpec env, GoogleClients clients) {
+        return EnvironmentLease.of(env, host.workspace(), clients.storage(), host.clock(), host.sleeper(), log(EnvironmentLease.STAGE));
+    }
+
+    /** Takes the lease as {@code release} of this host, with the settings' wait and break rule; null without a state bucket. */
+    public Lease acquireLease(EnvironmentSpec env, GoogleClients clients, String release) throws InterruptedException {
+        Optional<EnvironmentLease> lease = lease(env, clients);
+        return lease.isEmpty() ? null : lease.get().acquire(host.holder(), release, settings.leaseWait(), settings.breakLease());
+    }
+
+    public static String builderKind(String builder) {
+        String kind = builder == null || builder.isBlank() ? CLOUD_BUILD : builder.strip();
+        if (!kind.equals(CLOUD_BUILD) && !kind.equals(DOCKER)) {
+            throw DeployException.of("Unknown builder \"" + kind + "\"", "builder is " + CLOUD_BUILD + " (default) or " + DOCKER + ".");
+        }
+        return kind;
+    }
+
+    public CommandRunner commands() {
+        if (host.commands() == null) {
+            throw DeployException.of("No way to run commands here", "This step runs programs (tofu, docker) and its host gave it no launcher:"
+                    + " call it inside node { }.");
+        }
+        return host.commands();
+    }
+
+    /**
+     * The commands, run as the environment's deployer when the host has its token: tofu then plans and applies with
+     * the identity the credential check passed, not with whatever the machine's own credentials are. The token is a
+     * secret of every command and of the step's log.
+     */
+    private CommandRunner asDeployer(EnvironmentSpec env, CommandRunner commands) {
+        Optional<String> token = host.google().accessToken(env);
+        if (token.isEmpty()) {
+            return commands;
+        }
+        host.mask().add(token.get());
+        return (command, onLine) -> {
+            Map<String, String> variables = new LinkedHashMap<>(command.env());
+            variables.put(ACCESS_TOKEN_VARIABLE, token.get());
+            Set<String> secrets = new HashSet<>(command.secrets());
+            secrets.add(token.get());
+            return commands.run(new Command(command.argv(), variables, command.workingDir(), command.timeout(), secrets), onLine);
+        };
+    }
+}
