@@ -1,20 +1,18 @@
 package io.mmdeploy.cli;
 
-import io.mmdeploy.cli.host.TerminalEventSink;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.lease.Lease;
+import io.mmdeploy.engine.steps.Stages;
 import io.mmdeploy.engine.config.ApprovalPolicy;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.GatewaySpec;
 import io.mmdeploy.engine.config.ServiceSpec;
-import io.mmdeploy.engine.port.MaskingEventSink;
-import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.port.StageLog;
-import io.mmdeploy.engine.port.local.LocalCommandRunner;
 import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.source.GitRepository;
 import io.mmdeploy.engine.tofu.ApplyTofu;
 import io.mmdeploy.engine.tofu.PlanSummary;
-import io.mmdeploy.engine.tofu.TofuCli;
 import io.mmdeploy.engine.tofu.TofuRequest;
 import io.mmdeploy.engine.tofu.TofuSettings;
 import io.mmdeploy.engine.tofu.tfvars.ImageVarsWriter;
@@ -24,15 +22,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mmdeploy apply-tofu}: write image references into the environment's tfvars (when given), plan, show the
@@ -43,12 +37,7 @@ import picocli.CommandLine.Spec;
         "Plan and apply the environment's OpenTofu configuration: init, plan, summary, apply of exactly that plan, outputs.",
         "An environment with approval gates stops after the summary unless --auto-approve is given;"
                 + " apply the reviewed plan later with --approved-plan HASH."})
-final class ApplyTofuCommand implements Callable<Integer> {
-    enum Output { text, json }
-
-    @Mixin
-    EnvironmentOptions options;
-
+final class ApplyTofuCommand extends CloudCommand {
     @Option(names = "--target", paramLabel = "ADDR", description = "Plan and apply only this resource address (e.g. the gateway's).")
     String target;
 
@@ -78,38 +67,42 @@ final class ApplyTofuCommand implements Callable<Integer> {
             description = "How long to wait for the state lock, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
     Duration lockTimeout;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "The plan summary as text or json (default: ${DEFAULT-VALUE}).")
-    Output output;
-
-    @Spec
-    CommandSpec spec;
+    /** Writes tfvars and plans (and may apply): refused, like every step of a deploy, for a config that is not isolated. */
+    @Override
+    boolean mutates() {
+        return true;
+    }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (approvedPlan != null && (!images.isEmpty() || planOnly)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--approved-plan applies a saved plan as it is: it cannot be combined with --image or --plan-only");
         }
-        DeployConfig config = options.config.load().config();
-        EnvironmentSpec environment = config.environment(options.environment);
-        LocalWorkspace workspace = options.config.workspace();
         // Before tfvars are written or tofu runs: a config whose environments share a resource is never planned or applied.
-        CloudCommand.requireIsolated(workspace, config);
+        DeployConfig config = load().config();
+        EnvironmentSpec environment = environment(config);
+        LocalWorkspace workspace = options.config.workspace();
         PrintWriter out = spec.commandLine().getOut();
-        SecretMask mask = new SecretMask();
-        StageLog log = new StageLog(new MaskingEventSink(new TerminalEventSink(spec.commandLine().getErr(), debug()), mask), "apply-tofu");
+        Stages stages = stages(new TofuSettings(binary, lockTimeout, TofuSettings.DEFAULT_COMMAND_TIMEOUT));
         TofuRequest request = TofuRequest.of(environment, "").withTarget(target);
-        ApplyTofu stage = new ApplyTofu(
-                new TofuCli(new LocalCommandRunner(workspace.root()), new TofuSettings(binary, lockTimeout, TofuSettings.DEFAULT_COMMAND_TIMEOUT), log),
-                workspace, log, mask);
+        ApplyTofu stage = stages.applyTofu(environment);
 
         if (!images.isEmpty()) {
-            writeImages(config, environment, workspace, log.forStage("tfvars"));
+            writeImages(config, environment, workspace, stages.log("tfvars"));
         }
         ApprovalPolicy.Gate gate = config.gatewaySpec().map(GatewaySpec::tofuTarget).filter(t -> t.equals(target)).isPresent()
                 ? ApprovalPolicy.Gate.GATEWAY : ApprovalPolicy.Gate.SERVICES;
         boolean stopAtGate = approvedPlan == null && environment.approval().gated(gate) && !autoApprove;
-        ApplyTofu.Outcome outcome = stage.run(request, planOnly || stopAtGate, approvedPlan);
+        ApplyTofu.Outcome outcome;
+        if (planOnly || stopAtGate) {
+            outcome = stage.run(request, true, null);
+        } else {
+            // An apply changes the environment: it holds the environment's lease, as a deploy's apply does.
+            try (GoogleClients clients = connect(environment, settings().apiWait()); Lease lease = holdLease(stages, environment, clients)) {
+                outcome = stage.run(request, false, approvedPlan);
+            }
+        }
         PlanSummary summary = outcome.summary();
         out.println(output == Output.json ? summary.toJson() : summary.renderText());
         String applyLater = "mmdeploy apply-tofu --env " + environment.name() + (target == null ? "" : " --target " + target)
@@ -142,10 +135,6 @@ final class ApplyTofuCommand implements Callable<Integer> {
                         .ifPresent(id -> log.info("Committed " + change.file() + " as " + id));
             }
         }
-    }
-
-    private boolean debug() {
-        return spec.root().userObject() instanceof MmDeploy root && root.debug;
     }
 
     /** Go-style durations as tofu takes them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or bare seconds. */

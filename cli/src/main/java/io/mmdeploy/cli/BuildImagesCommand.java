@@ -1,19 +1,17 @@
 package io.mmdeploy.cli;
 
+import io.mmdeploy.engine.steps.Stages;
+import io.mmdeploy.engine.lease.Lease;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.config.ServiceSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.GoogleClients;
-import io.mmdeploy.engine.images.BuildImages;
 import io.mmdeploy.engine.images.ImageBuildRequest;
-import io.mmdeploy.engine.images.ImageCatalog;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.plan.DeployPlan;
 import io.mmdeploy.engine.plan.ServicePlan;
-import io.mmdeploy.engine.run.ParallelRunner;
-import io.mmdeploy.engine.steps.DeploySteps;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -56,11 +54,9 @@ final class BuildImagesCommand extends CloudCommand {
             throw DeployException.of("Unknown service in --services " + String.join(",", services),
                     config.file() + " defines " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList()) + ".");
         }
-        try (GoogleClients clients = connect(env, build.timeout())) {
-            BuildImages stage = new BuildImages(
-                    build.builder(clients, env, options.config.workspace()),
-                    new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(maxParallel), log(BuildImages.STAGE));
-            List<ImageRef> images = stage.run(requests);
+        Stages stages = build.stages(this, maxParallel);
+        try (GoogleClients clients = connect(env, build.timeout()); Lease lease = holdLease(stages, env, clients)) {
+            List<ImageRef> images = build.images(stages, clients, env).run(requests);
             StringBuilder text = new StringBuilder();
             for (ImageRef image : images) {
                 text.append(imageLine(image));

@@ -2,8 +2,9 @@ package io.mmdeploy.cli;
 
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.gcp.GoogleClients;
-import io.mmdeploy.engine.images.CloudBuildImageBuilder;
-import io.mmdeploy.engine.port.Workspace;
+import io.mmdeploy.engine.images.BuildImages;
+import io.mmdeploy.engine.steps.Stages;
+import io.mmdeploy.engine.tofu.TofuSettings;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -19,7 +20,12 @@ final class CloudBuildOptions {
         return Duration.ofMinutes(timeoutMinutes);
     }
 
-    CloudBuildImageBuilder builder(GoogleClients clients, EnvironmentSpec env, Workspace workspace) {
-        return CloudBuildImageBuilder.forEnvironment(clients, env, workspace, bucket, timeout());
+    /** The command's stages with these build limits. */
+    Stages stages(CloudCommand command, int maxParallel) {
+        return new Stages(command.host(), TofuSettings.defaults(), command.settings().withBuilds(timeout(), maxParallel, bucket));
+    }
+
+    BuildImages images(Stages stages, GoogleClients clients, EnvironmentSpec env) {
+        return stages.imageBuilds(env, clients, Stages.CLOUD_BUILD);
     }
 }

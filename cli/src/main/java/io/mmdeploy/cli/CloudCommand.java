@@ -15,9 +15,26 @@ import io.mmdeploy.engine.port.MaskingEventSink;
 import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.port.Workspace;
+import io.mmdeploy.engine.approval.ApprovalLedger;
+import io.mmdeploy.engine.lease.Lease;
+import io.mmdeploy.engine.port.CommandRunner;
+import io.mmdeploy.engine.port.Sleeper;
+import io.mmdeploy.engine.port.local.LocalCommandRunner;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
+import io.mmdeploy.engine.release.ReleaseRecord;
+import io.mmdeploy.engine.steps.DeploySettings;
+import io.mmdeploy.engine.steps.GoogleConnection;
+import io.mmdeploy.engine.steps.Stages;
+import io.mmdeploy.engine.steps.StepHost;
+import io.mmdeploy.engine.tofu.TofuSettings;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,8 +59,22 @@ abstract class CloudCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--lease-wait", paramLabel = "SECONDS", defaultValue = "600",
+            description = "A command that changes the environment: how long to wait for another run's lease on it before failing"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long leaseWaitSeconds;
+
+    @Option(names = "--break-lease", description = "Break a stale lease of another run (its holder is named in the log) instead of waiting.")
+    boolean breakLease;
+
     /** Replaced by tests with one that hands out clients of the in-process fakes. */
     GoogleConnector connector;
+
+    // Replaced by tests, as the connector is: the world's programs and clients, its clock, no real waiting.
+    CommandRunner commands;
+    GoogleConnection connection;
+    Clock clock = Clock.systemUTC();
+    Sleeper sleeper = Sleeper.real();
 
     final SecretMask mask = new SecretMask();
 
@@ -68,6 +99,65 @@ abstract class CloudCommand implements Callable<Integer> {
     /** The engine's isolation preflight; every violation becomes one diagnostic. */
     static void requireIsolated(Workspace workspace, DeployConfig config) {
         new IsolationPreflight(workspace).require(config);
+    }
+
+    /**
+     * The engine's host for this command, as {@code mmdeploy deploy} and the Jenkins steps have theirs: the config's
+     * directory, its programs, the masked log, the environment's clients (and, with a key file, its token for tofu).
+     * The holder names this process, so two terminals of one user never pass for one run.
+     */
+    StepHost host() {
+        LocalWorkspace workspace = options.config.workspace();
+        String holder = "cli:" + System.getProperty("user.name", "unknown") + "@" + hostName() + "#" + ProcessHandle.current().pid();
+        return new StepHost(workspace, workspace.root(), commands != null ? commands : new LocalCommandRunner(workspace.root()),
+                events(), mask, connection != null ? connection : googleConnection(), clock, sleeper, ApprovalLedger.none(), holder, null);
+    }
+
+    DeploySettings settings() {
+        if (leaseWaitSeconds < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lease-wait must be 0 or more seconds, was " + leaseWaitSeconds);
+        }
+        return DeploySettings.defaults().withLeaseWait(Duration.ofSeconds(leaseWaitSeconds)).withBreakLease(breakLease);
+    }
+
+    /** The stages, from the engine's one factory: the same health check, timeouts and tofu runner as a deploy's. */
+    Stages stages(TofuSettings tofu) {
+        return new Stages(host(), tofu, settings());
+    }
+
+    Stages stages() {
+        return stages(TofuSettings.defaults());
+    }
+
+    /**
+     * Holds the environment's lease while a command changes it, as every run of the flow does: a second run waits or
+     * fails naming the holder. Null when the environment keeps no state bucket.
+     */
+    Lease holdLease(Stages stages, EnvironmentSpec env, GoogleClients clients) throws InterruptedException {
+        return stages.acquireLease(env, clients, ReleaseRecord.newId(clock.instant(), spec.name()));
+    }
+
+    /** The clients and, with a key file, its token for tofu, from --credentials or Application Default Credentials. */
+    private GoogleConnection googleConnection() {
+        return new GoogleConnection() {
+            @Override
+            public GoogleClients open(EnvironmentSpec environment, Duration longestWait) {
+                return connect(environment, longestWait);
+            }
+
+            @Override
+            public Optional<String> accessToken(EnvironmentSpec environment) {
+                return connector != null ? Optional.empty() : google.accessToken(environment);
+            }
+        };
+    }
+
+    static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     EnvironmentSpec environment(DeployConfig config) {

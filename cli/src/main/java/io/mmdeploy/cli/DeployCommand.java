@@ -4,23 +4,13 @@ import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
-import io.mmdeploy.engine.gcp.GoogleClients;
-import io.mmdeploy.engine.port.CommandRunner;
-import io.mmdeploy.engine.port.Sleeper;
-import io.mmdeploy.engine.port.local.LocalCommandRunner;
-import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.steps.DeployRun;
 import io.mmdeploy.engine.steps.DeploySettings;
 import io.mmdeploy.engine.approval.GatePlan;
 import io.mmdeploy.engine.steps.DeploySteps;
-import io.mmdeploy.engine.steps.GoogleConnection;
-import io.mmdeploy.engine.steps.StepHost;
 import io.mmdeploy.engine.tofu.TofuSettings;
 import java.io.Console;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,18 +60,7 @@ final class DeployCommand extends CloudCommand {
             description = "How long tofu waits for the state lock, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
     Duration lockTimeout;
 
-    @Option(names = "--lease-wait", paramLabel = "SECONDS", defaultValue = "600",
-            description = "How long to wait for another run's lease on the environment before failing (default: ${DEFAULT-VALUE}).")
-    long leaseWaitSeconds;
-
-    @Option(names = "--break-lease", description = "Break a stale lease of another run (its holder is named in the log) instead of waiting.")
-    boolean breakLease;
-
-    // Replaced by tests, as the connector is: the world's tofu and clients, its clock, no real waiting, a scripted terminal.
-    CommandRunner commands;
-    GoogleConnection connection;
-    Clock clock = Clock.systemUTC();
-    Sleeper sleeper = Sleeper.real();
+    // Replaced by tests: a scripted terminal.
     Terminal terminal = terminal(System.console());
 
     @Override
@@ -97,19 +76,11 @@ final class DeployCommand extends CloudCommand {
                         "--approve-plan " + gate + "=…: the gate is services or gateway");
             }
         }
-        if (leaseWaitSeconds < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--lease-wait must be 0 or more seconds, was " + leaseWaitSeconds);
-        }
+        DeploySettings settings = settings();
         LoadedConfig loaded = load();
-        LocalWorkspace workspace = options.config.workspace();
         String user = System.getProperty("user.name", "unknown");
         DeployRun.Approvals approvals = new DeployRun.Approvals();
-        StepHost host = new StepHost(workspace, workspace.root(),
-                commands != null ? commands : new LocalCommandRunner(workspace.root()),
-                events(), mask, connection != null ? connection : googleConnection(), clock, sleeper, approvals,
-                "cli:" + user + "@" + hostName(), null);
-        DeploySettings settings = DeploySettings.defaults().withLeaseWait(Duration.ofSeconds(leaseWaitSeconds)).withBreakLease(breakLease);
-        DeploySteps steps = new DeploySteps(host, loaded,
+        DeploySteps steps = new DeploySteps(host().withApprovals(approvals), loaded,
                 new TofuSettings(tofu, lockTimeout, TofuSettings.DEFAULT_COMMAND_TIMEOUT), settings);
         // Progress is the engine's own log lines ([n/total] Phase ..., elapsed) on stderr.
         DeployRun run = new DeployRun(steps, approvals, this::ask, clock, log(DeployRun.STAGE), user, DeployRun.Progress.NONE);
@@ -188,30 +159,7 @@ final class DeployCommand extends CloudCommand {
         return SHELL_SAFE.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
-    /** The clients and, with a key file, its token for tofu, from --credentials or Application Default Credentials. */
-    private GoogleConnection googleConnection() {
-        return new GoogleConnection() {
-            @Override
-            public GoogleClients open(EnvironmentSpec environment, Duration longestWait) {
-                return connect(environment, longestWait);
-            }
-
-            @Override
-            public Optional<String> accessToken(EnvironmentSpec environment) {
-                return connector != null ? Optional.empty() : google.accessToken(environment);
-            }
-        };
-    }
-
     private static Terminal terminal(Console console) {
         return console == null ? null : prompt -> console.readLine("%s", prompt);
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 }

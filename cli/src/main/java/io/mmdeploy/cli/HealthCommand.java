@@ -3,12 +3,10 @@ package io.mmdeploy.cli;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.gcp.GoogleClients;
-import io.mmdeploy.engine.health.HealthCheck;
 import io.mmdeploy.engine.health.HealthReport;
 import io.mmdeploy.engine.health.HealthResult;
 import io.mmdeploy.engine.health.HealthTarget;
 import io.mmdeploy.engine.health.HealthTargets;
-import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import java.time.Duration;
 import java.util.List;
@@ -25,16 +23,13 @@ final class HealthCommand extends CloudCommand {
     @Option(names = "--expect-version", paramLabel = "TAG", description = "The version each health body must report (the deployed tag).")
     String expectedVersion;
 
-    /** Tests replace it so that they do not wait. */
-    Sleeper sleeper = Sleeper.real();
-
     @Override
     public Integer call() throws Exception {
         DeployConfig config = load().config();
         EnvironmentSpec env = environment(config);
         try (GoogleClients clients = connect(env, Duration.ofMinutes(1))) {
             List<HealthTarget> targets = HealthTargets.of(config, env, new CloudRunUrls(clients.services()), only, expectedVersion);
-            HealthReport report = HealthCheck.standard(sleeper, log(HealthCheck.STAGE)).check(targets);
+            HealthReport report = stages().healthCheck().check(targets);
             StringBuilder text = new StringBuilder();
             for (HealthResult r : report.results()) {
                 text.append(String.format("%-12s %-9s %d attempt(s), HTTP %d, %d ms  %s%n", r.name(), r.healthy() ? "healthy" : "UNHEALTHY",

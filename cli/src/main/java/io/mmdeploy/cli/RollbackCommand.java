@@ -37,6 +37,10 @@ final class RollbackCommand extends ReleaseRecordsCommand {
     @Override
     public Integer call() throws InterruptedException {
         try (EnvironmentSession session = session()) {
+            if (!dryRun) {
+                // Planned under the lease: nothing moves between the plan and its execution.
+                session.holdLease();
+            }
             EnvironmentRollback rollback = session.releases.rollback();
             RollbackPlan plan = rollback.plan(session.config, session.env, new RollbackRequest(to, service, force));
             PrintWriter out = spec.commandLine().getOut();

@@ -1,5 +1,7 @@
 package io.mmdeploy.cli;
 
+import io.mmdeploy.engine.steps.Stages;
+import io.mmdeploy.engine.lease.Lease;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.MigrationSpec;
@@ -7,7 +9,6 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.migrations.MigrationResult;
-import io.mmdeploy.engine.migrations.RunMigrations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +36,9 @@ final class RunMigrationsCommand extends CloudCommand {
         Map<String, ImageRef> refs = new LinkedHashMap<>();
         images.forEach((service, ref) -> refs.put(service, parse(service, ref)));
         Duration longest = config.migrations().stream().map(MigrationSpec::timeout).max(Duration::compareTo).orElse(MigrationSpec.DEFAULT_TIMEOUT);
-        try (GoogleClients clients = connect(env, longest)) {
-            List<MigrationResult> results = new RunMigrations(clients.jobs(), clients.executions(), log(RunMigrations.STAGE))
-                    .run(env, config.migrations(), refs, r -> { });
+        Stages stages = stages();
+        try (GoogleClients clients = connect(env, longest); Lease lease = holdLease(stages, env, clients)) {
+            List<MigrationResult> results = stages.migrations(clients).run(env, config.migrations(), refs, r -> { });
             StringBuilder text = new StringBuilder();
             for (MigrationResult r : results) {
                 text.append(String.format("%-24s %s  %s  %d succeeded, %d failed  %s%n", r.job(), r.execution(), MigrationResult.SUCCEEDED,

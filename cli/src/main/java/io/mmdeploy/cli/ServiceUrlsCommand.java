@@ -1,5 +1,7 @@
 package io.mmdeploy.cli;
 
+import io.mmdeploy.engine.steps.Stages;
+import io.mmdeploy.engine.lease.Lease;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.ServiceSpec;
@@ -29,15 +31,18 @@ final class ServiceUrlsCommand extends CloudCommand {
     public Integer call() throws Exception {
         DeployConfig config = load().config();
         EnvironmentSpec env = environment(config);
+        Stages stages = stages();
         try (GoogleClients clients = connect(env, Duration.ofMinutes(1))) {
-            ServiceUrlsSecret secret = new ServiceUrlsSecret(clients.secretManager(), mask, log(ServiceUrlsSecret.STAGE));
+            ServiceUrlsSecret secret = stages.urlsSecret(clients);
             ServiceUrls urls;
             String version = null;
             if (readOnly) {
                 urls = secret.read(env, config.services().stream().map(ServiceSpec::name).toList());
             } else {
-                urls = new CloudRunUrls(clients.services()).read(env, config.services());
-                version = secret.publish(env, urls);
+                try (Lease lease = holdLease(stages, env, clients)) {
+                    urls = new CloudRunUrls(clients.services()).read(env, config.services());
+                    version = secret.publish(env, urls);
+                }
             }
             StringBuilder text = new StringBuilder();
             urls.byService().forEach((service, url) -> text.append(String.format("%-12s %s%n", service, url)));

@@ -1,5 +1,6 @@
 package io.mmdeploy.cli;
 
+import io.mmdeploy.engine.lease.Lease;
 import com.google.cloud.run.v2.ServiceName;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
@@ -59,12 +60,14 @@ final class TrafficCommand extends CloudCommand {
                 return 0;
             }
             TrafficMove move;
-            if (action.latest) {
-                move = traffic.routeToLatest(name);
-            } else if (action.previous) {
-                move = traffic.routeToPrevious(name);
-            } else {
-                move = traffic.routeAllTo(name, action.revision);
+            try (Lease lease = holdLease(stages(), env, clients)) {
+                if (action.latest) {
+                    move = traffic.routeToLatest(name);
+                } else if (action.previous) {
+                    move = traffic.routeToPrevious(name);
+                } else {
+                    move = traffic.routeAllTo(name, action.revision);
+                }
             }
             print(move, move.service() + ": " + String.join(", ", move.before()) + " -> " + move.after() + "=100\n");
         }

@@ -2,17 +2,28 @@ package io.mmdeploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mmdeploy.engine.config.ConfigLoader;
 import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.gcp.fake.CapturedLog;
+import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
+import io.mmdeploy.engine.lease.EnvironmentLease;
+import io.mmdeploy.engine.lease.Lease;
+import io.mmdeploy.engine.port.Sleeper;
+import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.testing.ExampleRepo;
 import io.mmdeploy.engine.testing.FakeTofu;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +31,7 @@ import picocli.CommandLine;
 
 /** {@code mmdeploy apply-tofu} on the bundled example, with the fake tofu standing in for the real one. */
 class ApplyTofuCommandTest {
+    static final String STAGING_BUCKET = "mindmirror-staging-tfstate";
     static final String AGENT = "us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/agent-service@sha256:" + "c".repeat(64);
 
     @TempDir
@@ -29,16 +41,29 @@ class ApplyTofuCommandTest {
     String out;
     String err;
 
+    /** The environments' state buckets, where an apply holds the environment's lease. */
+    FakeGoogleCloud cloud;
+
     @BeforeEach
     void setUp() throws Exception {
         repo = ExampleRepo.gitRepoInto(dir.resolve("app"), "staging");
         fake = new FakeTofu(dir.resolve("bin"));
+        cloud = FakeGoogleCloud.start();
+        cloud.storage.addBucket(STAGING_BUCKET, "1234567890");
+        cloud.storage.addBucket("mindmirror-69-tfstate", "3858903851");
+    }
+
+    @AfterEach
+    void tearDown() {
+        cloud.close();
     }
 
     private int run(String... args) {
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
-        CommandLine cli = new CommandLine(new ApplyTofuCommand());
+        ApplyTofuCommand command = new ApplyTofuCommand();
+        command.connector = (env, wait) -> cloud.clients(env.projectId(), wait);
+        CommandLine cli = new CommandLine(command);
         cli.setOut(new PrintWriter(o, true));
         cli.setErr(new PrintWriter(e, true));
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
@@ -102,6 +127,31 @@ class ApplyTofuCommandTest {
 
         assertThat(run("--env", "production", "--auto-approve")).as(err).isZero();
         assertThat(fake.calls()).anyMatch(c -> c.contains("applied: "));
+    }
+
+    @Test
+    void anApplyHoldsTheEnvironmentsLeaseAndWaitsForNoOtherRun() throws Exception {
+        try (GoogleClients clients = cloud.clients("mindmirror-staging", Duration.ofMinutes(1))) {
+            Lease other = EnvironmentLease.of(repoConfig().environment("staging"), new LocalWorkspace(repo.root()), clients.storage(),
+                    Clock.systemUTC(), Sleeper.real(), new CapturedLog().stage(EnvironmentLease.STAGE)).orElseThrow()
+                    .acquire("jenkins:deploy/staging#12", "20261202-050000-abc1234", Duration.ZERO, false);
+
+            assertThat(run("--env", "staging", "--lease-wait", "0")).isEqualTo(MmDeploy.FAILED);
+            assertThat(err).contains("staging is being changed by another run: jenkins:deploy/staging#12");
+            assertThat(fake.calls()).noneMatch(c -> c.contains("applied: "));
+            // A plan changes nothing and takes no lease.
+            assertThat(run("--env", "staging", "--plan-only")).as(err).isZero();
+
+            other.close();
+        }
+        assertThat(run("--env", "staging")).as(err).isZero();
+        assertThat(fake.calls()).anyMatch(c -> c.contains("applied: "));
+        assertThat(err).contains("Lease of staging released");
+        assertThat(cloud.storage.objects()).isEmpty();
+    }
+
+    private io.mmdeploy.engine.config.DeployConfig repoConfig() {
+        return new ConfigLoader(new LocalWorkspace(repo.root())).load(ExampleRepo.CONFIG).config();
     }
 
     @Test

@@ -45,6 +45,8 @@ class CloudCommandsTest {
     void start() throws Exception {
         repo = ExampleRepo.gitRepoInto(dir, "staging");
         cloud = FakeGoogleCloud.start();
+        // Every command that changes the environment holds its lease in the state bucket.
+        cloud.storage.addBucket("mindmirror-staging-tfstate", "1234567890");
         health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         health.createContext("/", x -> {
             boolean sick = x.getRequestURI().getPath().startsWith("/meals");
@@ -149,6 +151,9 @@ class CloudCommandsTest {
         assertThat(r.out()).contains("migrate-main-staging", "migrate-habits-staging", "SUCCEEDED");
         assertThat(cloud.cloudRun.job(FakeCloudRun.jobName(PROJECT, REGION, "migrate-main-staging"))
                 .getTemplate().getTemplate().getContainers(0).getImage()).isEqualTo(users);
+        // It held the environment's lease while it ran, and gave it back.
+        assertThat(r.err()).contains("Lease of staging taken", "Lease of staging released");
+        assertThat(cloud.storage.objects()).isEmpty();
 
         Run tagOnly = run(new RunMigrationsCommand(), "--image", "users=repo:staging-1");
         assertThat(tagOnly.exit()).isEqualTo(MmDeploy.FAILED);

@@ -45,6 +45,8 @@ class ReleaseCommandsTest {
         repo = ExampleRepo.copyInto(dir);
         DeployConfig config = new ConfigLoader(new LocalWorkspace(dir)).load(ExampleRepo.CONFIG, ExampleRepo.CONFIG).config();
         world = ReleaseWorld.start(config, config.environment("staging"));
+        // A rollback holds the environment's lease in its state bucket.
+        world.cloud.storage.addBucket("mindmirror-staging-tfstate", "1234567890");
         first = world.deploy(1);
         second = world.deploy(2, "users", "habits");
     }

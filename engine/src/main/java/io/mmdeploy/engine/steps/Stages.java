@@ -87,7 +87,7 @@ public final class Stages {
     public BuildImages imageBuilds(EnvironmentSpec env, GoogleClients clients, String builder) {
         ImageBuilder images = builderKind(builder).equals(DOCKER)
                 ? new DockerBuildxImageBuilder(commands(), host.workspace(), settings.buildTimeout())
-                : CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), null, settings.buildTimeout());
+                : CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), settings.contextBucket(), settings.buildTimeout());
         return new BuildImages(images, new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(settings.maxParallelBuilds()),
                 log(BuildImages.STAGE));
     }

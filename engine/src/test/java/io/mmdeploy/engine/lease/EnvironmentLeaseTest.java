@@ -127,4 +127,34 @@ class EnvironmentLeaseTest {
         mine.close();
         assertThat(cloud.storage.objectMetadata(BUCKET, OBJECT)).containsEntry("mm-holder", "cli:bo@desk");
     }
+
+    @Test
+    void whileAPhaseRunsTheLeaseIsRenewedOnItsOwnAndARenewalThatFindsItGoneIsSaid() throws Exception {
+        Lease held = lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false);
+        clock.advance(Duration.ofMinutes(25));
+
+        try (Lease.KeptAlive alive = Lease.keepAlive(held, log.stage(EnvironmentLease.STAGE), Duration.ofMillis(10))) {
+            awaitUntil(() -> "2026-12-01T10:55:00Z".equals(cloud.storage.objectMetadata(BUCKET, OBJECT).get("mm-expires")));
+        }
+        clock.advance(Duration.ofMinutes(1));
+        Thread.sleep(50);
+        // Closed: no renewal after it (the expiry would name 10:56).
+        assertThat(cloud.storage.objectMetadata(BUCKET, OBJECT)).containsEntry("mm-expires", "2026-12-01T10:55:00Z");
+
+        // r1's run is taken for dead (expired) and its lease broken: its next renewal must notice.
+        clock.advance(Duration.ofMinutes(30));
+        lease().acquire("cli:bob@desk", "r2", Duration.ZERO, true);
+        try (Lease.KeptAlive alive = Lease.keepAlive(held, log.stage(EnvironmentLease.STAGE), Duration.ofMillis(10))) {
+            awaitUntil(() -> log.text().contains("Could not renew the lease of release r1"));
+        }
+        assertThat(cloud.storage.objectMetadata(BUCKET, OBJECT)).containsEntry("mm-holder", "cli:bob@desk");
+        assertThat(Lease.keepAlive(null, log.stage(EnvironmentLease.STAGE))).isNotNull();
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(condition.getAsBoolean()).as("reached within 5 s").isTrue();
+    }
 }

@@ -10,7 +10,6 @@ import io.mmdeploy.engine.approval.RecordedApproval;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.ConfigLoader;
 import io.mmdeploy.engine.config.EnvironmentSpec;
-import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;

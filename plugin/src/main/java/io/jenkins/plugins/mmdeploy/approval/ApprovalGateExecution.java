@@ -20,7 +20,6 @@ import io.mmdeploy.engine.approval.RecordedApproval;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.LoadedConfig;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.steps.DeploySteps;
 import io.mmdeploy.engine.tofu.TofuSettings;
