@@ -18,6 +18,11 @@ void call(Map args = [:]) {
             Map images = mmBuildImages(common)
             echo("Images: ${images.built} built, ${images.reused} reused")
         }
+        // Built with the URLs the services are expected to have; the gateway's plan rebuilds it only when the
+        // published URLs differ, so the image with wrong URLs is never applied.
+        mmDeployRun.phase(run, 'Gateway build') {
+            mmDeployGateway(common + [buildOnly: true])
+        }
         // The plan reads the environment's state, so it is taken under the lock like everything after it.
         mmDeployRun.locked(run) {
             Map servicesPlan = null
@@ -37,9 +42,6 @@ void call(Map args = [:]) {
             mmDeployRun.phase(run, 'Service URLs secret') {
                 Map urls = mmServiceUrls(common)
                 echo("Service URLs saved as ${urls.secret}")
-            }
-            mmDeployRun.phase(run, 'Gateway build') {
-                mmDeployGateway(common + [buildOnly: true])
             }
             mmDeployRun.phase(run, 'Gateway plan') {
                 gatewayPlan = mmDeployGateway(planOnly)

@@ -1,7 +1,7 @@
 // Seed 002's staging pipeline, its four phases in one run and without approval:
 //   1 build the service images          (Build images)
+//   3 build the gateway with the URLs the services will have (Gateway build; rebuilt by its plan if they differ)
 //   2 apply the services' infrastructure (Services plan, Migrations, Services apply, Service URLs secret)
-//   3 build the gateway with those URLs  (Gateway build)
 //   4 deploy the gateway                 (Gateway plan, Gateway apply with its health check)
 // then the health of everything, the release record and the alias tag. The stages are the engine's
 // deploy flow (DeployFlow.titles(), `mmdeploy plan` prints it) in its order: each phase refuses to
@@ -19,6 +19,11 @@ void call(Map args = [:]) {
         mmDeployRun.phase(run, 'Build images') {
             Map images = mmBuildImages(common)
             echo("Images: ${images.built} built, ${images.reused} reused")
+        }
+        // Built with the URLs the services are expected to have; the gateway's plan rebuilds it only when the
+        // published URLs differ, so the image with wrong URLs is never applied.
+        mmDeployRun.phase(run, 'Gateway build') {
+            mmDeployGateway(common + [buildOnly: true])
         }
         // The plan reads the environment's state, so it is taken under the lock like everything after it.
         mmDeployRun.locked(run) {
@@ -38,9 +43,6 @@ void call(Map args = [:]) {
             mmDeployRun.phase(run, 'Service URLs secret') {
                 Map urls = mmServiceUrls(common)
                 echo("Service URLs saved as ${urls.secret}")
-            }
-            mmDeployRun.phase(run, 'Gateway build') {
-                mmDeployGateway(common + [buildOnly: true])
             }
             mmDeployRun.phase(run, 'Gateway plan') {
                 gatewayPlan = mmDeployGateway(planOnly)

@@ -214,8 +214,8 @@ class DeployCommandTest {
         assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
         List<String> phases = new ArrayList<>();
         result.path("phases").fieldNames().forEachRemaining(phases::add);
-        assertThat(phases).containsExactly("build-images", "services-plan", "migrations", "services-apply", "service-urls",
-                "gateway-build", "gateway-plan", "gateway-apply", "health", "release", "alias");
+        assertThat(phases).containsExactly("build-images", "gateway-build", "services-plan", "migrations", "services-apply",
+                "service-urls", "gateway-plan", "gateway-apply", "health", "release", "alias");
         assertThat(r.err()).contains("] Build images").doesNotContain(DeployWorld.TOKEN);
         world.assertNoSecretLeaked();
     }

@@ -63,14 +63,14 @@ class MmDeployCliTest {
         assertThat(plan.get("services")).hasSize(7);
         assertThat(plan.get("isolated").asBoolean()).isTrue();
         // The flow in order, each gate named after the plan it approves.
-        assertThat(plan.get("flow").findValuesAsText("id")).containsExactly("preflight", "build-images", "services-plan",
-                "gate-services", "migrations", "services-apply", "service-urls", "gateway-build", "gateway-plan", "gate-gateway",
+        assertThat(plan.get("flow").findValuesAsText("id")).containsExactly("preflight", "build-images", "gateway-build",
+                "services-plan", "gate-services", "migrations", "services-apply", "service-urls", "gateway-plan", "gate-gateway",
                 "gateway-apply", "health", "release", "alias");
-        assertThat(plan.get("flow").get(3).get("gate").asText()).isEqualTo("services");
-        assertThat(plan.get("flow").get(3).get("phase").asText()).isEqualTo("services-plan");
+        assertThat(plan.get("flow").get(4).get("gate").asText()).isEqualTo("services");
+        assertThat(plan.get("flow").get(4).get("phase").asText()).isEqualTo("services-plan");
         assertThat(plan.get("flow").get(9).get("gate").asText()).isEqualTo("gateway");
-        assertThat(plan.get("flow").get(4).get("gate").isNull()).isTrue();
-        assertThat(plan.get("flow").get(4).get("title").asText()).isEqualTo("Migrations");
+        assertThat(plan.get("flow").get(5).get("gate").isNull()).isTrue();
+        assertThat(plan.get("flow").get(5).get("title").asText()).isEqualTo("Migrations");
     }
 
     @Test

@@ -17,6 +17,7 @@ class ProductionPipelineTest extends PipelineTestSupport {
                 'checkout',
                 'stage Preflight', 'mmPreflight', 'mmRelease phase=start kind=deploy',
                 'stage Build images', 'mmBuildImages',
+                'stage Gateway build', 'mmDeployGateway buildOnly=true',
                 'milestone 10',
                 'lock mm-deploy-production inversePrecedence=true {',
                 'milestone 20',
@@ -26,7 +27,6 @@ class ProductionPipelineTest extends PipelineTestSupport {
                 'stage Migrations', 'mmRunMigrations',
                 'stage Services apply', 'mmApplyTofu approvedPlanHash=sha256:services-plan-1',
                 'stage Service URLs secret', 'mmServiceUrls',
-                'stage Gateway build', 'mmDeployGateway buildOnly=true',
                 'stage Gateway plan', 'mmDeployGateway planOnly=true',
                 'stage Approval: gateway', 'milestone 40', 'timeout 45 MINUTES {',
                 "mmApprovalGate phase=gateway summary=${gatewaySummary()} planHash=sha256:gateway-plan-2".toString(), '}',
@@ -85,7 +85,8 @@ class ProductionPipelineTest extends PipelineTestSupport {
         assert failure instanceof DeployStepFakes.GateRejected
         assert fakes.callsOf('mmApplyTofu') == [[environment: 'production', config: 'mm-deploy.yaml', planOnly: true]]
         assert fakes.callsOf('mmRunMigrations').isEmpty()
-        assert fakes.callsOf('mmDeployGateway').isEmpty()
+        // Only the gateway's image was built (beside the services'): nothing of it was planned or applied.
+        assert fakes.callsOf('mmDeployGateway')*.buildOnly == [true]
         assert fakes.callsOf('mmServiceUrls').isEmpty()
         assert fakes.callsOf('mmRelease')*.result == [null, 'FAILED']
         assert fakes.callsOf('mmRelease')[1].failedPhase == 'Approval: services'

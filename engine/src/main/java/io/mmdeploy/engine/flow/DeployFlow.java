@@ -17,9 +17,11 @@ import java.util.List;
  */
 public final class DeployFlow {
     private final List<FlowStep> steps;
+    private final ApprovalPolicy policy;
 
-    private DeployFlow(List<FlowStep> steps) {
+    private DeployFlow(List<FlowStep> steps, ApprovalPolicy policy) {
         this.steps = List.copyOf(steps);
+        this.policy = policy;
     }
 
     public static DeployFlow of(DeployConfig config, EnvironmentSpec env) {
@@ -39,7 +41,7 @@ public final class DeployFlow {
                 steps.add(new FlowStep(phase, gate));
             }
         }
-        return new DeployFlow(steps);
+        return new DeployFlow(steps, policy);
     }
 
     private static boolean included(Phase phase, boolean hasMigrations, boolean hasGateway) {
@@ -95,7 +97,7 @@ public final class DeployFlow {
      */
     public List<Phase> prerequisites(Phase phase) {
         List<Phase> out = new ArrayList<>();
-        for (Phase need : phase.needs()) {
+        for (Phase need : needs(phase)) {
             if (includes(need)) {
                 out.add(need);
             } else {
@@ -103,6 +105,28 @@ public final class DeployFlow {
             }
         }
         return out;
+    }
+
+    /**
+     * A phase's needs under this policy. Migrations go with the services plan only where a person approves it (so a
+     * rejected gate leaves the schema as it was); without that gate they run beside the plan, and the apply waits for both.
+     */
+    private List<Phase> needs(Phase phase) {
+        if (phase == Phase.MIGRATIONS && !policy.gated(Gate.SERVICES)) {
+            return phase.needs().stream().filter(p -> p != Phase.SERVICES_PLAN).toList();
+        }
+        return phase.needs();
+    }
+
+    /** The gate a phase waits for: the one after a plan it needs, where the policy has it; null for none. */
+    public Gate gateBefore(Phase phase) {
+        for (Phase need : prerequisites(phase)) {
+            Gate gate = gateAfter(need);
+            if (gate != null && policy.gated(gate)) {
+                return gate;
+            }
+        }
+        return null;
     }
 
     public long gateCount() {

@@ -3,21 +3,24 @@ package io.mmdeploy.engine.flow;
 import java.util.List;
 
 /**
- * The phases of a deploy, in the one order every host follows (seed 002's four staging phases, spelt out). Each
+ * The phases of a deploy, in the one order every host lists them (seed 002's four staging phases, spelt out). Each
  * names the phases whose results it needs and the step that provides it, so that a phase asked for too early
- * refuses and says what to do. The title is the stage name the shared library shows.
+ * refuses and says what to do; those needs are the edges of the {@link FlowGraph} a run may follow in parallel.
+ * The title is the stage name the shared library shows.
  */
 public enum Phase {
     PREFLIGHT("preflight", "Preflight", "mmPreflight / mmRelease(phase: 'start')", List.of()),
     BUILD_IMAGES("build-images", "Build images", "mmBuildImages", List.of("preflight")),
+    // Built with the URLs the services will have (they keep theirs; a new one's is deterministic), beside the builds;
+    // the gateway's plan rebuilds it only when the published URLs turn out different.
+    GATEWAY_BUILD("gateway-build", "Gateway build", "mmDeployGateway(buildOnly: true)", List.of("preflight")),
     SERVICES_PLAN("services-plan", "Services plan", "mmApplyTofu(planOnly: true)", List.of("build-images")),
     MIGRATIONS("migrations", "Migrations", "mmRunMigrations", List.of("build-images", "services-plan")),
     SERVICES_APPLY("services-apply", "Services apply", "mmApplyTofu(approvedPlanHash: …)", List.of("services-plan", "migrations")),
     SERVICE_URLS("service-urls", "Service URLs secret", "mmServiceUrls", List.of("services-apply")),
-    GATEWAY_BUILD("gateway-build", "Gateway build", "mmDeployGateway(buildOnly: true)", List.of("service-urls")),
-    GATEWAY_PLAN("gateway-plan", "Gateway plan", "mmDeployGateway(planOnly: true)", List.of("gateway-build")),
+    GATEWAY_PLAN("gateway-plan", "Gateway plan", "mmDeployGateway(planOnly: true)", List.of("gateway-build", "service-urls")),
     GATEWAY_APPLY("gateway-apply", "Gateway apply", "mmDeployGateway(approvedPlanHash: …)", List.of("gateway-plan")),
-    HEALTH("health", "Health", "mmHealthCheck", List.of("gateway-apply")),
+    HEALTH("health", "Health", "mmHealthCheck", List.of("services-apply", "gateway-apply")),
     RELEASE("release", "Release record", "mmRelease(phase: 'finish')", List.of("health")),
     ALIAS("alias", "Alias", "mmMoveAlias", List.of("release"));
 

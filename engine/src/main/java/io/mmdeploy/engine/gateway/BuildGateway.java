@@ -41,10 +41,19 @@ public final class BuildGateway {
      */
     public ImageRef run(DeployConfig config, EnvironmentSpec env, String sourceFingerprint, List<String> tags)
             throws InterruptedException {
+        List<String> services = config.services().stream().map(ServiceSpec::name).toList();
+        return run(config, env, sourceFingerprint, tags, urlsSecret.read(env, services), "secret " + ServiceUrlsSecret.secretId(env));
+    }
+
+    /**
+     * Builds with the given URLs (the ones a deploy expects before its services' apply).
+     *
+     * @param from where the URLs come from, for the log and errors (e.g. {@code secret service-urls-staging})
+     */
+    public ImageRef run(DeployConfig config, EnvironmentSpec env, String sourceFingerprint, List<String> tags, ServiceUrls urls,
+            String from) throws InterruptedException {
         GatewaySpec gateway = config.gatewaySpec().orElseThrow(() -> DeployException.of(
                 "The app has no gateway", config.file() + " has no gateway section, so there is nothing to build."));
-        List<String> services = config.services().stream().map(ServiceSpec::name).toList();
-        ServiceUrls urls = urlsSecret.read(env, services);
 
         Map<String, String> args = new LinkedHashMap<>(gateway.build().args());
         List<String> missing = new ArrayList<>();
@@ -52,11 +61,11 @@ public final class BuildGateway {
                 url -> args.put(arg, url),
                 () -> missing.add(service + " (build arg " + arg + ", key " + ServiceUrls.key(service) + ")")));
         if (!missing.isEmpty()) {
-            throw DeployException.of("The secret " + ServiceUrlsSecret.secretId(env) + " has no URL for " + String.join(", ", missing),
+            throw DeployException.of("The " + from + " has no URL for " + String.join(", ", missing),
                     "The gateway needs every service's URL at build time. Run mmServiceUrls after the services deploy, or"
                             + " fix gateway.serviceUrlArgs in " + config.file() + ".");
         }
-        log.info("Gateway build args: " + gateway.serviceUrlArgs().size() + " service URL(s) from " + ServiceUrlsSecret.secretId(env));
+        log.info("Gateway build args: " + gateway.serviceUrlArgs().size() + " service URL(s) from " + from);
 
         // Sorted, so the same URLs always give the same fingerprint.
         TreeMap<String, String> urlArgs = new TreeMap<>(args);

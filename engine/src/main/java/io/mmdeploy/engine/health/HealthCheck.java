@@ -63,7 +63,8 @@ public final class HealthCheck {
     }
 
     private HealthResult checkOne(HealthTarget target) throws InterruptedException {
-        int attempts = Math.max(1, target.spec().attempts());
+        List<Duration> waits = target.spec().waits();
+        int attempts = waits.size() + 1;
         long started = System.nanoTime();
         int status = 0;
         String detail = "";
@@ -85,7 +86,7 @@ public final class HealthCheck {
             }
             log.info(target.name() + ": attempt " + attempt + "/" + attempts + " not healthy: " + detail);
             if (attempt < attempts) {
-                sleeper.sleep(target.spec().delay());
+                sleeper.sleep(waits.get(attempt - 1));
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;

@@ -1,11 +1,13 @@
 package io.mmdeploy.engine.lease;
 
+import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.StageLog;
 import java.time.Duration;
 import java.time.Instant;
 
 /** A lease this run holds; {@link #close()} gives it back. */
 public final class Lease implements AutoCloseable {
+    private static final int RENEW_TRIES = 5;
     private final EnvironmentLease owner;
     private final String holder;
     private final String release;
@@ -21,9 +23,23 @@ public final class Lease implements AutoCloseable {
         this.generation = generation;
     }
 
-    /** Extends it by the lease's TTL; fails when another run took or broke it meanwhile. */
+    /**
+     * Extends it by the lease's TTL; fails when another run took or broke it meanwhile. Another phase of this same run
+     * (same holder, same release) renewing it in between is no loss: the renewal is made again on its generation.
+     */
     public synchronized void renew() {
-        generation = owner.renew(holder, release, startedAt, generation);
+        for (int tries = 1; ; tries++) {
+            try {
+                generation = owner.renew(holder, release, startedAt, generation);
+                return;
+            } catch (DeployException lost) {
+                EnvironmentLease.Holder now = owner.current().orElseThrow(() -> lost);
+                if (!now.holder().equals(holder) || !now.release().equals(release) || tries == RENEW_TRIES) {
+                    throw lost;
+                }
+                generation = now.generation();
+            }
+        }
     }
 
     public String release() {

@@ -90,7 +90,7 @@ public final class DeployPlanText {
                     .map((MigrationSpec m) -> m.cloudRunJob(env)).collect(Collectors.joining(", "));
             case SERVICES_APPLY -> "Apply exactly that services plan";
             case SERVICE_URLS -> "Store service URLs in Secret Manager (" + env.serviceUrlsSecret() + ")";
-            case GATEWAY_BUILD -> "Build gateway with the service URLs";
+            case GATEWAY_BUILD -> "Build the gateway with the URLs the services will have (beside their builds)";
             case GATEWAY_PLAN -> "Gateway-only tofu plan (-target)";
             case GATEWAY_APPLY -> "Apply exactly that gateway plan";
             case HEALTH -> "Health-check services and gateway (traffic back on failure)";

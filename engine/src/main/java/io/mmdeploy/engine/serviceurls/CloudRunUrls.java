@@ -1,6 +1,7 @@
 package io.mmdeploy.engine.serviceurls;
 
 import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.NotFoundException;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.ServiceName;
 import com.google.cloud.run.v2.ServicesClient;
@@ -26,6 +27,38 @@ public final class CloudRunUrls {
             urls.put(spec.name(), url(env, spec.cloudRunService(env)));
         }
         return new ServiceUrls(urls);
+    }
+
+    /**
+     * The URLs the services will have after the apply, known before it: an existing service keeps its URL, and a new
+     * one gets Cloud Run's deterministic {@code https://<service>-<project number>.<region>.run.app}. What the gateway
+     * is built with ahead of the services' apply; the published URLs are compared with these afterwards.
+     */
+    public ServiceUrls expected(EnvironmentSpec env, List<ServiceSpec> specs) {
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (ServiceSpec spec : specs) {
+            String cloudRunService = spec.cloudRunService(env);
+            String name = ServiceName.of(env.projectId(), env.region(), cloudRunService).toString();
+            String uri;
+            try {
+                uri = services.getService(name).getUri();
+            } catch (NotFoundException e) {
+                uri = "";
+            } catch (ApiException e) {
+                throw ApiFailure.of("read the Cloud Run service " + cloudRunService, name, "roles/run.viewer", e);
+            }
+            urls.put(spec.name(), uri.isEmpty() ? deterministic(env, cloudRunService) : uri);
+        }
+        return new ServiceUrls(urls);
+    }
+
+    static String deterministic(EnvironmentSpec env, String cloudRunService) {
+        if (env.projectNumber() == null || env.projectNumber().isBlank()) {
+            throw DeployException.of("No project number for " + env.name(),
+                    "A new Cloud Run service's URL is https://<service>-<project number>.<region>.run.app: set environments."
+                            + env.name() + ".projectNumber in the config.");
+        }
+        return "https://" + cloudRunService + "-" + env.projectNumber() + "." + env.region() + ".run.app";
     }
 
     /** The URL of one Cloud Run service of the environment (the gateway's too). */

@@ -2,28 +2,36 @@ package io.mmdeploy.engine.steps;
 
 import io.mmdeploy.engine.approval.ApprovalLedger;
 import io.mmdeploy.engine.approval.GatePlan;
-import io.mmdeploy.engine.health.HealthReport;
-import io.mmdeploy.engine.health.HealthResult;
-import io.mmdeploy.engine.images.ImageRef;
-import io.mmdeploy.engine.release.RollbackPlan;
 import io.mmdeploy.engine.approval.RecordedApproval;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.diagnostics.Diagnostic;
 import io.mmdeploy.engine.flow.DeployFlow;
+import io.mmdeploy.engine.flow.FlowGraph;
 import io.mmdeploy.engine.flow.FlowStep;
 import io.mmdeploy.engine.flow.Phase;
+import io.mmdeploy.engine.health.HealthReport;
+import io.mmdeploy.engine.health.HealthResult;
+import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.release.RollbackPlan;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The whole deploy of one environment through the {@link DeployFlow}, as {@code mmdeploy deploy} runs it: the same
@@ -102,48 +110,132 @@ public final class DeployRun {
     }
 
     /**
+     * Runs the flow as its {@link FlowGraph}: each step starts as soon as what it waits for is done (the builds beside
+     * the gateway's build and tofu's init; in an ungated environment the migrations beside the services' plan), with
+     * every gate and every phase's own refusal as before. On a failure nothing new starts, what runs is let finish,
+     * and the release is recorded as failed at the first phase that failed.
+     *
      * @param planOnly stop at the first gate nobody approved yet, printing its plan's hash for {@code --approve-plan}
      * @param preApproved gate id → hash of a plan the operator reviewed earlier (a {@code --plan-only} run)
      */
     public Result run(String environment, boolean planOnly, Map<String, String> preApproved) throws InterruptedException {
         DeployFlow flow = steps.flow(environment);
-        Map<String, Duration> elapsed = new LinkedHashMap<>();
+        FlowGraph graph = FlowGraph.of(flow);
+        Map<String, Duration> elapsed = new ConcurrentHashMap<>();
         PreflightResult preflight = steps.preflight(environment);
         String release = preflight.release();
         steps.release(environment, DeploySteps.START, null, null, "deploy");
         List<FlowStep> all = flow.steps();
         int total = (int) all.stream().filter(s -> !s.isGate()).count();
-        int n = 0;
-        FlowStep current = null;
-        Map<Phase, String> hashes = new LinkedHashMap<>();
+        Map<Phase, String> hashes = new ConcurrentHashMap<>();
+        progress.starting(all.get(0));
+        log.info("[1/" + total + "] " + all.get(0).title() + ": release " + release + (preflight.resumed() ? " (continuing an earlier run)" : ""));
+
+        Set<String> done = new HashSet<>(Set.of(Phase.PREFLIGHT.id()));
+        Set<String> started = new HashSet<>(done);
+        ExecutorService pool = Executors.newCachedThreadPool(task -> {
+            Thread t = new Thread(task, "mm-deploy " + environment);
+            t.setDaemon(true);
+            return t;
+        });
+        CompletionService<Finished> finished = new ExecutorCompletionService<>(pool);
+        int running = 0;
+        Finished failure = null;
+        Result stop = null;
         try {
-            for (FlowStep step : all) {
-                current = step;
-                progress.starting(step);
-                if (step.isGate()) {
-                    Optional<Result> stop = gate(environment, step.gate(), planOnly, preApproved, release, elapsed);
-                    if (stop.isPresent()) {
-                        return stop.get();
+            while (true) {
+                if (failure == null && stop == null) {
+                    for (FlowGraph.Node node : graph.nodes()) {
+                        if (!started.contains(node.id()) && done.containsAll(node.needs())) {
+                            started.add(node.id());
+                            finished.submit(() -> runNode(environment, node, all, total, planOnly, preApproved, release, elapsed, hashes));
+                            running++;
+                        }
                     }
-                    continue;
                 }
-                n++;
-                if (step.phase() == Phase.PREFLIGHT) {
-                    log.info("[" + n + "/" + total + "] " + step.title() + ": release " + release
-                            + (preflight.resumed() ? " (continuing an earlier run)" : ""));
-                    continue;
+                if (running == 0) {
+                    break;
                 }
-                Instant began = clock.instant();
-                log.info("[" + n + "/" + total + "] " + step.title() + " ...");
-                String note = phase(environment, step.phase(), hashes);
-                Duration took = Duration.between(began, clock.instant());
-                elapsed.put(step.phase().id(), took);
-                log.info("[" + n + "/" + total + "] " + step.title() + ": " + note + " (" + seconds(took) + ")");
+                Finished end = take(finished);
+                running--;
+                if (end.error() != null) {
+                    failure = failure == null ? end : failure;
+                } else if (end.stop() != null) {
+                    stop = stop == null ? end.stop() : stop;
+                } else {
+                    done.add(end.node().id());
+                }
             }
-            return new Result(release, "SUCCEEDED", null, null, elapsed);
-        } catch (DeployException e) {
-            throw stopped(environment, release, current, e);
+        } finally {
+            pool.shutdownNow();
         }
+        Map<String, Duration> ordered = inFlowOrder(all, elapsed);
+        if (failure != null) {
+            throw failed(environment, release, failure);
+        }
+        if (stop != null) {
+            if ("REJECTED".equals(stop.status())) {
+                steps.release(environment, DeploySteps.FINISH, "FAILED", "gate-" + stop.waitingAt(), null);
+            }
+            return new Result(stop.release(), stop.status(), stop.waitingAt(), stop.planHash(), ordered);
+        }
+        return new Result(release, "SUCCEEDED", null, null, ordered);
+    }
+
+    /** How one node of the graph ended: done, a stop at a gate, or an error. */
+    private record Finished(FlowGraph.Node node, Result stop, Throwable error) {}
+
+    private Finished runNode(String environment, FlowGraph.Node node, List<FlowStep> all, int total, boolean planOnly,
+            Map<String, String> preApproved, String release, Map<String, Duration> elapsed, Map<Phase, String> hashes) {
+        try {
+            if (node.step() == null) {
+                steps.prepareTofu(environment);
+                return new Finished(node, null, null);
+            }
+            FlowStep step = node.step();
+            progress.starting(step);
+            if (step.isGate()) {
+                return new Finished(node, gate(environment, step.gate(), planOnly, preApproved, release).orElse(null), null);
+            }
+            int n = all.stream().filter(s -> !s.isGate()).toList().indexOf(step) + 1;
+            Instant began = clock.instant();
+            log.info("[" + n + "/" + total + "] " + step.title() + " ...");
+            String note = phase(environment, step.phase(), hashes);
+            Duration took = Duration.between(began, clock.instant());
+            elapsed.put(step.phase().id(), took);
+            log.info("[" + n + "/" + total + "] " + step.title() + ": " + note + " (" + seconds(took) + ")");
+            return new Finished(node, null, null);
+        } catch (Throwable e) {
+            return new Finished(node, null, e);
+        }
+    }
+
+    private static Finished take(CompletionService<Finished> finished) throws InterruptedException {
+        try {
+            return finished.take().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a node's task never throws", e.getCause());
+        }
+    }
+
+    private DeployException failed(String environment, String release, Finished failure) throws InterruptedException {
+        Throwable e = failure.error();
+        if (e instanceof DeployException d) {
+            return stopped(environment, release, failure.node().step(), d);
+        }
+        if (e instanceof InterruptedException i) {
+            throw i;
+        }
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        throw (Error) e;
+    }
+
+    private static Map<String, Duration> inFlowOrder(List<FlowStep> all, Map<String, Duration> elapsed) {
+        Map<String, Duration> out = new LinkedHashMap<>();
+        all.stream().filter(s -> !s.isGate() && elapsed.containsKey(s.phase().id())).forEach(s -> out.put(s.phase().id(), elapsed.get(s.phase().id())));
+        return out;
     }
 
     /** One phase; returns what it did in a few words. Health failures revert and throw. */
@@ -197,8 +289,7 @@ public final class DeployRun {
     }
 
     /** A passed gate: empty. A gate that stops the run (plan-only, or rejected): the result. */
-    private Optional<Result> gate(String environment, Gate gate, boolean planOnly, Map<String, String> preApproved, String release,
-            Map<String, Duration> elapsed) throws InterruptedException {
+    private Optional<Result> gate(String environment, Gate gate, boolean planOnly, Map<String, String> preApproved, String release) {
         GatePlan open = steps.openGate(environment, gate.id());
         String hash = open.planHash();
         EnvironmentSpec env = steps.environment(environment);
@@ -218,13 +309,12 @@ public final class DeployRun {
         }
         if (planOnly) {
             log.info("Gate " + gate.id() + ": stopping for review (--plan-only). Approve with: --approve-plan " + gate.id() + "=" + hash);
-            return Optional.of(new Result(release, "WAITING", gate.id(), hash, elapsed));
+            return Optional.of(new Result(release, "WAITING", gate.id(), hash, Map.of()));
         }
         Optional<String> who = gatekeeper.ask(env, gate, open);
         if (who.isEmpty()) {
             log.warn("Gate " + gate.id() + ": rejected. Nothing after the gate ran.");
-            steps.release(environment, DeploySteps.FINISH, "FAILED", "gate-" + gate.id(), null);
-            return Optional.of(new Result(release, "REJECTED", gate.id(), hash, elapsed));
+            return Optional.of(new Result(release, "REJECTED", gate.id(), hash, Map.of()));
         }
         approvals.record(new RecordedApproval(env.name(), gate, hash, who.get(), clock.instant()));
         log.info("Gate " + gate.id() + ": plan " + FlowGuard.shortHash(hash) + " approved by " + who.get());

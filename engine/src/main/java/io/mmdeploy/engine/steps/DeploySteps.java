@@ -107,6 +107,11 @@ public final class DeploySteps {
         return tofu.planOrApply(env, gatewayTarget ? Phase.GATEWAY_PLAN : Phase.SERVICES_PLAN, planOnly, approvedPlanHash);
     }
 
+    /** tofu init ahead of the services' plan (the plan then does not init again); a deploy runs it beside the builds. */
+    public void prepareTofu(String environment) {
+        tofu.prepare(run.env(environment));
+    }
+
     /** What the approver of a gate ({@code services} or {@code gateway}) is shown: see {@link TofuPhase#openGate}. */
     public GatePlan openGate(String environment, String gatePhase) {
         Gate gate = Arrays.stream(Gate.values()).filter(g -> g.id().equals(gatePhase) && g != Gate.ROLLBACK).findFirst()

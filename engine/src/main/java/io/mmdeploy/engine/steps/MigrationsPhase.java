@@ -1,5 +1,6 @@
 package io.mmdeploy.engine.steps;
 
+import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.MigrationSpec;
 import io.mmdeploy.engine.flow.Phase;
@@ -18,7 +19,8 @@ import java.util.TreeMap;
 /**
  * mmRunMigrations: points each migration job at its service's image of this run and runs it, recording every
  * execution as it ends (a failed one too). In a gated environment only after the services plan was approved, so a
- * rejected gate leaves the schema as it was. Not redone in a rerun when the images are the same.
+ * rejected gate leaves the schema as it was; in an ungated one beside the services plan. Not redone in a rerun when
+ * the images are the same.
  */
 final class MigrationsPhase {
     private final RunContext run;
@@ -40,8 +42,10 @@ final class MigrationsPhase {
                 .max(Duration::compareTo).orElse(MigrationSpec.DEFAULT_TIMEOUT);
         List<MigrationResult> results;
         try (GoogleClients clients = run.open(env, longest)) {
-            // They go with the open services plan: where it is gated, only once a person approved it.
-            tofu.requireOpenApprovedPlan(env, Phase.MIGRATIONS, Phase.SERVICES_PLAN, null, clients);
+            if (RunContext.policy(env).gated(Gate.SERVICES)) {
+                // Where a person approves the services plan, the migrations go with it: only once that plan is approved.
+                tofu.requireOpenApprovedPlan(env, Phase.MIGRATIONS, Phase.SERVICES_PLAN, null, clients);
+            }
             Lease lease = run.lease(env, clients, entry);
             run.journal.update(env.name(), d -> d.phase(Phase.MIGRATIONS, RunJournal.RUNNING, inputs, run.now(), null));
             try (Lease.KeptAlive held = Lease.keepAlive(lease, run.stages.log("lease"))) {

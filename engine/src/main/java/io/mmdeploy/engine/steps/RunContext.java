@@ -91,14 +91,17 @@ final class RunContext {
         }
     }
 
-    /** Takes (or, for this run's next phase, takes over and renews) the environment's lease; null without a state bucket. */
-    Lease lease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) throws InterruptedException {
+    /**
+     * Takes (or, for this run's next phase, takes over and renews) the environment's lease; null without a state bucket.
+     * One phase at a time: phases of one run that start together must not race each other's renewal.
+     */
+    synchronized Lease lease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) throws InterruptedException {
         String release = entry.release() != null ? entry.release() : ReleaseRecord.newId(host.clock().instant(), "step");
         return stages.acquireLease(env, clients, release);
     }
 
     /** Gives the lease back if this run of this host holds it. */
-    void releaseLease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) {
+    synchronized void releaseLease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) {
         if (entry.release() == null) {
             return;
         }

@@ -189,7 +189,7 @@ public final class RunJournal {
     }
 
     /** The journal of the environment's current run; an empty one when none was started here. */
-    public Entry read(String environment) {
+    public synchronized Entry read(String environment) {
         try {
             return workspace.readText(file(environment)).map(text -> parse(environment, text)).orElse(Entry.begin(null, null, null, 0));
         } catch (IOException e) {
@@ -198,7 +198,7 @@ public final class RunJournal {
     }
 
     /** Starts a new run: whatever an earlier build left in this workspace is forgotten. */
-    void begin(String environment, String release, String commit, String baseline) {
+    synchronized void begin(String environment, String release, String commit, String baseline) {
         write(environment, Entry.begin(release, commit, baseline, 1));
     }
 
@@ -206,7 +206,7 @@ public final class RunJournal {
      * A rerun of a run that did not succeed: what succeeded is kept (images, plans, migrations, phases), and so is the
      * baseline it started from; it gets a release id of its own, because the failed attempt's record is history.
      */
-    Entry resume(String environment, String release) {
+    synchronized Entry resume(String environment, String release) {
         Entry before = read(environment);
         Entry resumed = new Entry(release, before.kind(), before.commit(), before.baseline(), before.attempt() + 1,
                 null, null, null, before.images(), before.plans(), before.approvals(), before.migrations(),
@@ -215,11 +215,12 @@ public final class RunJournal {
         return resumed;
     }
 
-    void update(String environment, Consumer<Draft> change) {
+    // Phases of one run may end at once (mmdeploy deploy runs the flow as a graph): one change at a time.
+    synchronized void update(String environment, Consumer<Draft> change) {
         write(environment, read(environment).with(change));
     }
 
-    private void write(String environment, Entry entry) {
+    private synchronized void write(String environment, Entry entry) {
         try {
             workspace.writeText(file(environment), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entry) + "\n");
         } catch (IOException e) {

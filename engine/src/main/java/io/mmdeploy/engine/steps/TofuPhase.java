@@ -34,6 +34,12 @@ final class TofuPhase {
         this.run = run;
     }
 
+    /** tofu init of the services' configuration ahead of its plan, beside the builds: it changes nothing deployed. */
+    void prepare(EnvironmentSpec env) {
+        run.mayChange(env);
+        run.stages.applyTofu(env).init(request(env, Phase.SERVICES_PLAN));
+    }
+
     /**
      * {@code planOnly} plans; {@code approvedPlanHash} applies that saved plan of this run; neither plans and applies in
      * one call, where no gate stands between.

@@ -15,6 +15,11 @@ final class UrlsPhase {
         this.run = run;
     }
 
+    /** Which URLs, as one value: the gateway's build records the one it was built with. */
+    static String fingerprint(ServiceUrls urls) {
+        return RunContext.sha256(new TreeMap<>(urls.byService()).toString());
+    }
+
     UrlsResult publish(EnvironmentSpec env) throws InterruptedException {
         RunJournal.Entry entry = run.guard(env, Phase.SERVICE_URLS);
         try (GoogleClients clients = run.open(env)) {
@@ -29,8 +34,7 @@ final class UrlsPhase {
                 throw e;
             }
             // The URLs are the gateway build's input: a rerun with the same ones reuses its image.
-            run.journal.update(env.name(), d -> d.phase(Phase.SERVICE_URLS, RunJournal.SUCCEEDED,
-                    RunContext.sha256(new TreeMap<>(urls.byService()).toString()), run.now(), version));
+            run.journal.update(env.name(), d -> d.phase(Phase.SERVICE_URLS, RunJournal.SUCCEEDED, fingerprint(urls), run.now(), version));
             return new UrlsResult(urls.byService(), version);
         }
     }

@@ -24,6 +24,9 @@ public final class ApplyTofu {
 
     /** The backend the working directory was last initialised with (hash of its config), next to the plans. */
     static final String BACKEND_MARKER = TofuRequest.STATE_DIR + "/backend.sha256";
+    /** An init made ahead of the next plan, by what it depended on; emptied by that plan. */
+    static final String INIT_AHEAD = TofuRequest.STATE_DIR + "/init-ahead.sha256";
+    static final String LOCK_FILE = ".terraform.lock.hcl";
 
     private final TofuCli cli;
     private final Workspace workspace;
@@ -97,17 +100,46 @@ public final class ApplyTofu {
         }
     }
 
-    /** init (with -reconfigure when the backend changed) → plan -out → show -json → summary, saved as JSON too. */
+    /**
+     * init ahead of the plan (a deploy runs it beside the builds): the next {@link #plan} of this request skips its own
+     * init when the backend and the provider lock file are still the ones this init saw.
+     */
+    public void init(TofuRequest request) {
+        try {
+            initialise(request);
+            workspace.writeText(request.inWorkspace(INIT_AHEAD), initInputs(request) + "\n");
+        } catch (IOException e) {
+            throw DeployException.of("Cannot read or write the tofu files in " + workspace.describe(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void initialise(TofuRequest request) throws IOException {
+        String backend = backendFingerprint(request);
+        String initialised = workspace.readText(request.inWorkspace(BACKEND_MARKER)).orElse("").strip();
+        boolean reconfigure = !backend.equals(initialised);
+        if (reconfigure && !initialised.isEmpty()) {
+            log.info("The backend config changed since the last init; re-initialising with -reconfigure");
+        }
+        cli.init(request, reconfigure);
+        workspace.writeText(request.inWorkspace(BACKEND_MARKER), backend + "\n");
+    }
+
+    /** What an init depends on: the backend and the provider lock file. */
+    private String initInputs(TofuRequest request) throws IOException {
+        return sha256(backendFingerprint(request) + "\n" + workspace.readText(request.inWorkspace(LOCK_FILE)).orElse(""));
+    }
+
+    /** init (with -reconfigure when the backend changed; not again after {@link #init}) → plan -out → show -json → summary. */
     public PlanSummary plan(TofuRequest request) {
         try {
-            String backend = backendFingerprint(request);
-            String initialised = workspace.readText(request.inWorkspace(BACKEND_MARKER)).orElse("").strip();
-            boolean reconfigure = !backend.equals(initialised);
-            if (reconfigure && !initialised.isEmpty()) {
-                log.info("The backend config changed since the last init; re-initialising with -reconfigure");
+            String ahead = workspace.readText(request.inWorkspace(INIT_AHEAD)).orElse("").strip();
+            if (!ahead.isEmpty() && ahead.equals(initInputs(request))) {
+                log.info("Initialised ahead of the plan (beside the builds): not again");
+            } else {
+                initialise(request);
             }
-            cli.init(request, reconfigure);
-            workspace.writeText(request.inWorkspace(BACKEND_MARKER), backend + "\n");
+            // One plan per init ahead: a later plan initialises again.
+            workspace.writeText(request.inWorkspace(INIT_AHEAD), "");
 
             warnAboutAutoLoadedFiles(request);
             String inputs = varFilesFingerprint(request);

@@ -79,7 +79,7 @@ class HealthCheckTest {
     }
 
     @Test
-    void retriesUntilHealthyWithTheConfiguredDelay() throws Exception {
+    void retriesFastFirstUntilHealthy() throws Exception {
         answers("/mesh/healthcheck", new Answer(503, ""), new Answer(503, ""), new Answer(200, "{\"status\":\"healthy\"}"));
 
         HealthReport report = check(target("mesh", "/healthcheck", 3, null));
@@ -88,7 +88,8 @@ class HealthCheckTest {
         HealthResult mesh = report.results().get(0);
         assertThat(mesh.attempts()).isEqualTo(3);
         assertThat(mesh.lastStatus()).isEqualTo(200);
-        assertThat(slept).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10));
+        // Seen 1.5 s after the first answer, not 20 s (the old fixed 10 s apart).
+        assertThat(slept).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1));
     }
 
     @Test
@@ -99,11 +100,13 @@ class HealthCheckTest {
         HealthReport report = check(target("agent", "/health", 3, null), target("users", "/health", 3, null));
 
         assertThat(report.healthy()).isFalse();
+        // Polled for the whole budget (3 × 10 s of waiting), fast first: 8 attempts.
         assertThat(report.results().get(0)).extracting(HealthResult::healthy, HealthResult::attempts, HealthResult::lastStatus)
-                .containsExactly(false, 3, 503);
+                .containsExactly(false, 8, 503);
         assertThat(report.results().get(1).healthy()).isTrue();
-        assertThat(hits.get("/agent/health")).isEqualTo(3);
-        assertThat(slept).hasSize(2);
+        assertThat(hits.get("/agent/health")).isEqualTo(8);
+        assertThat(slept).hasSize(7);
+        assertThat(slept.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(30));
         assertThatThrownBy(report::orThrow).hasMessageContaining("agent is not healthy").hasMessageContaining("last HTTP status 503")
                 .hasMessageNotContaining("users is not healthy");
     }
@@ -144,7 +147,7 @@ class HealthCheckTest {
         HealthResult result = check(closed).results().get(0);
 
         assertThat(result.healthy()).isFalse();
-        assertThat(result.attempts()).isEqualTo(3);
+        assertThat(result.attempts()).isEqualTo(new HealthSpec("/health", 3, Duration.ofSeconds(10)).waits().size() + 1);
         assertThat(result.lastStatus()).isZero();
         assertThat(result.detail()).contains("ConnectException");
     }

@@ -36,8 +36,8 @@ abstract class DeployPlannerContract {
     void stagingHasEveryPhaseInSeedOrderAndNoGate() {
         ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "staging");
         DeployPlan plan = plan(repo, "staging", null);
-        assertThat(plan.flow()).extracting(FlowStep::id).containsExactly("preflight", "build-images", "services-plan",
-                "migrations", "services-apply", "service-urls", "gateway-build", "gateway-plan", "gateway-apply", "health",
+        assertThat(plan.flow()).extracting(FlowStep::id).containsExactly("preflight", "build-images", "gateway-build",
+                "services-plan", "migrations", "services-apply", "service-urls", "gateway-plan", "gateway-apply", "health",
                 "release", "alias");
         assertThat(plan.gateCount()).isZero();
         assertThat(plan.isolated()).isTrue();
@@ -51,8 +51,8 @@ abstract class DeployPlannerContract {
     @Test
     void productionGatesEachPlanBeforeAnythingItLeadsToMigrationsIncluded() {
         DeployPlan plan = plan(ExampleRepo.gitRepoInto(dir, "main"), "production", null);
-        assertThat(plan.flow()).extracting(FlowStep::id).containsExactly("preflight", "build-images", "services-plan",
-                "gate-services", "migrations", "services-apply", "service-urls", "gateway-build", "gateway-plan", "gate-gateway",
+        assertThat(plan.flow()).extracting(FlowStep::id).containsExactly("preflight", "build-images", "gateway-build",
+                "services-plan", "gate-services", "migrations", "services-apply", "service-urls", "gateway-plan", "gate-gateway",
                 "gateway-apply", "health", "release", "alias");
         assertThat(plan.services().get(0).cloudRunService()).isEqualTo("agent-service");
         assertThat(plan.services().get(0).repository()).isEqualTo("us-east4-docker.pkg.dev/mindmirror-69/mindmirror/agent-service");

@@ -250,20 +250,27 @@ class DeployStepsTest {
     }
 
     @Test
-    void migrationsRefuseBeforeTheBuildAndBeforeTheServicesPlanAndRunNoJob() throws Exception {
+    void migrationsRefuseBeforeTheBuildAndInAGatedEnvironmentBeforeTheApprovedServicesPlan() throws Exception {
         String release = startRun("staging");
 
         assertThatThrownBy(() -> steps.runMigrations("staging")).isInstanceOf(DeployException.class)
                 .hasMessageContaining("Refusing Migrations in staging: Build images has not run in this run (release " + release + ")")
                 .hasMessageContaining("mmBuildImages provides it");
-        steps.buildImages("staging", null, null);
-        assertThatThrownBy(() -> steps.runMigrations("staging")).isInstanceOf(DeployException.class)
-                .hasMessageContaining("Refusing Migrations in staging: Services plan has not run")
-                .hasMessageContaining("mmApplyTofu(planOnly: true) provides it");
-
         assertThat(cloud.cloudRun.executions()).isEmpty();
         assertThat(cloud.cloudRun.jobImage(FakeCloudRun.jobName(PROJECT, REGION, "migrate-main-staging"))).isEqualTo("old");
         assertThat(phasesRecorded("staging")).doesNotContain(Phase.MIGRATIONS.id());
+
+        startRun("production");
+        steps.buildImages("production", null, null);
+        assertThatThrownBy(() -> steps.runMigrations("production")).isInstanceOf(DeployException.class)
+                .hasMessageContaining("Refusing Migrations in production: Services plan has not run")
+                .hasMessageContaining("mmApplyTofu(planOnly: true) provides it");
+        assertThat(cloud.cloudRun.executions()).isEmpty();
+
+        // Ungated, the migrations go beside the services plan: the build is all they need.
+        steps.buildImages("staging", null, null);
+        steps.runMigrations("staging");
+        assertThat(cloud.cloudRun.executions()).hasSize(2);
     }
 
     @Test
@@ -371,7 +378,7 @@ class DeployStepsTest {
     }
 
     @Test
-    void theGatewayPhasesRefuseUntilTheServicesAreAppliedAndTheirUrlsStored() throws Exception {
+    void theUrlsAndTheGatewayPlanRefuseUntilTheServicesAreApplied() throws Exception {
         startRun("staging");
         steps.buildImages("staging", null, null);
         steps.applyTofu("staging", null, true, null);
@@ -383,15 +390,13 @@ class DeployStepsTest {
         assertThat(cloud.secretManager.exists(PROJECT, "service-urls-staging")).isFalse();
 
         steps.applyTofu("staging", null, false, null);
-        assertThatThrownBy(() -> steps.deployGateway("staging", true, false, null)).isInstanceOf(DeployException.class)
-                .hasMessageContaining("Refusing Gateway build in staging: Service URLs secret has not run")
-                .hasMessageContaining("mmServiceUrls provides it");
-        assertThat(cloud.cloudBuild.submitted()).hasSize(7);
-
-        steps.serviceUrls("staging");
+        // The gateway's build needs no published URL (it is built with the expected ones), but its plan does.
         assertThatThrownBy(() -> steps.deployGateway("staging", false, true, null)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("Refusing Gateway plan in staging: Gateway build has not run")
                 .hasMessageContaining("mmDeployGateway(buildOnly: true) provides it");
+        assertThat(cloud.cloudBuild.submitted()).hasSize(7);
+
+        steps.serviceUrls("staging");
         assertThatThrownBy(() -> steps.deployGateway("staging", true, true, null)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("buildOnly with planOnly");
         assertThat(tofu.calls()).noneMatch(c -> c.contains("-target="));

@@ -40,8 +40,8 @@ class StagingDeployWorldTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("migrate-main-staging", "SUCCEEDED"),
                         org.assertj.core.groups.Tuple.tuple("migrate-habits-staging", "SUCCEEDED"));
         assertThat(world.serving("staging").values()).allMatch(image -> image.contains("@sha256:"));
-        assertThat(result.phases().keySet()).containsExactly("build-images", "services-plan", "migrations", "services-apply",
-                "service-urls", "gateway-build", "gateway-plan", "gateway-apply", "health", "release", "alias");
+        assertThat(result.phases().keySet()).containsExactly("build-images", "gateway-build", "services-plan", "migrations",
+                "services-apply", "service-urls", "gateway-plan", "gateway-apply", "health", "release", "alias");
         world.assertNoSecretLeaked();
     }
 
