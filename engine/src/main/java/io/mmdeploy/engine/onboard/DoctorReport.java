@@ -1,7 +1,6 @@
 package io.mmdeploy.engine.onboard;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What {@code mmdeploy doctor} found in one environment: each check with its status and fix, and the permission report.
@@ -29,11 +28,7 @@ public record DoctorReport(String environment, String project, List<Check> check
      * @param fix what to do; empty when OK
      * @param remedy what bootstrap would create; null when it cannot help
      */
-    public record Check(String area, String subject, Status status, String detail, String fix, Remedy remedy) {
-        public Optional<Remedy> remedyIfAny() {
-            return Optional.ofNullable(remedy);
-        }
-    }
+    public record Check(String area, String subject, Status status, String detail, String fix, Remedy remedy) {}
 
     public DoctorReport {
         checks = List.copyOf(checks);
