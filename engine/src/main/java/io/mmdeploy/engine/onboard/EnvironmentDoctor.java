@@ -86,7 +86,7 @@ public final class EnvironmentDoctor {
         for (Api api : RequiredAccess.APIS) {
             boolean off = disabled.contains(api.service());
             checks.add(new Check("api", api.service(), off ? Status.MISSING : Status.OK, off ? "disabled; needed for " + api.usedFor() : "enabled",
-                    off ? fix(env, enable) : "", off ? enable : null));
+                    off ? fix(env, new Remedy.EnableApis(env.projectId(), List.of(api.service()))) : "", off ? enable : null));
         }
         return checks;
     }

@@ -36,6 +36,14 @@ public final class PermissionCheck {
         return check(env, clients, EnvironmentResources.read(env, workspace, clients));
     }
 
+    /**
+     * A deploy's preflight: refuses, before anything changes, unless the credentials hold every permission the deploy needs
+     * (each missing one named with the role that grants it; one that could not be asked counts as missing).
+     */
+    public void require(EnvironmentSpec env, GoogleClients clients) {
+        check(env, clients).requireComplete();
+    }
+
     /** The deployer's permissions for {@code env}, with its resources as already read. */
     public PermissionReport check(EnvironmentSpec env, GoogleClients clients, EnvironmentResources resources) {
         Asks asks = new Asks(env);

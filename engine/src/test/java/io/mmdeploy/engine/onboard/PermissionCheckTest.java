@@ -67,6 +67,8 @@ class PermissionCheckTest {
                 .containsExactly(tuple("run.jobs.run", "projects/" + PROJECT, "roles/run.admin"));
         assertThatThrownBy(report::requireComplete).isInstanceOf(DeployException.class).hasMessageContaining("run.jobs.run")
                 .hasMessageContaining("roles/run.admin");
+        assertThatThrownBy(() -> new PermissionCheck(world.workspace).require(world.staging, clients))
+                .isInstanceOf(DeployException.class).hasMessageContaining("lack 1 permission(s)").hasMessageContaining("Nothing was changed");
     }
 
     @Test
