@@ -153,14 +153,7 @@ class QuickstartTest extends PipelineTestSupport {
 
     @Test
     void everyStepTheLibraryCallsComesFromAListedPluginCoreOrMmDeploy() {
-        binding.getVariable('env').BRANCH_NAME = 'staging'
-        fakes.unhealthy = ['journal'] as Set
-        runJenkinsfile('Jenkinsfile.example')
-        fakes.unhealthy = [] as Set
-        binding.getVariable('env').BRANCH_NAME = 'main'
-        assert runJenkinsfile('Jenkinsfile.example') == null
-        binding.setVariable('params', [ENVIRONMENT: 'production', SERVICE: 'agent', TARGET: 'previous'])
-        assert runJenkinsfile('Jenkinsfile.rollback.example') == null
+        runEveryFlow()
 
         Set<String> registered = helper.allowedMethodCallbacks.keySet()*.name as Set
         Set<String> library = LIBRARY_ROOT.resolve('vars').toFile().list().findAll { it.endsWith('.groovy') }.collect { it - '.groovy' } as Set

@@ -98,7 +98,7 @@ public final class EnvironmentDoctor {
                     : new Check("repository", subject, Status.FAILED, found.problem(),
                             "name a Docker repository in environments." + env.name() + ".registry", null);
             case ABSENT -> {
-                Remedy create = new Remedy.CreateRepository(env.projectId(), env.registry().location(), env.registry().repository(), labels(env));
+                Remedy create = new Remedy.CreateRepository(env.registry().project(), env.registry().location(), env.registry().repository(), labels(env));
                 yield new Check("repository", subject, Status.MISSING, "does not exist", fix(env, create), create);
             }
             case UNREADABLE -> new Check("repository", subject, Status.FAILED, found.problem(), "grant roles/artifactregistry.reader or enable the API", null);

@@ -9,37 +9,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.devtools.artifactregistry.v1.Repository;
 import io.mmdeploy.engine.diagnostics.DeployException;
-import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.gcp.fake.CapturedLog;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EnvironmentBootstrapTest {
-    @TempDir
-    Path dir;
-
-    OnboardCloud world;
-    GoogleClients clients;
+class EnvironmentBootstrapTest extends OnboardTest {
     final CapturedLog log = new CapturedLog();
-
-    @BeforeEach
-    void start() throws Exception {
-        world = new OnboardCloud(dir);
-        clients = world.clients();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.close();
-        world.close();
-    }
 
     EnvironmentBootstrap bootstrap() {
         return new EnvironmentBootstrap(world.workspace, log.stage(EnvironmentBootstrap.STAGE));

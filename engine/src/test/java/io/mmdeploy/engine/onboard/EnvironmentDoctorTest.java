@@ -9,33 +9,11 @@ import com.google.api.serviceusage.v1.ServiceUsageGrpc;
 import com.google.cloud.secretmanager.v1.SecretManagerServiceGrpc;
 import com.google.devtools.artifactregistry.v1.ArtifactRegistryGrpc;
 import com.google.devtools.artifactregistry.v1.Repository;
-import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.onboard.DoctorReport.Check;
 import io.mmdeploy.engine.onboard.DoctorReport.Status;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EnvironmentDoctorTest {
-    @TempDir
-    Path dir;
-
-    OnboardCloud world;
-    GoogleClients clients;
-
-    @BeforeEach
-    void start() throws Exception {
-        world = new OnboardCloud(dir);
-        clients = world.clients();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.close();
-        world.close();
-    }
+class EnvironmentDoctorTest extends OnboardTest {
 
     DoctorReport examine() {
         return new EnvironmentDoctor(world.workspace).examine(world.staging, clients);

@@ -10,34 +10,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.google.cloud.resourcemanager.v3.ProjectsGrpc;
 import io.grpc.Status;
 import io.mmdeploy.engine.diagnostics.DeployException;
-import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.onboard.PermissionReport.Missing;
 import io.mmdeploy.engine.onboard.RequiredAccess.Scope;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The permission check over the real clients and the fakes' testIamPermissions. */
-class PermissionCheckTest {
-    @TempDir
-    Path dir;
-
-    OnboardCloud world;
-    GoogleClients clients;
-
-    @BeforeEach
-    void start() throws Exception {
-        world = new OnboardCloud(dir);
-        clients = world.clients();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.close();
-        world.close();
-    }
+class PermissionCheckTest extends OnboardTest {
 
     PermissionReport check() {
         return new PermissionCheck(world.workspace).check(world.staging, clients);
