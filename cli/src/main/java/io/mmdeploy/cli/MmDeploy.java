@@ -22,7 +22,10 @@ import picocli.CommandLine.Option;
         versionProvider = MmDeploy.Version.class,
         description = "Deploy a Cloud Run microservice app: validate the config, plan, and run each deploy step.",
         subcommands = {
+            InitCommand.class,
             ValidateCommand.class,
+            DoctorCommand.class,
+            BootstrapCommand.class,
             PlanCommand.class,
             DeployCommand.class,
             BuildImagesCommand.class,

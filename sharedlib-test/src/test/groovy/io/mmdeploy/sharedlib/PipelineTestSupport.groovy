@@ -103,6 +103,18 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
         helper.registerAllowedMethod('booleanParam', [Map]) { Map args -> [type: 'booleanParam'] + args }
     }
 
+    /** Every flow the example Jenkinsfiles take: staging (with a health failure), production, a rollback. */
+    void runEveryFlow() {
+        binding.getVariable('env').BRANCH_NAME = 'staging'
+        fakes.unhealthy = ['journal'] as Set
+        runJenkinsfile('Jenkinsfile.example')
+        fakes.unhealthy = [] as Set
+        binding.getVariable('env').BRANCH_NAME = 'main'
+        assert runJenkinsfile('Jenkinsfile.example') == null
+        binding.setVariable('params', [ENVIRONMENT: 'production', SERVICE: 'agent', TARGET: 'previous'])
+        assert runJenkinsfile('Jenkinsfile.rollback.example') == null
+    }
+
     /** Runs one of the repository's Jenkinsfiles; returns the error it failed with, or null. */
     Throwable runJenkinsfile(String name) {
         try {

@@ -23,17 +23,6 @@ class StepContractTest extends PipelineTestSupport {
         cell.contains("`${key}`")
     }
 
-    private void runEveryFlow() {
-        binding.getVariable('env').BRANCH_NAME = 'staging'
-        fakes.unhealthy = ['journal'] as Set
-        runJenkinsfile('Jenkinsfile.example')
-        fakes.unhealthy = [] as Set
-        binding.getVariable('env').BRANCH_NAME = 'main'
-        assert runJenkinsfile('Jenkinsfile.example') == null
-        binding.setVariable('params', [ENVIRONMENT: 'production', SERVICE: 'agent', TARGET: 'previous'])
-        assert runJenkinsfile('Jenkinsfile.rollback.example') == null
-    }
-
     @Test
     void everyStepTheLibraryCallsIsInTheContract() {
         runEveryFlow()

@@ -6,10 +6,14 @@ import com.google.api.gax.core.FixedCredentialsProvider;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ClientSettings;
+import com.google.api.serviceusage.v1.ServiceUsageClient;
+import com.google.api.serviceusage.v1.ServiceUsageSettings;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.devtools.cloudbuild.v1.CloudBuildClient;
 import com.google.cloud.devtools.cloudbuild.v1.CloudBuildSettings;
+import com.google.cloud.resourcemanager.v3.ProjectsClient;
+import com.google.cloud.resourcemanager.v3.ProjectsSettings;
 import com.google.cloud.run.v2.ExecutionsClient;
 import com.google.cloud.run.v2.ExecutionsSettings;
 import com.google.cloud.run.v2.JobsClient;
@@ -50,6 +54,8 @@ public final class GoogleClients implements AutoCloseable {
     private SecretManagerServiceClient secretManager;
     private CloudBuildClient cloudBuild;
     private ArtifactRegistryClient artifactRegistry;
+    private ServiceUsageClient serviceUsage;
+    private ProjectsClient projects;
     private Storage storage;
 
     /**
@@ -130,9 +136,29 @@ public final class GoogleClients implements AutoCloseable {
     public synchronized ArtifactRegistryClient artifactRegistry() {
         if (artifactRegistry == null) {
             ArtifactRegistrySettings.Builder b = connect(ArtifactRegistrySettings.newBuilder());
+            b.createRepositoryOperationSettings().setPollingAlgorithm(OperationTimedPollAlgorithm.create(polling));
             artifactRegistry = open(() -> ArtifactRegistryClient.create(b.build()));
         }
         return artifactRegistry;
+    }
+
+    /** Service Usage: which APIs the project has enabled (doctor), and enabling them (bootstrap). */
+    public synchronized ServiceUsageClient serviceUsage() {
+        if (serviceUsage == null) {
+            ServiceUsageSettings.Builder b = connect(ServiceUsageSettings.newBuilder());
+            b.batchEnableServicesOperationSettings().setPollingAlgorithm(OperationTimedPollAlgorithm.create(polling));
+            serviceUsage = open(() -> ServiceUsageClient.create(b.build()));
+        }
+        return serviceUsage;
+    }
+
+    /** Resource Manager's projects: the permissions the credentials hold on the project ({@code testIamPermissions}). */
+    public synchronized ProjectsClient projects() {
+        if (projects == null) {
+            ProjectsSettings.Builder b = connect(ProjectsSettings.newBuilder());
+            projects = open(() -> ProjectsClient.create(b.build()));
+        }
+        return projects;
     }
 
     /** Cloud Storage speaks HTTP/JSON, so only the host (not the gRPC channel) can be overridden. */

@@ -10,8 +10,6 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.port.Workspace;
-import io.mmdeploy.engine.tofu.tfvars.TfvarsDocument;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,25 +63,8 @@ public final class EnvironmentLease {
      */
     public static Optional<EnvironmentLease> of(EnvironmentSpec env, Workspace workspace, Storage storage, Clock clock, Sleeper sleeper,
             StageLog log) {
-        return stateBucket(env, workspace).map(location -> new EnvironmentLease(storage,
-                BlobId.of(location[0], location[1].isEmpty() ? OBJECT : location[1].replaceAll("/+$", "") + "/" + OBJECT),
+        return StateBucket.of(env, workspace).map(state -> new EnvironmentLease(storage, BlobId.of(state.bucket(), state.object(OBJECT)),
                 env.name(), clock, sleeper, log));
-    }
-
-    /** {bucket, prefix} from the environment's backend config, when it names a bucket. */
-    static Optional<String[]> stateBucket(EnvironmentSpec env, Workspace workspace) {
-        String file = env.tofu().backendConfig();
-        if (file == null) {
-            return Optional.empty();
-        }
-        try {
-            String text = workspace.readText(file).orElseThrow(() -> DeployException.of("Backend config file not found",
-                    file + " is named by environments." + env.name() + ".tofu.backendConfig but does not exist."));
-            Map<String, String> backend = TfvarsDocument.parse(file, text).strings();
-            return Optional.ofNullable(backend.get("bucket")).map(b -> new String[] {b, backend.getOrDefault("prefix", "")});
-        } catch (IOException e) {
-            throw DeployException.of("Cannot read " + file, String.valueOf(e.getMessage()));
-        }
     }
 
     /** Who holds a lease, and until when. */

@@ -2,14 +2,16 @@ package io.mmdeploy.engine.steps;
 
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.flow.Phase;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.onboard.PermissionCheck;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.source.Revision;
 import java.util.Optional;
 
 /**
- * mmPreflight: refuses a deploy whose environments are not isolated (or that another branch's build asks for), before
- * anything changes, and starts the run with its release id. A rerun of this commit after a run that did not succeed
+ * mmPreflight: refuses a deploy whose environments are not isolated (or that another branch's build asks for, or whose
+ * credentials lack a permission it needs), before anything changes, and starts the run with its release id. A rerun of this commit after a run that did not succeed
  * continues that run: what succeeded is kept (a phase whose inputs did not change is not redone).
  */
 final class PreflightPhase {
@@ -24,6 +26,10 @@ final class PreflightPhase {
 
     PreflightResult start(EnvironmentSpec env) {
         run.mayChange(env);
+        // Every permission the deploy will use, asked before anything changes: a missing one stops it here, not half-way.
+        try (GoogleClients clients = run.open(env)) {
+            new PermissionCheck(run.host.workspace()).require(env, clients);
+        }
         Optional<Revision> revision = run.revision(env);
         String sha = revision.map(Revision::sha).orElse(null);
         String release = ReleaseRecord.newId(run.now(), revision.map(Revision::shortSha).orElse(UNVERSIONED));

@@ -17,6 +17,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,13 +28,27 @@ class PreflightTest {
 
     @TempDir
     Path dir;
+    FakeGoogleCloud cloud;
 
-    /** @param localRoot null for a workspace on another machine; {@code commands} then reach it (null: no launcher) */
+    @BeforeEach
+    void start() throws Exception {
+        cloud = FakeGoogleCloud.start();
+    }
+
+    @AfterEach
+    void stop() {
+        cloud.close();
+    }
+
+    /**
+     * The preflight only reads the cloud (the credentials' permissions).
+     *
+     * @param localRoot null for a workspace on another machine; {@code commands} then reach it (null: no launcher)
+     */
     private PreflightResult preflight(ExampleRepo repo, Path localRoot, CommandRunner commands, String environment) {
         LocalWorkspace ws = new LocalWorkspace(repo.root());
-        StepHost host = new StepHost(ws, localRoot, commands, new CapturedLog(), new SecretMask(), (env, wait) -> {
-            throw new AssertionError("the preflight touches no cloud");
-        }, CLOCK, d -> { });
+        StepHost host = new StepHost(ws, localRoot, commands, new CapturedLog(), new SecretMask(),
+                (env, wait) -> cloud.clients(env.projectId(), wait), CLOCK, d -> { });
         return new DeploySteps(host, new ConfigLoader(ws).load(ExampleRepo.CONFIG), TofuSettings.defaults()).preflight(environment);
     }
 
@@ -73,5 +90,17 @@ class PreflightTest {
         assertThatThrownBy(() -> preflight(repo, null, null, "staging")).isInstanceOf(DeployException.class)
                 .hasMessageContaining("mindmirror-staging");
         assertThat(dir.resolve(".mm-deploy")).doesNotExist();
+    }
+
+    @Test
+    void aMissingPermissionStopsThePreflightWithNothingChanged() throws Exception {
+        ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "staging");
+        cloud.iam.withhold("projects/mindmirror-staging", "run.jobs.run");
+
+        assertThatThrownBy(() -> preflight(repo, repo.root(), null, "staging")).isInstanceOf(DeployException.class)
+                .hasMessageContaining("run.jobs.run").hasMessageContaining("roles/run.admin").hasMessageContaining("Nothing was changed");
+        assertThat(repo.root().resolve(".mm-deploy")).doesNotExist();
+        assertThat(cloud.storage.objects()).isEmpty();
+        assertThat(cloud.secretManager.exists("mindmirror-staging", "mm-releases-staging")).isFalse();
     }
 }

@@ -33,6 +33,7 @@ public final class Checkout {
     final String holder;
     public final DeployRun.Approvals approvals = new DeployRun.Approvals();
     private DeploySettings settings = DeploySettings.defaults().withLeaseWait(Duration.ZERO);
+    private boolean paced;
 
     Checkout(DeployWorld world, Path root, String holder) {
         this.world = world;
@@ -42,6 +43,12 @@ public final class Checkout {
 
     public Checkout leaseWait(Duration wait) {
         settings = settings.withLeaseWait(wait);
+        return this;
+    }
+
+    /** Its waits also take real time (1 ms a simulated second), so another thread can act while it waits. */
+    public Checkout paced() {
+        paced = true;
         return this;
     }
 
@@ -67,8 +74,12 @@ public final class Checkout {
             }
         };
         // Waiting moves the world's clock: retries and lease waits end by it, without sleeping.
-        return new StepHost(new LocalWorkspace(root), root, commands, world.log, world.log.mask, google, world.clock,
-                world.clock::advance, approvals, holder, null);
+        return new StepHost(new LocalWorkspace(root), root, commands, world.log, world.log.mask, google, world.clock, d -> {
+            world.clock.advance(d);
+            if (paced) {
+                Thread.sleep(1 + d.toSeconds());
+            }
+        }, approvals, holder, null);
     }
 
     /** The engine's steps as a host calls them (a Jenkins step each, or the CLI's commands). */

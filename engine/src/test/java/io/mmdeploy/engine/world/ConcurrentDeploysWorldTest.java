@@ -76,12 +76,15 @@ class ConcurrentDeploysWorldTest {
         assertThat(world.builds()).isZero();
 
         // Waiting: the build finishes (here: gives up) while the terminal waits, and the terminal's run goes on.
-        Checkout waiting = world.checkout("cli:ana@laptop").leaseWait(Duration.ofMinutes(5));
+        Checkout waiting = world.checkout("cli:ana@laptop").leaseWait(Duration.ofMinutes(5)).paced();
         DeployRun run = new DeployRun(waiting.steps(), waiting.approvals, Checkout.noTerminal(), world.clock,
                 world.log.stage(DeployRun.STAGE), "ana", DeployRun.Progress.NONE);
         Thread finisher = new Thread(() -> {
             try {
-                Thread.sleep(50);
+                // Once the terminal's run is waiting for the lease (it says so), the build gives up.
+                for (int i = 0; i < 1000 && !world.log.text().contains("staging is held by jenkins:mindmirror/staging#12"); i++) {
+                    Thread.sleep(10);
+                }
                 build.release("staging", "finish", "FAILED", "Build images", null);
             } catch (Exception e) {
                 throw new IllegalStateException(e);

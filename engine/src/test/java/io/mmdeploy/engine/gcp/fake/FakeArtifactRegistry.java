@@ -1,10 +1,17 @@
 package io.mmdeploy.engine.gcp.fake;
 
 import com.google.devtools.artifactregistry.v1.ArtifactRegistryGrpc;
+import com.google.devtools.artifactregistry.v1.CreateRepositoryRequest;
 import com.google.devtools.artifactregistry.v1.CreateTagRequest;
+import com.google.devtools.artifactregistry.v1.GetRepositoryRequest;
 import com.google.devtools.artifactregistry.v1.GetTagRequest;
+import com.google.devtools.artifactregistry.v1.OperationMetadata;
+import com.google.devtools.artifactregistry.v1.Repository;
 import com.google.devtools.artifactregistry.v1.Tag;
 import com.google.devtools.artifactregistry.v1.UpdateTagRequest;
+import com.google.iam.v1.TestIamPermissionsRequest;
+import com.google.iam.v1.TestIamPermissionsResponse;
+import com.google.longrunning.Operation;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.net.URLEncoder;
@@ -13,9 +20,68 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Artifact Registry's Docker tags: tag resource name → version (digest) resource name. */
+/**
+ * Artifact Registry: repositories (created by a long-running operation), their {@code testIamPermissions}, and Docker
+ * tags: tag resource name → version (digest) resource name. Pushes need no repository here, so that tests about images
+ * need not create one.
+ */
 public final class FakeArtifactRegistry extends ArtifactRegistryGrpc.ArtifactRegistryImplBase {
     private final Map<String, String> tags = new ConcurrentHashMap<>();
+    private final Map<String, Repository> repositories = new ConcurrentHashMap<>();
+    private final FakeOperations operations;
+    private final FakeIam iam;
+
+    FakeArtifactRegistry(FakeOperations operations, FakeIam iam) {
+        this.operations = operations;
+        this.iam = iam;
+    }
+
+    public static String repositoryName(String project, String location, String repository) {
+        return "projects/" + project + "/locations/" + location + "/repositories/" + repository;
+    }
+
+    /** An existing repository of the given format. */
+    public void addRepository(String project, String location, String repository, Repository.Format format) {
+        String name = repositoryName(project, location, repository);
+        repositories.put(name, Repository.newBuilder().setName(name).setFormat(format).build());
+    }
+
+    /** Every repository by resource name. */
+    public Map<String, Repository> repositories() {
+        return Map.copyOf(repositories);
+    }
+
+    @Override
+    public void getRepository(GetRepositoryRequest request, StreamObserver<Repository> response) {
+        Repository repository = repositories.get(request.getName());
+        if (repository == null) {
+            response.onError(Status.NOT_FOUND.withDescription("Requested entity was not found.").asRuntimeException());
+            return;
+        }
+        response.onNext(repository);
+        response.onCompleted();
+    }
+
+    @Override
+    public void createRepository(CreateRepositoryRequest request, StreamObserver<Operation> response) {
+        String name = request.getParent() + "/repositories/" + request.getRepositoryId();
+        Repository repository = request.getRepository().toBuilder().setName(name).build();
+        if (repositories.putIfAbsent(name, repository) != null) {
+            response.onError(Status.ALREADY_EXISTS.withDescription("the repository already exists").asRuntimeException());
+            return;
+        }
+        response.onNext(operations.track(request.getParent(), () -> FakeOperations.done(OperationMetadata.getDefaultInstance(), repository)));
+        response.onCompleted();
+    }
+
+    @Override
+    public void testIamPermissions(TestIamPermissionsRequest request, StreamObserver<TestIamPermissionsResponse> response) {
+        if (!repositories.containsKey(request.getResource())) {
+            response.onError(Status.NOT_FOUND.withDescription("Requested entity was not found.").asRuntimeException());
+            return;
+        }
+        iam.answer(request, "artifactregistry.", response);
+    }
 
     /** What a push does: every tag of {@code repository} (host/project/repo/image) points at the digest. */
     public void push(String repository, String digest, Iterable<String> pushedTags) {

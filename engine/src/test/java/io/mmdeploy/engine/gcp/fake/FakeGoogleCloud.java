@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Google Cloud in one in-process gRPC server: Cloud Run v2, Secret Manager, Cloud Build, Artifact Registry and
- * long-running operations, with state and per-RPC faults; plus Cloud Storage's JSON API on a loopback port. The real google-cloud-java clients talk to it over
+ * Google Cloud in one in-process gRPC server: Cloud Run v2, Secret Manager, Cloud Build, Artifact Registry, Service
+ * Usage, Resource Manager's projects and long-running operations, with one {@link FakeIam} behind every testIamPermissions, with state and per-RPC faults; plus Cloud Storage's JSON API on a loopback port. The real google-cloud-java clients talk to it over
  * real gRPC through {@link #clients(String, Duration)}.
  */
 public final class FakeGoogleCloud implements AutoCloseable {
@@ -26,10 +26,14 @@ public final class FakeGoogleCloud implements AutoCloseable {
     public static final Duration POLL = Duration.ofMillis(5);
 
     public final Faults faults = new Faults();
+    /** What the identity may do; every testIamPermissions of the fakes asks it (by default: everything). */
+    public final FakeIam iam = new FakeIam();
     public final FakeOperations operations = new FakeOperations();
-    public final FakeArtifactRegistry artifactRegistry = new FakeArtifactRegistry();
+    public final FakeArtifactRegistry artifactRegistry = new FakeArtifactRegistry(operations, iam);
     public final FakeCloudRun cloudRun = new FakeCloudRun(operations);
-    public final FakeSecretManager secretManager = new FakeSecretManager();
+    public final FakeSecretManager secretManager = new FakeSecretManager(iam);
+    public final FakeServiceUsage serviceUsage = new FakeServiceUsage(operations);
+    public final FakeResourceManager resourceManager = new FakeResourceManager(iam);
     public final FakeCloudBuild cloudBuild = new FakeCloudBuild(operations, artifactRegistry);
     /** Cloud Storage is HTTP/JSON: a loopback server, which the clients reach through {@code storageHost}. */
     public final FakeStorageServer storage;
@@ -38,10 +42,10 @@ public final class FakeGoogleCloud implements AutoCloseable {
     private final ManagedChannel channel;
 
     private FakeGoogleCloud() throws IOException {
-        storage = new FakeStorageServer();
+        storage = new FakeStorageServer(iam);
         String name = InProcessServerBuilder.generateName();
         List<BindableService> all = new ArrayList<>(cloudRun.bindables());
-        all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild));
+        all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild, serviceUsage, resourceManager));
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
         for (BindableService service : all) {
             builder.addService(ServerInterceptors.intercept(service, faults));

@@ -10,6 +10,8 @@ import com.google.cloud.secretmanager.v1.SecretManagerServiceGrpc;
 import com.google.cloud.secretmanager.v1.SecretPayload;
 import com.google.cloud.secretmanager.v1.SecretVersion;
 import com.google.protobuf.ByteString;
+import com.google.iam.v1.TestIamPermissionsRequest;
+import com.google.iam.v1.TestIamPermissionsResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +22,27 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
-/** Secret Manager: secrets with numbered versions; checks the payload checksum as the real service does. */
+/**
+ * Secret Manager: secrets with numbered versions; checks the payload checksum as the real service does; answers
+ * {@code testIamPermissions} on a secret from {@link FakeIam}.
+ */
 public final class FakeSecretManager extends SecretManagerServiceGrpc.SecretManagerServiceImplBase {
     private final Map<String, Secret> secrets = new ConcurrentHashMap<>();
     private final Map<String, List<ByteString>> versions = new ConcurrentHashMap<>();
+    private final FakeIam iam;
+
+    FakeSecretManager(FakeIam iam) {
+        this.iam = iam;
+    }
+
+    @Override
+    public void testIamPermissions(TestIamPermissionsRequest request, StreamObserver<TestIamPermissionsResponse> response) {
+        if (!secrets.containsKey(request.getResource())) {
+            response.onError(Status.NOT_FOUND.withDescription("Secret [" + request.getResource() + "] not found.").asRuntimeException());
+            return;
+        }
+        iam.answer(request, "secretmanager.", response);
+    }
 
     /** Seeds a secret with one version (e.g. a malformed payload). */
     public synchronized void put(String project, String secretId, String payload) {

@@ -20,15 +20,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The part of the Cloud Storage JSON API that uploads and the environment lease use (bucket get/insert, resumable and
- * multipart object upload with generation preconditions, object metadata get, delete), on a loopback HttpServer, for
- * the real google-cloud-storage client pointed at it with {@code setHost}.
+ * The part of the Cloud Storage JSON API that uploads, the environment lease, doctor and bootstrap use (bucket get and
+ * insert with versioning, labels and location, a bucket's testIamPermissions, resumable and multipart object upload with
+ * generation preconditions, object metadata get, delete), on a loopback HttpServer, for the real google-cloud-storage
+ * client pointed at it with {@code setHost}.
  */
 public final class FakeStorageServer implements AutoCloseable {
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
     private final Set<String> buckets = ConcurrentHashMap.newKeySet();
     private final Map<String, String> bucketProjects = new ConcurrentHashMap<>();
+    /** What a bucket insert asked for (versioning, labels, location), as the bucket's resource returns it. */
+    private final Map<String, JsonNode> bucketSettings = new ConcurrentHashMap<>();
+    private final FakeIam iam;
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> metadata = new ConcurrentHashMap<>();
@@ -40,6 +44,12 @@ public final class FakeStorageServer implements AutoCloseable {
     private volatile int denyStatus;
 
     public FakeStorageServer() throws IOException {
+        this(new FakeIam());
+    }
+
+    /** @param iam answers a bucket's testIamPermissions ({@code b/<bucket>} is the resource name withheld permissions name) */
+    public FakeStorageServer(FakeIam iam) throws IOException {
+        this.iam = iam;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", x -> {
             try {
@@ -60,6 +70,17 @@ public final class FakeStorageServer implements AutoCloseable {
     public void addBucket(String bucket, String project) {
         buckets.add(bucket);
         bucketProjects.put(bucket, project);
+    }
+
+    /** An existing bucket with object versioning on or off. */
+    public void addBucket(String bucket, String project, boolean versioned) {
+        addBucket(bucket, project);
+        bucketSettings.put(bucket, json.createObjectNode().set("versioning", json.createObjectNode().put("enabled", versioned)));
+    }
+
+    /** What the bucket was created with (versioning, labels, location); an empty node for one added without settings. */
+    public JsonNode bucketSettings(String bucket) {
+        return bucketSettings.getOrDefault(bucket, json.createObjectNode());
     }
 
     public Map<String, String> bucketProjects() {
@@ -95,7 +116,9 @@ public final class FakeStorageServer implements AutoCloseable {
             return;
         }
         Map<String, String> params = params(query);
-        if (method.equals("GET") && path.matches("/storage/v1/b/[^/]+")) {
+        if (method.equals("GET") && path.matches("/storage/v1/b/[^/]+/iam/testPermissions")) {
+            testPermissions(x, path.substring("/storage/v1/b/".length(), path.indexOf("/iam/")), query);
+        } else if (method.equals("GET") && path.matches("/storage/v1/b/[^/]+")) {
             String bucket = path.substring("/storage/v1/b/".length());
             if (buckets.contains(bucket)) {
                 sendBucket(x, bucket);
@@ -109,6 +132,14 @@ public final class FakeStorageServer implements AutoCloseable {
                 return;
             }
             bucketProjects.put(bucket, params.getOrDefault("project", ""));
+            com.fasterxml.jackson.databind.node.ObjectNode settings = json.createObjectNode();
+            JsonNode asked = json.readTree(body);
+            for (String field : List.of("versioning", "labels", "location")) {
+                if (asked.has(field)) {
+                    settings.set(field, asked.get(field));
+                }
+            }
+            bucketSettings.put(bucket, settings);
             sendBucket(x, bucket);
         } else if (method.equals("POST") && path.startsWith("/upload/storage/v1/b/") && "multipart".equals(params.get("uploadType"))) {
             multipart(x, path.substring("/upload/storage/v1/b/".length(), path.length() - "/o".length()), params, body);
@@ -242,9 +273,31 @@ public final class FakeStorageServer implements AutoCloseable {
     /** Buckets added with a project number report it, as the real API does; created ones do not know theirs. */
     private void sendBucket(HttpExchange x, String bucket) throws IOException {
         String owner = bucketProjects.getOrDefault(bucket, "");
-        send(x, 200, owner.matches("\\d+")
-                ? Map.of("kind", "storage#bucket", "name", bucket, "id", bucket, "projectNumber", owner)
-                : Map.of("kind", "storage#bucket", "name", bucket, "id", bucket));
+        Map<String, Object> out = new LinkedHashMap<>(Map.of("kind", "storage#bucket", "name", bucket, "id", bucket));
+        if (owner.matches("\\d+")) {
+            out.put("projectNumber", owner);
+        }
+        bucketSettings.getOrDefault(bucket, json.createObjectNode()).properties().forEach(e -> out.put(e.getKey(), e.getValue()));
+        send(x, 200, out);
+    }
+
+    /** {@code permissions} is repeated in the query, one value each; a missing bucket is 404 as on the real API. */
+    private void testPermissions(HttpExchange x, String bucket, String query) throws IOException {
+        if (!buckets.contains(bucket)) {
+            error(x, 404, "The specified bucket does not exist.");
+            return;
+        }
+        List<String> asked = new ArrayList<>();
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("permissions=")) {
+                asked.add(URLDecoder.decode(pair.substring("permissions=".length()), StandardCharsets.UTF_8));
+            }
+        }
+        try {
+            send(x, 200, Map.of("kind", "storage#testIamPermissionsResponse", "permissions", iam.held("b/" + bucket, asked, "storage.")));
+        } catch (IllegalArgumentException e) {
+            error(x, 400, e.getMessage());
+        }
     }
 
     private void send(HttpExchange x, int status, Object value) throws IOException {
