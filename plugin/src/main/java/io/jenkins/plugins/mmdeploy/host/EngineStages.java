@@ -2,6 +2,7 @@ package io.jenkins.plugins.mmdeploy.host;
 
 import io.jenkins.plugins.mmdeploy.release.DeploymentAction;
 import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.release.ReleaseJson;
 import io.mmdeploy.engine.steps.DeploySteps;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -73,9 +74,12 @@ final class EngineStages implements DeployStages {
             return out;
         }
         if ("finish".equals(phase)) {
+            // Until DeploySteps.release hands back the finished ReleaseRecord (the lead's step-layer change), the record
+            // is read back right after the engine wrote it, within this step; then this becomes
+            // host.run().addAction(DeploymentAction.of(finished)) and nothing is read from the workspace.
             String json = host.workspace().readText(DeploySteps.RECORD_FILE).orElseThrow(() -> DeployException.of(
                     "No " + DeploySteps.RECORD_FILE + " after mmRelease finish", "The engine wrote none in " + host.workspace().describe() + "."));
-            host.run().addAction(new DeploymentAction(json));
+            host.run().addAction(DeploymentAction.of(ReleaseJson.read(json, DeploySteps.RECORD_FILE)));
         }
         out.put("record", DeployConfigs.inWorkspace(configDirectory, record.toString()));
         return out;
