@@ -29,7 +29,7 @@ final class HealthCommand extends CloudCommand {
         EnvironmentSpec env = environment(config);
         try (GoogleClients clients = connect(env, Duration.ofMinutes(1))) {
             List<HealthTarget> targets = HealthTargets.of(config, env, new CloudRunUrls(clients.services()), only, expectedVersion);
-            HealthReport report = stages().healthCheck().check(targets);
+            HealthReport report = stages().healthCheck(clients).check(targets);
             StringBuilder text = new StringBuilder();
             for (HealthResult r : report.results()) {
                 text.append(String.format("%-12s %-9s %d attempt(s), HTTP %d, %d ms  %s%n", r.name(), r.healthy() ? "healthy" : "UNHEALTHY",

@@ -5,4 +5,6 @@ public abstract class Descriptor<T extends Describable<T>> {
     protected Descriptor() {}
 
     public String getDisplayName() { throw new UnsupportedOperationException(); }
+    public synchronized void save() { throw new UnsupportedOperationException(); }
+    public synchronized void load() { throw new UnsupportedOperationException(); }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * @param summaryText the plan summary as text (preformatted; it holds newlines)
  * @param imageChanges each image the plan changes, as {@code address: before -> after}
  * @param changed whether the plan changes anything
- * @param automatic the policy has no such gate: the plan passes without a person
+ * @param automatic the plan passes without a person: the policy has no such gate, or the plan changes nothing
  * @param alreadyApplied a rerun past a gate already passed: the plan it approved is applied, nothing is asked
  */
 public record GatePlan(String gate, String planHash, String summaryText, List<String> imageChanges, boolean changed,

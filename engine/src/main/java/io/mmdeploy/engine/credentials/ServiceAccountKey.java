@@ -1,5 +1,6 @@
 package io.mmdeploy.engine.credentials;
 
+import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import java.security.PrivateKey;
@@ -27,12 +28,20 @@ public record ServiceAccountKey(String credentialsId, String clientEmail, Privat
 
     /** Credentials that fetch and refresh their own tokens. */
     public GoogleCredentials toGoogleCredentials() {
+        return builder().build();
+    }
+
+    /** The same, refreshing their tokens over {@code transport} (the host's HTTP proxy). */
+    public GoogleCredentials toGoogleCredentials(HttpTransportFactory transport) {
+        return builder().setHttpTransportFactory(transport).build();
+    }
+
+    private ServiceAccountCredentials.Builder builder() {
         return ServiceAccountCredentials.newBuilder()
                 .setClientEmail(clientEmail)
                 .setPrivateKey(privateKey)
                 .setProjectId(projectId)
-                .setScopes(SCOPES)
-                .build();
+                .setScopes(SCOPES);
     }
 
     /** Never the key. */

@@ -7,21 +7,23 @@ import java.util.Objects;
 
 /**
  * What a host or a test may change about how {@link GoogleClients} reach Google: the gRPC channel (an
- * in-process fake), the credentials provider (none, for a fake), the Storage JSON host, and how often
- * long-running operations are polled.
+ * in-process fake), the credentials provider (none, for a fake), the Storage JSON host, how often
+ * long-running operations are polled, and the HTTP proxy every client connects through.
  *
  * @param channel replaces the default gRPC channel of every gRPC client; null for Google's endpoints
  * @param credentials replaces the credentials of every client; null to use the given credentials
  * @param storageHost replaces {@code https://storage.googleapis.com}; null for the default
  * @param firstPoll delay before the first poll of a long-running operation
  * @param maxPollInterval the longest delay between two polls
+ * @param proxy the host's HTTP proxy; null to connect directly (a replaced channel is used as it is)
  */
 public record ClientSettingsOverrides(
         TransportChannelProvider channel,
         CredentialsProvider credentials,
         String storageHost,
         Duration firstPoll,
-        Duration maxPollInterval) {
+        Duration maxPollInterval,
+        HttpProxy proxy) {
 
     /** Google's own polling rhythm for Cloud Run and Cloud Build operations. */
     public static final Duration DEFAULT_FIRST_POLL = Duration.ofSeconds(5);
@@ -33,7 +35,12 @@ public record ClientSettingsOverrides(
     }
 
     public static ClientSettingsOverrides none() {
-        return new ClientSettingsOverrides(null, null, null, DEFAULT_FIRST_POLL, DEFAULT_MAX_POLL_INTERVAL);
+        return new ClientSettingsOverrides(null, null, null, DEFAULT_FIRST_POLL, DEFAULT_MAX_POLL_INTERVAL, null);
+    }
+
+    /** Google's endpoints, through the host's proxy (none when null). */
+    public static ClientSettingsOverrides through(HttpProxy proxy) {
+        return new ClientSettingsOverrides(null, null, null, DEFAULT_FIRST_POLL, DEFAULT_MAX_POLL_INTERVAL, proxy);
     }
 
 }

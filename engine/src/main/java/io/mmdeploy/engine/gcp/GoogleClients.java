@@ -3,13 +3,16 @@ package io.mmdeploy.engine.gcp;
 import com.google.api.gax.core.BackgroundResource;
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.FixedCredentialsProvider;
+import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ClientSettings;
+import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.api.serviceusage.v1.ServiceUsageClient;
 import com.google.api.serviceusage.v1.ServiceUsageSettings;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.devtools.cloudbuild.v1.CloudBuildClient;
 import com.google.cloud.devtools.cloudbuild.v1.CloudBuildSettings;
 import com.google.cloud.resourcemanager.v3.ProjectsClient;
@@ -33,6 +36,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Google clients of one environment, built from one set of credentials, created on first use and closed
@@ -173,6 +177,9 @@ public final class GoogleClients implements AutoCloseable {
             if (overrides.storageHost() != null) {
                 b.setHost(overrides.storageHost());
             }
+            if (overrides.proxy() != null) {
+                b.setTransportOptions(HttpTransportOptions.newBuilder().setHttpTransportFactory(overrides.proxy().httpTransportFactory()).build());
+            }
             storage = open(() -> b.build().getService());
         }
         return storage;
@@ -193,12 +200,27 @@ public final class GoogleClients implements AutoCloseable {
         opened.clear();
     }
 
+    /** The host's proxy, for what else the run reaches over HTTP (health checks); empty to connect directly. */
+    public Optional<HttpProxy> proxy() {
+        return Optional.ofNullable(overrides.proxy());
+    }
+
     private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> B connect(B builder) {
         builder.setCredentialsProvider(credentials);
         if (overrides.channel() != null) {
             builder.setTransportChannelProvider(overrides.channel());
+        } else if (overrides.proxy() != null) {
+            builder.setTransportChannelProvider(throughProxy(builder.getTransportChannelProvider(), overrides.proxy()));
         }
         return builder;
+    }
+
+    /** The client's own default gRPC channel, with HTTP CONNECT through the proxy. */
+    static TransportChannelProvider throughProxy(TransportChannelProvider defaults, HttpProxy proxy) {
+        if (defaults instanceof InstantiatingGrpcChannelProvider grpc) {
+            return grpc.toBuilder().setChannelConfigurator(channel -> channel.proxyDetector(proxy.grpcProxyDetector())).build();
+        }
+        throw new IllegalStateException("the Google clients of mm-deploy speak gRPC; no proxy support for " + defaults.getClass().getName());
     }
 
     private interface Opener<T> {

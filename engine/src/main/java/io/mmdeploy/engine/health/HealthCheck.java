@@ -2,6 +2,7 @@ package io.mmdeploy.engine.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mmdeploy.engine.gcp.HttpProxy;
 import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.run.NamedTask;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code GET <url><path>} for every target at once, each until it answers healthy or runs out of attempts.
@@ -48,8 +50,14 @@ public final class HealthCheck {
      * browser would (Cloud Run answers some paths with a redirect), the same timeouts.
      */
     public static HealthCheck standard(Sleeper sleeper, StageLog log) {
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(REQUEST_TIMEOUT).build();
-        return new HealthCheck(http, sleeper, new ParallelRunner(PARALLEL), log, REQUEST_TIMEOUT);
+        return standard(sleeper, log, Optional.empty());
+    }
+
+    /** The same, through the host's HTTP proxy when it has one (the one its Google clients use: {@code GoogleClients.proxy()}). */
+    public static HealthCheck standard(Sleeper sleeper, StageLog log, Optional<HttpProxy> proxy) {
+        HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(REQUEST_TIMEOUT);
+        proxy.ifPresent(p -> p.applyTo(b));
+        return new HealthCheck(b.build(), sleeper, new ParallelRunner(PARALLEL), log, REQUEST_TIMEOUT);
     }
 
     public HealthReport check(List<HealthTarget> targets) throws InterruptedException {

@@ -55,7 +55,7 @@ public final class CloudRunReleases {
     }
 
     public EnvironmentRollback rollback() {
-        HealthCheck health = HealthCheck.standard(sleeper, logs.apply(HealthCheck.STAGE));
+        HealthCheck health = HealthCheck.standard(sleeper, logs.apply(HealthCheck.STAGE), clients.proxy());
         return new EnvironmentRollback(store, live(), traffic(), new CloudRunUrls(clients.services()), health, new ParallelRunner(PARALLEL), aliases(), clock,
                 logs.apply(EnvironmentRollback.STAGE));
     }

@@ -264,6 +264,13 @@ public record ReleaseRecord(
         public static Approval auto(String phase, Instant at) {
             return new Approval(phase, io.mmdeploy.engine.approval.Approval.AUTO, at);
         }
+
+        /** A gated plan that changes nothing passed by itself: there was nothing for a person to approve. */
+        public static Approval unchanged(String phase, Instant at) {
+            return new Approval(phase, NO_CHANGES, at);
+        }
+
+        public static final String NO_CHANGES = "auto (the plan changes nothing)";
     }
 
     /**

@@ -53,12 +53,16 @@ public final class DeployRun {
         Optional<String> ask(EnvironmentSpec env, Gate gate, GatePlan plan);
     }
 
-    /** Told as each step of the flow starts (a host shows progress; a test injects a fault at that point). */
+    /** Told as each step of the flow starts and ends (a host shows progress; a test injects a fault at that point). */
     @FunctionalInterface
     public interface Progress {
         Progress NONE = step -> { };
 
         void starting(FlowStep step);
+
+        /** The step ended well (a gate: it passed). */
+        default void finished(FlowStep step) {
+        }
     }
 
     /** The approvals of this process: given on the command line for plans reviewed earlier, or at the terminal. */
@@ -130,6 +134,7 @@ public final class DeployRun {
         Map<Phase, String> hashes = new ConcurrentHashMap<>();
         progress.starting(all.get(0));
         log.info("[1/" + total + "] " + all.get(0).title() + ": release " + release + (preflight.resumed() ? " (continuing an earlier run)" : ""));
+        progress.finished(all.get(0));
 
         Set<String> done = new HashSet<>(Set.of(Phase.PREFLIGHT.id()));
         Set<String> started = new HashSet<>(done);
@@ -195,7 +200,11 @@ public final class DeployRun {
             FlowStep step = node.step();
             progress.starting(step);
             if (step.isGate()) {
-                return new Finished(node, gate(environment, step.gate(), planOnly, preApproved, release).orElse(null), null);
+                Result stop = gate(environment, step.gate(), planOnly, preApproved, release).orElse(null);
+                if (stop == null) {
+                    progress.finished(step);
+                }
+                return new Finished(node, stop, null);
             }
             int n = all.stream().filter(s -> !s.isGate()).toList().indexOf(step) + 1;
             Instant began = clock.instant();
@@ -204,6 +213,7 @@ public final class DeployRun {
             Duration took = Duration.between(began, clock.instant());
             elapsed.put(step.phase().id(), took);
             log.info("[" + n + "/" + total + "] " + step.title() + ": " + note + " (" + seconds(took) + ")");
+            progress.finished(step);
             return new Finished(node, null, null);
         } catch (Throwable e) {
             return new Finished(node, null, e);

@@ -24,7 +24,7 @@ final class HealthPhase {
     HealthReport check(EnvironmentSpec env, List<String> only) throws InterruptedException {
         HealthReport report;
         try (GoogleClients clients = run.open(env)) {
-            report = run.stages.healthCheck().check(HealthTargets.of(run.config, env, new CloudRunUrls(clients.services()), only, null));
+            report = run.stages.healthCheck(clients).check(HealthTargets.of(run.config, env, new CloudRunUrls(clients.services()), only, null));
         }
         RunJournal.Entry entry = run.journal.read(env.name());
         if (only == null && entry.release() != null && entry.finished() == null && "deploy".equals(entry.kind())) {

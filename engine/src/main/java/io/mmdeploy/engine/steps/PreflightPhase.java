@@ -4,6 +4,7 @@ import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.onboard.PermissionCheck;
+import io.mmdeploy.engine.release.ReleaseHistory;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.source.Revision;
@@ -26,13 +27,15 @@ final class PreflightPhase {
 
     PreflightResult start(EnvironmentSpec env) {
         run.mayChange(env);
+        Optional<Revision> revision = run.revision(env);
+        String sha = revision.map(Revision::sha).orElse(null);
+        String release;
         // Every permission the deploy will use, asked before anything changes: a missing one stops it here, not half-way.
         try (GoogleClients clients = run.open(env)) {
             new PermissionCheck(run.host.workspace()).require(env, clients);
+            release = unused(ReleaseRecord.newId(run.now(), revision.map(Revision::shortSha).orElse(UNVERSIONED)),
+                    ReleaseHistory.read(run.stages.releases(env, clients).store()));
         }
-        Optional<Revision> revision = run.revision(env);
-        String sha = revision.map(Revision::sha).orElse(null);
-        String release = ReleaseRecord.newId(run.now(), revision.map(Revision::shortSha).orElse(UNVERSIONED));
         RunJournal.Entry before = run.journal.read(env.name());
         boolean resume = sha != null && sha.equals(before.commit()) && "deploy".equals(before.kind()) && before.started() != null
                 && (before.finished() == null || !before.finished().succeeded());
@@ -48,5 +51,17 @@ final class PreflightPhase {
         run.stages.log(Phase.PREFLIGHT.id()).info("Environments of " + run.config.file() + " are isolated; " + env.name()
                 + " deploys as release " + release + ".");
         return new PreflightResult(env.name(), release, RunContext.policy(env), new ImageTags(env).alias(), resume, run.flow(env).titles());
+    }
+
+    /**
+     * A release id no record of the environment has yet: ids are to the second, so a second run of the same commit in
+     * the same second gets {@code -2} (and so on) rather than a record that passes for the first one's.
+     */
+    private static String unused(String id, ReleaseHistory history) {
+        String candidate = id;
+        for (int n = 2; history.find(candidate).isPresent(); n++) {
+            candidate = id + "-" + n;
+        }
+        return candidate;
     }
 }

@@ -66,8 +66,9 @@ public final class Stages {
         return new StageLog(new MaskingEventSink(host.events(), host.mask()), stage);
     }
 
-    public HealthCheck healthCheck() {
-        return HealthCheck.standard(host.sleeper(), log(HealthCheck.STAGE));
+    /** Through the same HTTP proxy as the environment's clients (Jenkins' proxy configuration, in the plugin). */
+    public HealthCheck healthCheck(GoogleClients clients) {
+        return HealthCheck.standard(host.sleeper(), log(HealthCheck.STAGE), clients.proxy());
     }
 
     public ApplyTofu applyTofu(EnvironmentSpec env) {

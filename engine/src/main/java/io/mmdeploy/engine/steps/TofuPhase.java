@@ -141,6 +141,7 @@ final class TofuPhase {
             run.journal.update(env.name(), d -> {
                 d.plans.add(PlanRecord.of(gate.id(), outcome.summary()));
                 d.approvals.add(approval != null ? ReleaseRecord.Approval.of(approval.approval())
+                        : RunContext.policy(env).gated(gate) ? ReleaseRecord.Approval.unchanged(gate.id(), run.now())
                         : ReleaseRecord.Approval.auto(gate.id(), run.now()));
                 d.phase(applyPhase, RunJournal.SUCCEEDED, inputs, run.now(), "applied " + FlowGuard.shortHash(planHash));
             });
@@ -169,8 +170,12 @@ final class TofuPhase {
         try (GoogleClients clients = run.open(env)) {
             run.releaseLease(env, clients, entry);
         }
-        return new GatePlan(gate.id(), open.hash(), summary.renderText(), open.imageChanges(), open.changed(),
-                !RunContext.policy(env).gated(gate), false);
+        boolean automatic = !RunContext.policy(env).gated(gate) || !open.changed();
+        if (automatic && RunContext.policy(env).gated(gate)) {
+            run.stages.log(ApplyTofu.STAGE).info("Gate " + gate.id() + ": the plan " + FlowGuard.shortHash(open.hash())
+                    + " changes nothing, so it passes by itself");
+        }
+        return new GatePlan(gate.id(), open.hash(), summary.renderText(), open.imageChanges(), open.changed(), automatic, false);
     }
 
     /**
@@ -200,8 +205,8 @@ final class TofuPhase {
                             + live + " is. " + planPhase.step() + " plans again (and, where gated, asks again). Nothing was changed.");
         }
         Gate gate = DeployFlow.gateAfter(planPhase);
-        if (!RunContext.policy(env).gated(gate)) {
-            return null;
+        if (!RunContext.policy(env).gated(gate) || !open.changed()) {
+            return null; // no gate, or a plan that changes nothing: nothing for a person to approve
         }
         return run.host.approvals().find(env.name(), gate, open.hash())
                 .orElseThrow(() -> FlowGuard.notApproved(env, phase, gate, open.hash()));

@@ -83,6 +83,11 @@ public final class FakeCloudRun {
                 .build());
     }
 
+    /** Cloud Run gives the service another URL (as when it is created anew). */
+    public void setUri(String serviceName, String uri) {
+        services.computeIfPresent(serviceName, (n, s) -> s.toBuilder().setUri(uri).build());
+    }
+
     public void addRevision(String serviceName, String revision, String image, boolean ready, Instant created) {
         String name = serviceName + "/revisions/" + revision;
         revisions.put(name, Revision.newBuilder()

@@ -61,7 +61,7 @@ public final class FakeGoogleCloud implements AutoCloseable {
     public ClientSettingsOverrides overrides() {
         return new ClientSettingsOverrides(
                 FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)),
-                NoCredentialsProvider.create(), storage.host(), POLL, POLL.multipliedBy(4));
+                NoCredentialsProvider.create(), storage.host(), POLL, POLL.multipliedBy(4), null);
     }
 
     /** Real clients on the fake; close them (or let the test's try-with-resources do it). */

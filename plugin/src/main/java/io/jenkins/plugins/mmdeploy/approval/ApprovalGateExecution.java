@@ -101,6 +101,7 @@ final class ApprovalGateExecution extends StepExecution {
                             new FilePathWorkspace(workspace), config, new TaskListenerEventSink(listener, new SecretMask()))
                     .environment(environment);
             String shown = summary;
+            boolean nothingToApprove = false;
             if (!Gate.ROLLBACK.id().equals(phase)) {
                 // The approver is shown the run's open plan as the engine saved it, and approves exactly its hash.
                 GatePlan open = openPlan();
@@ -110,8 +111,16 @@ final class ApprovalGateExecution extends StepExecution {
                             + "): nothing to approve. Plan again.");
                 }
                 shown = open.summaryText();
+                nothingToApprove = open.automatic();
             }
             GateDecision decision = gate().decide(env, phase, shown);
+            if (nothingToApprove && !decision.automatic()) {
+                // The engine says the plan changes nothing: its apply needs no person, so none is asked.
+                log("The " + phase + " plan of " + environment + " changes nothing: it passes by itself.");
+                succeed(gate().pass(new GateDecision(decision.environment(), decision.phase(), true, decision.inputId(),
+                        decision.message(), decision.submitters(), decision.timeout(), decision.fourEyes())));
+                return;
+            }
             if (decision.automatic()) {
                 log("The " + environment + " policy has no " + phase + " gate: approved automatically.");
                 succeed(gate().pass(decision));

@@ -8,7 +8,6 @@ import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -71,12 +70,16 @@ public final class GateApprovals implements Action {
         run.save();
     }
 
-    /** The build's approvals as the engine reads them. */
+    /** Every approval recorded on the build, in the order they were given (the build's "Deployment" page lists them). */
+    public static List<RecordedApproval> recorded(Run<?, ?> run) {
+        GateApprovals approvals = run.getAction(GateApprovals.class);
+        return approvals == null ? List.of() : approvals.entries.stream().map(Entry::approval).toList();
+    }
+
+    /** The build's approvals as the engine reads them: the latest for the plan. */
     public static ApprovalLedger ledger(Run<?, ?> run) {
-        return (environment, gate, planHash) -> Optional.ofNullable(run.getAction(GateApprovals.class))
-                .flatMap(a -> a.entries.stream()
-                        .filter(e -> e.environment.equals(environment) && e.gate.equals(gate.id()) && e.planHash.equals(planHash))
-                        .map(Entry::approval)
-                        .reduce((first, later) -> later));
+        return (environment, gate, planHash) -> recorded(run).stream()
+                .filter(a -> a.environment().equals(environment) && a.gate() == gate && a.planHash().equals(planHash))
+                .reduce((first, later) -> later);
     }
 }

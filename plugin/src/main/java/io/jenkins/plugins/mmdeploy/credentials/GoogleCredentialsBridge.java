@@ -2,8 +2,10 @@ package io.jenkins.plugins.mmdeploy.credentials;
 
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.google.auth.ServiceAccountSigner;
+import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.google.jenkins.plugins.credentials.oauth.GoogleOAuth2ScopeRequirement;
 import com.google.jenkins.plugins.credentials.oauth.GoogleRobotCredentials;
 import com.google.jenkins.plugins.credentials.oauth.GoogleRobotMetadataCredentials;
 import com.google.jenkins.plugins.credentials.oauth.GoogleRobotPrivateKeyCredentials;
@@ -15,10 +17,12 @@ import io.mmdeploy.engine.credentials.ServiceAccountKey;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import java.io.IOException;
 import java.security.PrivateKey;
+import java.util.Collection;
 
 /**
  * An environment's Google credentials for the engine's clients: its {@code credentialsId} resolved in the build's
- * context to a google-oauth-plugin credential, or Application Default Credentials when it names none.
+ * context to a google-oauth-plugin credential whose domain admits the {@code cloud-platform} scope, or the controller's
+ * Application Default Credentials when it names none and {@link CredentialsPolicy} allows that (else refused).
  *
  * <p>Only {@code String} and {@code PrivateKey} leave google-oauth-plugin's objects: its bundled google-api-client 1.x
  * classes never meet the engine's google-auth (the hpi masks them, see pom.xml). Every credential passes
@@ -27,25 +31,44 @@ import java.security.PrivateKey;
 public final class GoogleCredentialsBridge {
     private GoogleCredentialsBridge() {}
 
-    public static GoogleCredentials forEnvironment(EnvironmentSpec environment, Run<?, ?> run) throws IOException {
+    /**
+     * The scope the engine's clients ask for. A credentials domain restricted to other scopes (google-oauth-plugin's
+     * "Google OAuth 2.0 Scope" specification) hides its credentials from this lookup.
+     */
+    static final class CloudPlatformScope extends GoogleOAuth2ScopeRequirement {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Collection<String> getScopes() {
+            return ServiceAccountKey.SCOPES;
+        }
+    }
+
+    /**
+     * @param allowControllerCredentials the administrator's {@link CredentialsPolicy}
+     * @param transport how token refreshes reach Google (the host's proxy)
+     */
+    public static GoogleCredentials forEnvironment(EnvironmentSpec environment, Run<?, ?> run, boolean allowControllerCredentials,
+            HttpTransportFactory transport) throws IOException {
+        CredentialsPolicy.requireCredentialOrAllowed(environment, allowControllerCredentials);
         String id = environment.credentialsId();
         if (id == null || id.isBlank()) {
-            return applicationDefault(environment);
+            return applicationDefault(environment, transport);
         }
-        GoogleRobotCredentials credential = CredentialsProvider.findCredentialById(id, GoogleRobotCredentials.class, run);
+        GoogleRobotCredentials credential = CredentialsProvider.findCredentialById(id, GoogleRobotCredentials.class, run, new CloudPlatformScope());
         if (credential == null) {
             throw DeployException.of(
                     "No Google service account credential \"" + id + "\" is available to this build",
                     "environments." + environment.name() + ".credentialsId names it. Add a \"Google Service Account from private key\""
-                            + " credential with that id in Jenkins (in this job's folder or globally), or remove credentialsId to use"
-                            + " Application Default Credentials.");
+                            + " credential with that id in Jenkins (in this job's folder or globally, in a domain that admits the"
+                            + " cloud-platform scope).");
         }
         CredentialsProvider.track(run, credential);
         if (credential instanceof GoogleRobotPrivateKeyCredentials key) {
-            return fromServiceAccount(environment, id, key.getProjectId(), key.getServiceAccountConfig()).toGoogleCredentials();
+            return fromServiceAccount(environment, id, key.getProjectId(), key.getServiceAccountConfig()).toGoogleCredentials(transport);
         }
         if (credential instanceof GoogleRobotMetadataCredentials metadata) {
-            // The controller's own GCE service account: the same identity ADC would find there.
+            // The controller's own GCE service account, from the metadata server (link-local: never through a proxy).
             CredentialScope.check(environment, id, metadata.getUsername(), metadata.getProjectId());
             return ComputeEngineCredentials.create();
         }
@@ -67,8 +90,8 @@ public final class GoogleCredentialsBridge {
         return new ServiceAccountKey(id, email, key, credentialProject);
     }
 
-    private static GoogleCredentials applicationDefault(EnvironmentSpec environment) throws IOException {
-        GoogleCredentials adc = GoogleCredentials.getApplicationDefault();
+    private static GoogleCredentials applicationDefault(EnvironmentSpec environment, HttpTransportFactory transport) throws IOException {
+        GoogleCredentials adc = GoogleCredentials.getApplicationDefault(transport);
         String email = adc instanceof ServiceAccountSigner signer ? signer.getAccount() : null;
         CredentialScope.check(environment, "Application Default Credentials", email, null);
         return adc.createScopedRequired() ? adc.createScoped(ServiceAccountKey.SCOPES) : adc;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.mmdeploy.host;
 
+import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
@@ -26,16 +27,19 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * @param commands processes on the build's agent, in that directory; null when the step runs without a launcher
  * @param events the build log
  * @param mask the secrets the step has met so far (stages add theirs)
+ * @param pipeline the Pipeline's environment at the step (its commands get it; its {@code BRANCH_NAME} is the build's branch)
  */
-public record BuildHost(Run<?, ?> run, Workspace workspace, Path localRoot, CommandRunner commands, EventSink events, SecretMask mask) {
+public record BuildHost(Run<?, ?> run, Workspace workspace, Path localRoot, CommandRunner commands, EventSink events, SecretMask mask,
+        PipelineEnvironment pipeline) {
 
     /**
-     * The engine's host for this step: the build's ports, the environment's credential, and the build as the lease's
-     * holder ({@code jenkins:<job>#<number>}), so a terminal run that finds the environment taken is told which build has it.
+     * The engine's host for this step: the build's ports, the environment's credential, the build as the lease's
+     * holder ({@code jenkins:<job>#<number>}), so a terminal run that finds the environment taken is told which build has
+     * it, and the branch the build builds, so no mutating phase touches an environment of another branch.
      */
     public StepHost stepHost() {
         return new StepHost(workspace, localRoot, commands, events, mask, new CredentialedGoogleConnection(run), Clock.systemUTC(),
-                Sleeper.real(), GateApprovals.ledger(run), "jenkins:" + run.getExternalizableId(), null);
+                Sleeper.real(), GateApprovals.ledger(run), "jenkins:" + run.getExternalizableId(), pipeline.buildBranch());
     }
 
     /** Reads the step's context; steps that use it require {@code FilePath} (and {@code Launcher} for commands). */
@@ -56,14 +60,16 @@ public record BuildHost(Run<?, ?> run, Workspace workspace, Path localRoot, Comm
         }
         FilePath root = directory == null || directory.isEmpty() ? workspaceRoot : new FilePathWorkspace(workspaceRoot).resolve(directory);
         Launcher launcher = context.get(Launcher.class);
+        PipelineEnvironment pipeline = PipelineEnvironment.of(context.get(EnvVars.class));
         SecretMask mask = new SecretMask();
         EventSink events = new TaskListenerEventSink(listener, mask);
         return new BuildHost(
                 run,
                 new FilePathWorkspace(root),
                 root.isRemote() ? null : Path.of(root.getRemote()),
-                launcher == null ? null : new LauncherCommandRunner(launcher, root),
+                launcher == null ? null : new LauncherCommandRunner(launcher, root, pipeline),
                 events,
-                mask);
+                mask,
+                pipeline);
     }
 }

@@ -16,18 +16,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Runs the engine's commands on the build's agent through {@link Launcher}, in the workspace. The command line is not
- * echoed (it may carry secrets); its output reaches the engine line by line, masked.
+ * Runs the engine's commands on the build's agent through {@link Launcher}, in the workspace, with the Pipeline's
+ * environment under the command's own variables ({@link PipelineEnvironment}). The command line is not echoed (it may
+ * carry secrets); its output reaches the engine line by line, masked.
  */
 public final class LauncherCommandRunner implements CommandRunner {
     private final Launcher launcher;
     private final FilePathWorkspace workspace;
     private final FilePath root;
+    private final PipelineEnvironment pipeline;
 
-    public LauncherCommandRunner(Launcher launcher, FilePath root) {
+    public LauncherCommandRunner(Launcher launcher, FilePath root, PipelineEnvironment pipeline) {
         this.launcher = launcher;
         this.root = root;
         this.workspace = new FilePathWorkspace(root);
+        this.pipeline = pipeline;
     }
 
     @Override
@@ -38,7 +41,7 @@ public final class LauncherCommandRunner implements CommandRunner {
         LineSink stderr = new LineSink(mask, onLine);
         Launcher.ProcStarter process = launcher.launch()
                 .cmds(command.argv())
-                .envs(command.env())
+                .envs(pipeline.under(command.env()))
                 .pwd(command.workingDir().isEmpty() ? root : workspace.resolve(command.workingDir()))
                 .stdout(stdout)
                 .stderr(stderr)

@@ -3,7 +3,6 @@ package io.jenkins.plugins.mmdeploy.host;
 import io.jenkins.plugins.mmdeploy.release.DeploymentAction;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
-import io.mmdeploy.engine.release.ReleaseJson;
 import io.mmdeploy.engine.steps.DeploySteps;
 import io.mmdeploy.engine.steps.ReleaseResult;
 import io.mmdeploy.engine.steps.StepRequest;
@@ -38,7 +37,7 @@ final class StageExecution extends SynchronousNonBlockingStepExecution<Map<Strin
             Object result = request.runOn(new DeploySteps(host.stepHost(), loaded, TofuSettings.defaults()));
             if (request instanceof StepRequest.Release release && DeploySteps.FINISH.equals(release.phase())
                     && result instanceof ReleaseResult finished && finished.record() != null) {
-                host.run().addAction(new DeploymentAction(ReleaseJson.pretty(finished.record())));
+                host.run().addAction(DeploymentAction.of(finished.record()));
             }
             return StepMaps.of(result, directory);
         } catch (DeployException e) {

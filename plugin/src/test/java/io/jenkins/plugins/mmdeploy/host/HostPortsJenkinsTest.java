@@ -71,17 +71,19 @@ class HostPortsJenkinsTest {
     void commandsRunInTheWorkspaceWithTheirEnvironmentAndMaskedOutput() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(File.pathSeparatorChar == ':', "needs sh");
         Files.createDirectories(dir.resolve("infra"));
-        LauncherCommandRunner runner = new LauncherCommandRunner(new Launcher.LocalLauncher(TaskListener.NULL), new FilePath(dir.toFile()));
+        PipelineEnvironment pipeline = PipelineEnvironment.of(Map.of("FROM_WITH_ENV", "pipeline-value", "TOKEN", "pipeline-token"));
+        LauncherCommandRunner runner = new LauncherCommandRunner(new Launcher.LocalLauncher(TaskListener.NULL), new FilePath(dir.toFile()),
+                pipeline);
         List<String> lines = new ArrayList<>();
 
         CommandResult result = runner.run(
-                new Command(List.of("sh", "-c", "pwd; echo token=$TOKEN; echo oops >&2; exit 3"), Map.of("TOKEN", "s3cr3t-value"),
-                        "infra", null, Set.of("s3cr3t-value")),
+                new Command(List.of("sh", "-c", "pwd; echo token=$TOKEN; echo with-env=$FROM_WITH_ENV; echo oops >&2; exit 3"),
+                        Map.of("TOKEN", "s3cr3t-value"), "infra", null, Set.of("s3cr3t-value")),
                 lines::add);
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.stdout()).contains(dir.resolve("infra").toRealPath().toString()).contains("token=****")
-                .doesNotContain("s3cr3t-value");
+                .contains("with-env=pipeline-value").doesNotContain("s3cr3t-value").doesNotContain("pipeline-token");
         assertThat(result.stderr()).isEqualTo("oops\n");
         assertThat(lines).contains("token=****", "oops").noneMatch(l -> l.contains("s3cr3t-value"));
     }
@@ -89,7 +91,8 @@ class HostPortsJenkinsTest {
     @Test
     void commandOverItsTimeoutIsKilledAndReported() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(File.pathSeparatorChar == ':', "needs sh");
-        LauncherCommandRunner runner = new LauncherCommandRunner(new Launcher.LocalLauncher(TaskListener.NULL), new FilePath(dir.toFile()));
+        LauncherCommandRunner runner = new LauncherCommandRunner(new Launcher.LocalLauncher(TaskListener.NULL), new FilePath(dir.toFile()),
+                PipelineEnvironment.of(Map.of()));
         long started = System.nanoTime();
 
         assertThatThrownBy(() -> runner.run(Command.of("sleep", "30").withTimeout(Duration.ofMillis(500)), line -> {}))

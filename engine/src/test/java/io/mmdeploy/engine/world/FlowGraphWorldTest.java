@@ -1,0 +1,123 @@
+package io.mmdeploy.engine.world;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mmdeploy.engine.flow.FlowGraph;
+import io.mmdeploy.engine.flow.FlowStep;
+import io.mmdeploy.engine.release.ReleaseRecord;
+import io.mmdeploy.engine.steps.DeployRun;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** mmdeploy deploy runs the flow as its graph: what may overlap does, nothing starts before what it waits for. */
+class FlowGraphWorldTest {
+    @TempDir
+    Path dir;
+    DeployWorld world;
+
+    @AfterEach
+    void stop() {
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    /** "start x" and "end x" as they happen. */
+    static final class Events implements DeployRun.Progress {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void starting(FlowStep step) {
+            seen.add("start " + step.id());
+        }
+
+        @Override
+        public void finished(FlowStep step) {
+            seen.add("end " + step.id());
+        }
+
+        void assertNothingStartedBeforeWhatItWaitsFor(FlowGraph graph) {
+            for (FlowGraph.Node node : graph.nodes()) {
+                int start = seen.indexOf("start " + node.id());
+                if (start < 0) {
+                    continue;
+                }
+                for (String need : node.needs()) {
+                    if (!need.equals(FlowGraph.TOFU_INIT)) {
+                        assertThat(seen.indexOf("end " + need)).as(node.id() + " starts after " + need + " ended").isBetween(0, start);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void stagingBuildsTheGatewayBesideTheServicesAndStartsNothingBeforeItsInputs() throws Exception {
+        world = DeployWorld.start(dir, "staging");
+        world.cloud.cloudBuild.latency(Duration.ofMillis(300));
+        Events events = new Events();
+        Checkout checkout = world.checkout("cli:ana@laptop");
+
+        DeployRun.Result result = checkout.deploy("staging", Checkout.noTerminal(), events);
+
+        assertThat(result.status()).isEqualTo("SUCCEEDED");
+        events.assertNothingStartedBeforeWhatItWaitsFor(FlowGraph.of(checkout.steps().flow("staging")));
+        // The gateway's build (300 ms) ran while the services' builds (300 ms) did.
+        assertThat(events.seen.indexOf("start gateway-build")).isLessThan(events.seen.indexOf("end build-images"));
+        assertThat(world.builds()).isEqualTo(8);
+        world.assertConverged("staging");
+        world.assertNoSecretLeaked();
+    }
+
+    @Test
+    void aGatewayBuiltWithURLsThatTurnOutWrongIsBuiltAgainAndTheWrongImageIsNeverApplied() throws Exception {
+        world = DeployWorld.start(dir, "staging");
+        String journal = world.serviceName(world.env("staging"), "journal");
+        String mesh = world.serviceName(world.env("staging"), "mesh");
+        int meshRevisions = world.revisionCount("staging", "mesh");
+        // While the services apply, Cloud Run gives journal another URL than the one the gateway was built with.
+        DeployRun.Progress moveUrl = step -> {
+            if (step.id().equals("services-apply")) {
+                String uri = world.cloud.cloudRun.service(journal).getUri();
+                world.cloud.cloudRun.setUri(journal, uri.replace("127.0.0.1", "localhost"));
+            }
+        };
+
+        DeployRun.Result result = world.checkout("cli:ana@laptop").deploy("staging", Checkout.noTerminal(), moveUrl);
+
+        assertThat(result.status()).isEqualTo("SUCCEEDED");
+        assertThat(world.builds()).as("7 services, the gateway twice").isEqualTo(9);
+        assertThat(world.log.text()).contains("The gateway was built with URLs other than the ones the services published");
+        assertThat(world.revisionCount("staging", "mesh")).as("one new gateway revision: only the rebuilt image was applied")
+                .isEqualTo(meshRevisions + 1);
+        ReleaseRecord record = world.assertConverged("staging");
+        String applied = world.cloud.cloudRun.revisionImage(mesh, world.cloud.cloudRun.servingRevision(mesh));
+        assertThat(record.serving("mesh").orElseThrow().image().ref()).isEqualTo(applied);
+        assertThat(world.urlsSecretVersions("staging").get(world.urlsSecretVersions("staging").size() - 1)).contains("localhost");
+    }
+
+    @Test
+    void aGatedPlanThatChangesNothingPassesByItselfAndIsRecordedSo() throws Exception {
+        world = DeployWorld.start(dir, "main");
+        DeployRun.Gatekeeper yes = (env, gate, plan) -> Optional.of("rita");
+        DeployRun.Result first = world.checkout("cli:ana@laptop").deploy("production", yes, DeployRun.Progress.NONE);
+        assertThat(first.status()).isEqualTo("SUCCEEDED");
+
+        // The same commit again, from a fresh checkout: neither plan changes anything, so nobody is asked.
+        DeployRun.Result again = world.checkout("cli:ana@laptop").deploy("production");
+
+        assertThat(again.status()).isEqualTo("SUCCEEDED");
+        ReleaseRecord record = world.assertConverged("production");
+        // Same commit, same second of the world's clock: a release id of its own, not the first run's.
+        assertThat(record.id()).isNotEqualTo(first.release()).startsWith(first.release());
+        assertThat(record.approvals()).extracting(ReleaseRecord.Approval::approver)
+                .containsExactly(ReleaseRecord.Approval.NO_CHANGES, ReleaseRecord.Approval.NO_CHANGES);
+        assertThat(world.log.text()).contains("Gate services: the plan", "changes nothing, so it passes by itself");
+    }
+}
