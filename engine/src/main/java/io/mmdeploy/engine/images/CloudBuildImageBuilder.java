@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.mmdeploy.engine.source.ImageTags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,14 +44,21 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
     private final String region;
     private final String stagingBucket;
     private final Duration timeout;
+    private final String cacheTag;
+
+    public CloudBuildImageBuilder(CloudBuildClient cloudBuild, ContextUploader uploader, Workspace workspace,
+            String projectId, String region, String stagingBucket, Duration timeout) {
+        this(cloudBuild, uploader, workspace, projectId, region, stagingBucket, timeout, null);
+    }
 
     /**
+     * @param cacheTag the tag of each image's previous build to take layers from ({@code <env>-latest}); null for none
      * @param workspace the app repository, wherever it is (contexts are relative to it); the archive is made here
      * @param stagingBucket where contexts are uploaded, in the environment's project ({@code <project>_cloudbuild} by convention)
      * @param timeout how long one build may take; it is also given to Cloud Build
      */
     public CloudBuildImageBuilder(CloudBuildClient cloudBuild, ContextUploader uploader, Workspace workspace,
-            String projectId, String region, String stagingBucket, Duration timeout) {
+            String projectId, String region, String stagingBucket, Duration timeout, String cacheTag) {
         this.cloudBuild = cloudBuild;
         this.uploader = uploader;
         this.workspace = workspace;
@@ -58,6 +66,7 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
         this.region = region;
         this.stagingBucket = stagingBucket;
         this.timeout = timeout;
+        this.cacheTag = cacheTag;
     }
 
     public static String defaultStagingBucket(String projectId) {
@@ -72,7 +81,7 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
             String stagingBucket, Duration timeout) {
         return new CloudBuildImageBuilder(clients.cloudBuild(), new GcsContextUploader(clients.storage(), env.projectId(), env.projectNumber()),
                 workspace, env.projectId(), env.region(),
-                stagingBucket != null ? stagingBucket : defaultStagingBucket(env.projectId()), timeout);
+                stagingBucket != null ? stagingBucket : defaultStagingBucket(env.projectId()), timeout, new ImageTags(env).alias());
     }
 
     @Override
@@ -96,11 +105,19 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
             args.add("--build-arg");
             args.add(arg.getKey() + "=" + arg.getValue());
         }
+        if (cacheTag != null) {
+            // BuildKit's inline cache: layers whose inputs did not change (a source-only change leaves the dependency
+            // layers alone) come from the environment's last deployed image; a missing one only warns, never fails.
+            args.add("--cache-from");
+            args.add(request.repository() + ":" + cacheTag);
+            args.add("--build-arg");
+            args.add("BUILDKIT_INLINE_CACHE=1");
+        }
         args.add(".");
         Build build = Build.newBuilder()
                 .setSource(Source.newBuilder().setStorageSource(
                         StorageSource.newBuilder().setBucket(stagingBucket).setObject(object)))
-                .addSteps(BuildStep.newBuilder().setName(DOCKER_BUILDER).addAllArgs(args))
+                .addSteps(BuildStep.newBuilder().setName(DOCKER_BUILDER).addAllArgs(args).addEnv("DOCKER_BUILDKIT=1"))
                 .addAllImages(images)
                 .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(timeout.toSeconds()))
                 .addTags("mm-deploy")

@@ -27,12 +27,19 @@ public final class DockerBuildxImageBuilder implements ImageBuilder {
     private final CommandRunner commands;
     private final Workspace workspace;
     private final Duration timeout;
+    private final String cacheTag;
     private final ObjectMapper json = new ObjectMapper();
 
     public DockerBuildxImageBuilder(CommandRunner commands, Workspace workspace, Duration timeout) {
+        this(commands, workspace, timeout, null);
+    }
+
+    /** @param cacheTag the tag of each image's previous build to take layers from ({@code <env>-latest}); null for none */
+    public DockerBuildxImageBuilder(CommandRunner commands, Workspace workspace, Duration timeout, String cacheTag) {
         this.commands = commands;
         this.workspace = workspace;
         this.timeout = timeout;
+        this.cacheTag = cacheTag;
     }
 
     @Override
@@ -52,6 +59,10 @@ public final class DockerBuildxImageBuilder implements ImageBuilder {
         for (Map.Entry<String, String> arg : request.buildArgs().entrySet()) {
             argv.add("--build-arg");
             argv.add(arg.getKey() + "=" + arg.getValue());
+        }
+        if (cacheTag != null) {
+            // The registry as the layer cache, inline in the pushed image; a missing cache image only warns.
+            argv.addAll(List.of("--cache-from", "type=registry,ref=" + request.repository() + ":" + cacheTag, "--cache-to", "type=inline"));
         }
         argv.add(request.context().isEmpty() ? "." : request.context());
 

@@ -22,13 +22,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.mmdeploy.engine.run.NamedTask;
+import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.run.TaskOutcome;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * The engine of mmRunMigrations. For each migration job, in config order: point the Cloud Run Job at the new
- * image (by digest), run one execution and wait for it. Fails closed: an execution that fails, is cancelled
+ * The engine of mmRunMigrations. For each migration job: point the Cloud Run Job at the new image (by digest), run
+ * one execution and wait for it; the jobs of one database in config order, different databases at once. Fails closed: an execution that fails, is cancelled
  * or outlives its timeout stops the deploy, naming the job and the execution.
  */
 public final class RunMigrations {
@@ -67,10 +70,24 @@ public final class RunMigrations {
                 throw ApiFailure.of("read the migration job " + spec.cloudRunJob(env), name, RUN_ROLE, e);
             }
         }
-        List<MigrationResult> results = new ArrayList<>();
-        for (Map.Entry<MigrationSpec, Job> entry : found.entrySet()) {
-            results.add(runOne(env, entry.getKey(), entry.getValue(), images.get(entry.getKey().service()), onExecution));
+        // One database's migrations one after another, in config order; different databases at once.
+        Map<String, List<MigrationSpec>> byDatabase = new LinkedHashMap<>();
+        for (MigrationSpec spec : found.keySet()) {
+            byDatabase.computeIfAbsent(spec.database() == null ? "job:" + spec.job() : spec.database(), d -> new ArrayList<>()).add(spec);
         }
+        List<NamedTask<List<MigrationResult>>> lanes = new ArrayList<>();
+        byDatabase.forEach((database, specs) -> lanes.add(new NamedTask<>(database, () -> {
+            List<MigrationResult> done = new ArrayList<>();
+            for (MigrationSpec spec : specs) {
+                done.add(runOne(env, spec, found.get(spec), images.get(spec.service()), onExecution));
+            }
+            return done;
+        })));
+        Map<String, MigrationResult> byJob = new LinkedHashMap<>();
+        TaskOutcome.valuesOrThrow(new ParallelRunner(Math.max(1, lanes.size())).runAll(STAGE, lanes))
+                .forEach(lane -> lane.forEach(r -> byJob.put(r.job(), r)));
+        List<MigrationResult> results = new ArrayList<>();
+        found.keySet().forEach(spec -> results.add(byJob.get(spec.cloudRunJob(env))));
         return results;
     }
 

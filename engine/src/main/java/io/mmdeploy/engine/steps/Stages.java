@@ -22,6 +22,7 @@ import io.mmdeploy.engine.release.ReleaseRecorder;
 import io.mmdeploy.engine.release.SecretManagerReleaseStore;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.ServiceUrlsSecret;
+import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.tofu.ApplyTofu;
 import io.mmdeploy.engine.tofu.TofuCli;
 import io.mmdeploy.engine.tofu.TofuSettings;
@@ -87,7 +88,7 @@ public final class Stages {
     /** @param builder {@value #CLOUD_BUILD} (default) or {@value #DOCKER} */
     public BuildImages imageBuilds(EnvironmentSpec env, GoogleClients clients, String builder) {
         ImageBuilder images = builderKind(builder).equals(DOCKER)
-                ? new DockerBuildxImageBuilder(commands(), host.workspace(), settings.buildTimeout())
+                ? new DockerBuildxImageBuilder(commands(), host.workspace(), settings.buildTimeout(), new ImageTags(env).alias())
                 : CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), settings.contextBucket(), settings.buildTimeout());
         return new BuildImages(images, new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(settings.maxParallelBuilds()),
                 log(BuildImages.STAGE));

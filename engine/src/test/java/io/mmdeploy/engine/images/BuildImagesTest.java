@@ -102,6 +102,24 @@ class BuildImagesTest {
                 .endsWith(".");
         assertThat(build.getImagesList()).containsExactly(repository + ":staging-abc1234", repository + ":" + fpTag);
         assertThat(build.getTimeout().getSeconds()).isEqualTo(10);
+        assertThat(build.getSteps(0).getArgsList()).doesNotContain("--cache-from");
+    }
+
+    @Test
+    void theEnvironmentsBuilderTakesLayersFromItsLastDeployedImage() throws Exception {
+        cloud.storage.addBucket("mindmirror-staging_cloudbuild", "1234567890");
+        try (var clients = cloud.clients(Fixtures.PROJECT, Duration.ofSeconds(10))) {
+            CloudBuildImageBuilder builder = CloudBuildImageBuilder.forEnvironment(clients, Fixtures.staging(), new LocalWorkspace(repo), null,
+                    Duration.ofSeconds(10));
+            new BuildImages(builder, new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(1), log.stage(BuildImages.STAGE))
+                    .run(List.of(request("agent", "tree1-agent", "staging-abc1234")));
+        }
+
+        Build build = cloud.cloudBuild.submitted().get(0);
+        String repository = "us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/agent-service";
+        assertThat(build.getSteps(0).getArgsList()).containsSubsequence("--cache-from", repository + ":staging-latest")
+                .containsSubsequence("--build-arg", "BUILDKIT_INLINE_CACHE=1").endsWith(".");
+        assertThat(build.getSteps(0).getEnvList()).contains("DOCKER_BUILDKIT=1");
     }
 
     @Test

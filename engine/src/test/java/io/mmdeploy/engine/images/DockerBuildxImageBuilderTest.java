@@ -120,6 +120,18 @@ class DockerBuildxImageBuilderTest {
     }
 
     @Test
+    void withALayerCacheTheEnvironmentsLastImageLendsItsLayersAndThePushCarriesThem() throws Exception {
+        DockerBuildxImageBuilder builder = new DockerBuildxImageBuilder(
+                docker(0, "#1 DONE", "{\"containerimage.digest\": \"" + DIGEST + "\"}"), workspace, Duration.ofMinutes(20), "staging-latest");
+
+        builder.build(request(), List.of("staging-abc1234"), new CapturedLog().stage("b"));
+
+        String repo = "us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/agent-service";
+        assertThat(ran.get(0).argv()).containsSubsequence("--cache-from", "type=registry,ref=" + repo + ":staging-latest",
+                "--cache-to", "type=inline").endsWith(".");
+    }
+
+    @Test
     void aRefusedPushIsAPushFailure() {
         DockerBuildxImageBuilder builder = new DockerBuildxImageBuilder(
                 docker(1, "ERROR: failed to push us-east4-docker.pkg.dev/x: denied: Permission denied", null), workspace, Duration.ofMinutes(20));

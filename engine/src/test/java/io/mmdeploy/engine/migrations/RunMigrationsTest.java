@@ -93,9 +93,24 @@ class RunMigrationsTest {
             assertThat(e.diagnostics().get(0).summary()).matches("Migration migrate-main-staging failed: execution migrate-main-staging-x\\d+");
             assertThat(e.diagnostics().get(0).detail()).contains("1 failed").contains("exit code 1").contains("https://console.cloud.google.com/logs");
         });
-        // Fail closed: the second job never ran.
+        // The other database's migration ran beside it; both executions are recorded, the failed one too: it may have
+        // changed the schema.
+        assertThat(recorded).extracting(MigrationResult::job, MigrationResult::result).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("migrate-main-staging", MigrationResult.FAILED),
+                org.assertj.core.groups.Tuple.tuple("migrate-habits-staging", MigrationResult.SUCCEEDED));
+    }
+
+    @Test
+    void onOneDatabaseAFailureStopsTheNextMigrationOfThatDatabase() {
+        cloud.cloudRun.outcome(MAIN, ExecutionOutcome.FAIL);
+        List<MigrationSpec> sameDatabase = List.of(new MigrationSpec("migrate-main", "main", "users", Duration.ofSeconds(5)),
+                new MigrationSpec("migrate-habits", "main", "habits", Duration.ofSeconds(5)));
+
+        assertThatThrownBy(() -> new RunMigrations(clients.jobs(), clients.executions(), log.stage(RunMigrations.STAGE))
+                .run(ENV, sameDatabase, images, recorded::add)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("Migration migrate-main-staging failed");
+        // Fail closed: the second job of that database never ran.
         assertThat(cloud.cloudRun.executions()).hasSize(1);
-        // ...and the failed execution is recorded all the same: it may have changed the schema.
         assertThat(recorded).singleElement().satisfies(r -> {
             assertThat(r.result()).isEqualTo(MigrationResult.FAILED);
             assertThat(r.image()).endsWith(DIGEST_USERS);
@@ -150,7 +165,12 @@ class RunMigrationsTest {
     void unavailableOnRunJobIsNotRetriedAndStopsTheDeploy() {
         cloud.faults.failNext(JobsGrpc.getRunJobMethod(), Status.UNAVAILABLE.withDescription("try again"), 1);
 
-        assertThatThrownBy(() -> run(Duration.ofSeconds(5))).hasMessageContaining("Cannot start the migration job migrate-main-staging: UNAVAILABLE");
+        // One database, so one lane: the first start is the one that meets the fault.
+        List<MigrationSpec> sameDatabase = List.of(new MigrationSpec("migrate-main", "main", "users", Duration.ofSeconds(5)),
+                new MigrationSpec("migrate-habits", "main", "habits", Duration.ofSeconds(5)));
+        assertThatThrownBy(() -> new RunMigrations(clients.jobs(), clients.executions(), log.stage(RunMigrations.STAGE))
+                .run(ENV, sameDatabase, images, recorded::add))
+                .hasMessageContaining("Cannot start the migration job migrate-main-staging: UNAVAILABLE");
         assertThat(cloud.faults.calls(JobsGrpc.getRunJobMethod())).isEqualTo(1);
         assertThat(cloud.cloudRun.executions()).isEmpty();
     }
