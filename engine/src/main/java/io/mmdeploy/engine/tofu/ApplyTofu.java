@@ -24,8 +24,10 @@ public final class ApplyTofu {
 
     /** The backend the working directory was last initialised with (hash of its config), next to the plans. */
     static final String BACKEND_MARKER = TofuRequest.STATE_DIR + "/backend.sha256";
-    /** An init made ahead of the next plan, by what it depended on; emptied by that plan. */
+    /** An init made ahead of the run's plans, by what it depended on: the plans skip theirs while it still holds. */
     static final String INIT_AHEAD = TofuRequest.STATE_DIR + "/init-ahead.sha256";
+    /** What init leaves in the working directory when it configured a backend: gone means not initialised. */
+    static final String INITIALISED_BACKEND = ".terraform/terraform.tfstate";
     static final String LOCK_FILE = ".terraform.lock.hcl";
 
     private final TofuCli cli;
@@ -101,8 +103,8 @@ public final class ApplyTofu {
     }
 
     /**
-     * init ahead of the plan (a deploy runs it beside the builds): the next {@link #plan} of this request skips its own
-     * init when the backend and the provider lock file are still the ones this init saw.
+     * init ahead of the plans (a deploy runs it beside the builds, every run): a {@link #plan} skips its own init while
+     * the backend and the provider lock file are still the ones this init saw and the working directory is initialised.
      */
     public void init(TofuRequest request) {
         try {
@@ -133,13 +135,12 @@ public final class ApplyTofu {
     public PlanSummary plan(TofuRequest request) {
         try {
             String ahead = workspace.readText(request.inWorkspace(INIT_AHEAD)).orElse("").strip();
-            if (!ahead.isEmpty() && ahead.equals(initInputs(request))) {
-                log.info("Initialised ahead of the plan (beside the builds): not again");
+            boolean initialised = workspace.readText(request.inWorkspace(INITIALISED_BACKEND)).isPresent();
+            if (!ahead.isEmpty() && ahead.equals(initInputs(request)) && initialised) {
+                log.info("Initialised ahead of this run's plans (beside the builds): not again");
             } else {
                 initialise(request);
             }
-            // One plan per init ahead: a later plan initialises again.
-            workspace.writeText(request.inWorkspace(INIT_AHEAD), "");
 
             warnAboutAutoLoadedFiles(request);
             String inputs = varFilesFingerprint(request);

@@ -63,6 +63,7 @@ public final class DeployWorld implements AutoCloseable {
     final Path origin;
     final String branch;
     private final HttpServer http;
+    private final java.util.concurrent.ExecutorService healthThreads = java.util.concurrent.Executors.newFixedThreadPool(8);
     /** Cloud Run service name → (revisions numbered above this answer so, until healed). */
     private final Map<String, Scripted> scripted = new ConcurrentHashMap<>();
     private final AtomicInteger checkouts = new AtomicInteger();
@@ -72,15 +73,33 @@ public final class DeployWorld implements AutoCloseable {
 
     private record Scripted(int above, Health health) {}
 
-    private DeployWorld(Path dir, String branch) throws IOException {
+    /** Changes the example app's repository before the world is built from it (then committed). */
+    @FunctionalInterface
+    public interface RepoShape {
+        RepoShape NONE = origin -> { };
+
+        void apply(Path origin) throws IOException;
+    }
+
+    private DeployWorld(Path dir, String branch, RepoShape shape) throws IOException {
         this.dir = dir;
         this.branch = branch;
         this.origin = dir.resolve("origin");
         ExampleRepo.gitRepoInto(origin, branch);
+        if (shape != RepoShape.NONE) {
+            shape.apply(origin);
+            try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(origin.toFile())) {
+                git.add().addFilepattern(".").call();
+                git.commit().setMessage("shape the app").setAuthor("world", "world@example.com")
+                        .setCommitter("world", "world@example.com").call();
+            } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
+                throw new IOException(e);
+            }
+        }
         cloud = FakeGoogleCloud.start();
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", this::answer);
-        http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        http.setExecutor(healthThreads);
         http.start();
         config = config();
         tofu = new WorldTofu(config, cloud.cloudRun, clock);
@@ -91,7 +110,11 @@ public final class DeployWorld implements AutoCloseable {
 
     /** The example app on {@code branch} (staging deploys from staging, production from main). */
     public static DeployWorld start(Path dir, String branch) throws IOException {
-        return new DeployWorld(dir, branch);
+        return new DeployWorld(dir, branch, RepoShape.NONE);
+    }
+
+    public static DeployWorld start(Path dir, String branch, RepoShape shape) throws IOException {
+        return new DeployWorld(dir, branch, shape);
     }
 
     public DeployConfig config() {
@@ -196,7 +219,17 @@ public final class DeployWorld implements AutoCloseable {
         return number > s.above() ? s.health() : Health.HEALTHY;
     }
 
+    /** How long a health request takes to answer (the benchmark's profile). */
+    volatile Duration healthLatency = Duration.ZERO;
+
     private void answer(HttpExchange x) throws IOException {
+        if (!healthLatency.isZero()) {
+            try {
+                Thread.sleep(healthLatency.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         String[] path = x.getRequestURI().getPath().split("/");
         String cloudRunService = path[1];
         String full = config.environments().values().stream()
@@ -367,6 +400,7 @@ public final class DeployWorld implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        healthThreads.shutdownNow();
         cloud.close();
     }
 }

@@ -52,6 +52,9 @@ final class WorldTofu {
     /** Plans that fail (counted down), applies that change only this many resources then fail. */
     volatile int failPlans;
     volatile int failApplyAfter = -1;
+    /** How long each command takes (real time; the benchmark's profile), and an apply more per changed resource. */
+    final Map<String, java.time.Duration> latency = new java.util.concurrent.ConcurrentHashMap<>();
+    volatile java.time.Duration applyPerChange = java.time.Duration.ZERO;
 
     WorldTofu(DeployConfig config, FakeCloudRun cloudRun, TestClock clock) {
         this.config = config;
@@ -76,9 +79,16 @@ final class WorldTofu {
         Path dir = root.resolve(command.workingDir());
         List<String> out = new ArrayList<>();
         int exit;
+        pause(latency.getOrDefault(op, java.time.Duration.ZERO));
         synchronized (this) {
             exit = switch (op) {
-                case "init" -> { out.add(ui("info", "OpenTofu has been successfully initialized!", "init_output")); yield 0; }
+                case "init" -> {
+                    // As tofu does with a backend configured: the backend's settings cached in the working directory.
+                    Files.createDirectories(dir.resolve(".terraform"));
+                    Files.writeString(dir.resolve(".terraform/terraform.tfstate"), "{\"backend\":{\"type\":\"gcs\"}}\n");
+                    out.add(ui("info", "OpenTofu has been successfully initialized!", "init_output"));
+                    yield 0;
+                }
                 case "plan" -> plan(dir, args, out);
                 case "show" -> show(dir, args.get(args.size() - 1), out);
                 case "apply" -> apply(dir, args.get(args.size() - 1), out);
@@ -88,6 +98,17 @@ final class WorldTofu {
         }
         out.forEach(onLine);
         return new CommandResult(exit, String.join("\n", out) + "\n", "");
+    }
+
+    private static void pause(java.time.Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private EnvironmentSpec env(Path dir, List<String> args) throws IOException {
@@ -217,6 +238,7 @@ final class WorldTofu {
             return 1;
         }
         int applied = 0;
+        pause(applyPerChange.multipliedBy(plan.path("changes").size()));
         for (JsonNode c : plan.path("changes")) {
             if (failApplyAfter >= 0 && applied >= failApplyAfter) {
                 failApplyAfter = -1;

@@ -47,6 +47,7 @@ public final class FakeCloudBuild extends CloudBuildGrpc.CloudBuildImplBase {
     private final List<Build> submitted = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger ids = new AtomicInteger();
     private volatile Duration latency = Duration.ZERO;
+    private final Map<String, Duration> latencies = new ConcurrentHashMap<>();
 
     FakeCloudBuild(FakeOperations operations, FakeArtifactRegistry registry) {
         this.operations = operations;
@@ -59,6 +60,11 @@ public final class FakeCloudBuild extends CloudBuildGrpc.CloudBuildImplBase {
     }
 
     /** How long each build takes (wall time), to measure parallelism. */
+    /** How long one repository's builds take (the benchmark's profile); others take {@link #latency(Duration)}. */
+    public void latency(String repository, Duration value) {
+        latencies.put(repository, value);
+    }
+
     public void latency(Duration value) {
         latency = value;
     }
@@ -89,7 +95,7 @@ public final class FakeCloudBuild extends CloudBuildGrpc.CloudBuildImplBase {
         submitted.add(build);
         String repository = build.getImagesCount() == 0 ? "" : untagged(build.getImages(0));
         Outcome outcome = outcomes.getOrDefault(repository, Outcome.SUCCESS);
-        long readyAt = System.nanoTime() + latency.toNanos();
+        long readyAt = System.nanoTime() + latencies.getOrDefault(repository, latency).toNanos();
         response.onNext(operations.track("projects/" + project, () -> progress(id, outcome, readyAt)));
         response.onCompleted();
     }

@@ -61,6 +61,7 @@ public final class FakeCloudRun {
     private final AtomicInteger executionIds = new AtomicInteger();
     /** Polls before an execution ends. */
     private volatile int executionPolls = 2;
+    private volatile java.time.Duration executionLatency = java.time.Duration.ZERO;
 
     FakeCloudRun(FakeOperations operations) {
         this.operations = operations;
@@ -199,6 +200,11 @@ public final class FakeCloudRun {
         outcomes.put(jobName, outcome);
     }
 
+    /** Executions run this long (real time) before they end; zero: as soon as polled {@code executionPolls} times. */
+    public void executionLatency(java.time.Duration value) {
+        executionLatency = value;
+    }
+
     public void executionPolls(int polls) {
         executionPolls = polls;
     }
@@ -304,13 +310,14 @@ public final class FakeCloudRun {
             executions.put(name, running);
             ExecutionOutcome outcome = outcomes.getOrDefault(job.getName(), ExecutionOutcome.SUCCEED);
             AtomicInteger polls = new AtomicInteger();
-            response.onNext(operations.track(job.getName(), () -> progress(name, outcome, polls)));
+            long endsAt = System.nanoTime() + executionLatency.toNanos();
+            response.onNext(operations.track(job.getName(), () -> progress(name, outcome, polls, endsAt)));
             response.onCompleted();
         }
 
-        private Operation progress(String name, ExecutionOutcome outcome, AtomicInteger polls) {
+        private Operation progress(String name, ExecutionOutcome outcome, AtomicInteger polls, long endsAt) {
             Execution current = executions.get(name);
-            if (outcome == ExecutionOutcome.HANG || polls.getAndIncrement() < executionPolls) {
+            if (outcome == ExecutionOutcome.HANG || polls.getAndIncrement() < executionPolls || System.nanoTime() < endsAt) {
                 return FakeOperations.pending(current);
             }
             Execution.Builder end = current.toBuilder().setRunningCount(0);

@@ -1,0 +1,242 @@
+package io.mmdeploy.engine.world;
+
+import io.mmdeploy.engine.config.DeployConfig;
+import io.mmdeploy.engine.config.MigrationSpec;
+import io.mmdeploy.engine.config.ServiceSpec;
+import io.mmdeploy.engine.flow.FlowGraph;
+import io.mmdeploy.engine.steps.DeployRun;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The whole deploy, timed (prints figures, asserts nothing; {@code scripts/bench-deploy}). Each scenario runs
+ * {@code mmdeploy deploy}'s flow in the whole-deploy world with simulated latencies at 1 real minute = 100 ms, and
+ * sets the wall time against the critical path of the flow's own graph under the same profile, and against the
+ * chain of the same phases one after another. The profile: a service build 2–4 min (seeded spread; 1 min when only
+ * sources changed, the layer cache keeping the dependencies), the gateway's 2.5 min, a migration 1 min, tofu init
+ * 20 s, a plan 30 s, an apply 60 s + 5 s per changed resource, health 5 s; gates are answered at once. The URLs
+ * secret's write (1 s) is not slowed down here, so it adds nothing to either side.
+ *
+ * <p>Arguments: scenario names to run (default all); {@code --seed N} for the build spread.
+ */
+public final class DeployBenchmark {
+    /** 1 real minute of the profile, in benchmark milliseconds. */
+    static final double MS_PER_MINUTE = 100;
+    static final String GATEWAY_REPO = "mesh-gateway";
+
+    private final long seed;
+
+    private DeployBenchmark(long seed) {
+        this.seed = seed;
+    }
+
+    static Duration minutes(double minutes) {
+        return Duration.ofNanos(Math.round(minutes * MS_PER_MINUTE * 1_000_000));
+    }
+
+    /** What one scenario does before and during the timed deploy. */
+    private record Scenario(String name, String branch, int extraServices, boolean primeFirst, String changeService) {}
+
+    public static void main(String[] args) throws Exception {
+        long seed = 42;
+        List<String> only = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--seed")) {
+                seed = Long.parseLong(args[++i]);
+            } else {
+                only.add(args[i]);
+            }
+        }
+        List<Scenario> all = List.of(
+                new Scenario("staging-all-changed", "staging", 0, false, null),
+                new Scenario("staging-one-changed", "staging", 0, true, "journal"),
+                new Scenario("staging-nothing-changed", "staging", 0, true, null),
+                new Scenario("production-all-changed", "main", 0, false, null),
+                new Scenario("staging-50-services", "staging", 43, false, null));
+        DeployBenchmark bench = new DeployBenchmark(seed);
+        Map<String, Duration> critical = new LinkedHashMap<>();
+        for (Scenario s : all) {
+            if (only.isEmpty() || only.contains(s.name())) {
+                critical.put(s.name(), bench.run(s));
+            }
+        }
+        if (critical.containsKey("staging-all-changed") && critical.containsKey("production-all-changed")) {
+            System.out.printf(Locale.ROOT, "deploy-benchmark real-gcp staging_min=%.1f production_min=%.1f%n",
+                    critical.get("staging-all-changed").toNanos() / 1e6 / MS_PER_MINUTE,
+                    critical.get("production-all-changed").toNanos() / 1e6 / MS_PER_MINUTE);
+        }
+    }
+
+    /** Runs one scenario and prints its line; returns its critical path. */
+    private Duration run(Scenario scenario) throws Exception {
+        Path dir = Files.createTempDirectory("mm-deploy-bench");
+        try (DeployWorld world = DeployWorld.start(dir, scenario.branch(), origin -> moreServices(origin, scenario.extraServices()))) {
+            String env = scenario.branch().equals("main") ? "production" : "staging";
+            DeployRun.Gatekeeper atOnce = (e, gate, plan) -> Optional.of("bench");
+            if (scenario.primeFirst()) {
+                world.checkout("cli:bench@" + scenario.name()).deploy(env, atOnce, DeployRun.Progress.NONE);
+                if (scenario.changeService() != null) {
+                    world.commit("services/" + scenario.changeService() + "/app/bench.py", "print('changed')\n", "change one service");
+                }
+            }
+            DeployConfig config = world.config();
+            Map<String, Duration> builds = buildTimes(config, scenario.changeService());
+            profile(world, builds);
+            long buildsBefore = servicesBuilt(world);
+            long gatewayBefore = gatewayBuilt(world);
+            resetPeaks();
+            Checkout checkout = world.checkout("cli:bench@" + scenario.name());
+            FlowGraph graph = FlowGraph.of(checkout.steps().flow(env));
+
+            long started = System.nanoTime();
+            DeployRun.Result result = checkout.deploy(env, atOnce, DeployRun.Progress.NONE);
+            Duration wall = Duration.ofNanos(System.nanoTime() - started);
+
+            long built = servicesBuilt(world) - buildsBefore;
+            long gatewayBuilt = gatewayBuilt(world) - gatewayBefore;
+            Set<String> rebuilt = scenario.primeFirst()
+                    ? (scenario.changeService() == null ? Set.of() : Set.of(scenario.changeService()))
+                    : Set.copyOf(config.services().stream().map(ServiceSpec::name).toList());
+            Function<FlowGraph.Node, Duration> cost = costs(config, builds, rebuilt, gatewayBuilt > 0, 8);
+            Duration critical = graph.criticalPath(cost);
+            Duration chain = graph.chain(cost);
+            System.out.printf(Locale.ROOT, "deploy-benchmark %s wall_ms=%d critical_ms=%d ratio=%.2f chain_ms=%d builds=%d gateway_builds=%d heap_mb=%d%n",
+                    scenario.name(), wall.toMillis(), critical.toMillis(), (double) wall.toNanos() / critical.toNanos(), chain.toMillis(),
+                    built, gatewayBuilt, peakHeapMb());
+            if (!"SUCCEEDED".equals(result.status())) {
+                System.out.println("deploy-benchmark " + scenario.name() + " ended " + result.status());
+            }
+            return critical;
+        }
+    }
+
+    /** Each service's build time: the seeded 2–4 min, or 1 min for a source-only change (the layer cache holds). */
+    private Map<String, Duration> buildTimes(DeployConfig config, String sourceOnly) {
+        Random random = new Random(seed);
+        Map<String, Duration> out = new LinkedHashMap<>();
+        for (ServiceSpec s : config.services()) {
+            double full = 2 + 2 * random.nextDouble();
+            out.put(s.name(), minutes(s.name().equals(sourceOnly) ? 1 : full));
+        }
+        return out;
+    }
+
+    private static void profile(DeployWorld world, Map<String, Duration> builds) {
+        DeployConfig config = world.config();
+        builds.forEach((service, d) -> world.cloud.cloudBuild.latency(
+                world.env("staging").registry().image(config.service(service).orElseThrow().image()), d));
+        builds.forEach((service, d) -> world.cloud.cloudBuild.latency(
+                world.env("production").registry().image(config.service(service).orElseThrow().image()), d));
+        for (String env : List.of("staging", "production")) {
+            world.cloud.cloudBuild.latency(world.env(env).registry().image(config.gatewaySpec().orElseThrow().image()), minutes(2.5));
+        }
+        world.cloud.cloudRun.executionLatency(minutes(1));
+        world.tofu.latency.put("init", minutes(20 / 60.0));
+        world.tofu.latency.put("plan", minutes(0.5));
+        world.tofu.latency.put("apply", minutes(1));
+        world.tofu.applyPerChange = minutes(5 / 60.0);
+        world.healthLatency = minutes(5 / 60.0);
+    }
+
+    /** Each node's cost under the profile, for what this scenario builds. */
+    private static Function<FlowGraph.Node, Duration> costs(DeployConfig config, Map<String, Duration> builds, Set<String> rebuilt,
+            boolean gatewayBuilt, int buildCap) {
+        List<Duration> serviceBuilds = config.services().stream().filter(s -> rebuilt.contains(s.name())).map(s -> builds.get(s.name())).toList();
+        Map<String, Duration> lanes = new LinkedHashMap<>();
+        for (MigrationSpec m : config.migrations()) {
+            lanes.merge(m.database() == null ? m.job() : m.database(), minutes(1), Duration::plus);
+        }
+        Duration migrations = lanes.values().stream().max(Comparator.naturalOrder()).orElse(Duration.ZERO);
+        long changedJobs = config.migrations().stream().filter(m -> rebuilt.contains(m.service())).count();
+        Duration servicesApply = minutes(1).plus(minutes(5 / 60.0).multipliedBy(rebuilt.size() + changedJobs));
+        Duration gatewayApply = minutes(1).plus(gatewayBuilt ? minutes(5 / 60.0) : Duration.ZERO).plus(minutes(5 / 60.0));
+        return node -> switch (node.id()) {
+            case FlowGraph.TOFU_INIT -> minutes(20 / 60.0);
+            case "build-images" -> makespan(serviceBuilds, buildCap);
+            case "gateway-build" -> gatewayBuilt ? minutes(2.5) : Duration.ZERO;
+            case "services-plan", "gateway-plan" -> minutes(0.5);
+            case "migrations" -> migrations;
+            case "services-apply" -> servicesApply;
+            case "gateway-apply" -> gatewayApply;
+            case "health" -> minutes(5 / 60.0);
+            default -> Duration.ZERO;
+        };
+    }
+
+    /** Builds started in order, at most {@code cap} at once: when the last one ends. */
+    static Duration makespan(List<Duration> builds, int cap) {
+        PriorityQueue<Duration> running = new PriorityQueue<>();
+        Duration end = Duration.ZERO;
+        for (Duration d : builds) {
+            Duration start = running.size() < cap ? Duration.ZERO : running.poll();
+            Duration done = start.plus(d);
+            running.add(done);
+            end = done.compareTo(end) > 0 ? done : end;
+        }
+        return end;
+    }
+
+    private static long servicesBuilt(DeployWorld world) {
+        return world.cloud.cloudBuild.submitted().stream().filter(b -> !b.getImages(0).contains("/" + GATEWAY_REPO + ":")).count();
+    }
+
+    private static long gatewayBuilt(DeployWorld world) {
+        return world.cloud.cloudBuild.submitted().stream().filter(b -> b.getImages(0).contains("/" + GATEWAY_REPO + ":")).count();
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long peakHeapMb() {
+        long bytes = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        return bytes / (1024 * 1024);
+    }
+
+    /** {@code count} more services like the example's (each its own sources, the agent's Dockerfile), in config and var files. */
+    static void moreServices(Path origin, int count) throws IOException {
+        if (count == 0) {
+            return;
+        }
+        StringBuilder services = new StringBuilder("services:\n");
+        StringBuilder stagingVars = new StringBuilder();
+        StringBuilder productionVars = new StringBuilder();
+        for (int i = 1; i <= count; i++) {
+            String name = "extra" + i;
+            Files.createDirectories(origin.resolve("services/" + name));
+            Files.writeString(origin.resolve("services/" + name + "/main.py"), "print('" + name + "')\n");
+            services.append("  - name: ").append(name).append("\n    build:\n      context: .\n      dockerfile: services/agent/Dockerfile\n")
+                    .append("      watch: [services/").append(name).append("]\n    image: ").append(name).append("-service\n")
+                    .append("    tfvarsVariable: ").append(name).append("_service_container_image\n    cloudRunName: ").append(name)
+                    .append("-service\n");
+            stagingVars.append(name).append("_service_container_image = \"us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/")
+                    .append(name).append("-service:initial\"\n");
+            productionVars.append(name).append("_service_container_image = \"us-east4-docker.pkg.dev/mindmirror-69/mindmirror/")
+                    .append(name).append("-service:initial\"\n");
+        }
+        Path config = origin.resolve("mm-deploy.yaml");
+        Files.writeString(config, Files.readString(config).replaceFirst("(?m)^services:\n", services.toString()));
+        Files.writeString(origin.resolve("infra/environments/staging.auto.tfvars"),
+                Files.readString(origin.resolve("infra/environments/staging.auto.tfvars")) + stagingVars);
+        Files.writeString(origin.resolve("infra/environments/production.auto.tfvars"),
+                Files.readString(origin.resolve("infra/environments/production.auto.tfvars")) + productionVars);
+    }
+}
