@@ -9,8 +9,12 @@ import java.util.List;
  */
 public enum Phase {
     PREFLIGHT("preflight", "Preflight", "mmPreflight / mmRelease(phase: 'start')", List.of()),
-    BUILD_IMAGES("build-images", "Build images", "mmBuildImages", List.of("preflight")),
-    SERVICES_PLAN("services-plan", "Services plan", "mmApplyTofu(planOnly: true)", List.of("build-images")),
+    /** Only where the environment has promoteFrom: staging's images of this commit, copied by digest. */
+    PROMOTE_IMAGES("promote-images", "Promote images", "mmPromoteImages", List.of("preflight")),
+    BUILD_IMAGES("build-images", "Build images", "mmBuildImages", List.of("promote-images")),
+    /** Only where the environment has a vulnerability gate: the pushed images' findings, before anything changes. */
+    VULNERABILITY_SCAN("vulnerability-scan", "Vulnerability scan", "mmVulnerabilityGate", List.of("build-images")),
+    SERVICES_PLAN("services-plan", "Services plan", "mmApplyTofu(planOnly: true)", List.of("build-images", "vulnerability-scan")),
     MIGRATIONS("migrations", "Migrations", "mmRunMigrations", List.of("build-images", "services-plan")),
     SERVICES_APPLY("services-apply", "Services apply", "mmApplyTofu(approvedPlanHash: …)", List.of("services-plan", "migrations")),
     SERVICE_URLS("service-urls", "Service URLs secret", "mmServiceUrls", List.of("services-apply")),

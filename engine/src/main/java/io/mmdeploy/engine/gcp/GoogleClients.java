@@ -24,6 +24,9 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import com.google.devtools.artifactregistry.v1.ArtifactRegistryClient;
 import com.google.devtools.artifactregistry.v1.ArtifactRegistrySettings;
+import com.google.cloud.devtools.containeranalysis.v1.ContainerAnalysisClient;
+import com.google.cloud.devtools.containeranalysis.v1.ContainerAnalysisSettings;
+import io.grafeas.v1.GrafeasClient;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import java.io.IOException;
 import java.time.Duration;
@@ -51,6 +54,7 @@ public final class GoogleClients implements AutoCloseable {
     private CloudBuildClient cloudBuild;
     private ArtifactRegistryClient artifactRegistry;
     private Storage storage;
+    private GrafeasClient grafeas;
 
     /**
      * @param projectId the environment's project (Storage bills and creates buckets there)
@@ -133,6 +137,19 @@ public final class GoogleClients implements AutoCloseable {
             artifactRegistry = open(() -> ArtifactRegistryClient.create(b.build()));
         }
         return artifactRegistry;
+    }
+
+    /**
+     * Artifact Analysis' occurrences (scans, vulnerabilities) through Container Analysis' Grafeas client, which takes
+     * the Container Analysis settings (endpoint, channel, credentials) as they are.
+     */
+    public synchronized GrafeasClient grafeas() {
+        if (grafeas == null) {
+            ContainerAnalysisSettings.Builder b = connect(ContainerAnalysisSettings.newBuilder());
+            ContainerAnalysisClient analysis = open(() -> ContainerAnalysisClient.create(b.build()));
+            grafeas = open(analysis::getGrafeasClient);
+        }
+        return grafeas;
     }
 
     /** Cloud Storage speaks HTTP/JSON, so only the host (not the gRPC channel) can be overridden. */
