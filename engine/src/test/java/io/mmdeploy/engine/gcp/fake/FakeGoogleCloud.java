@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Google Cloud in one in-process gRPC server: Cloud Run v2, Secret Manager, Cloud Build, Artifact Registry and
+ * Google Cloud in one in-process gRPC server: Cloud Run v2, Secret Manager, Cloud Build, Artifact Registry, Grafeas (Artifact Analysis) and
  * long-running operations, with state and per-RPC faults; plus Cloud Storage's JSON API on a loopback port. The real google-cloud-java clients talk to it over
  * real gRPC through {@link #clients(String, Duration)}.
  */
@@ -30,6 +30,7 @@ public final class FakeGoogleCloud implements AutoCloseable {
     public final FakeArtifactRegistry artifactRegistry = new FakeArtifactRegistry();
     public final FakeCloudRun cloudRun = new FakeCloudRun(operations);
     public final FakeSecretManager secretManager = new FakeSecretManager();
+    public final FakeGrafeas grafeas = new FakeGrafeas();
     public final FakeCloudBuild cloudBuild = new FakeCloudBuild(operations, artifactRegistry);
     /** Cloud Storage is HTTP/JSON: a loopback server, which the clients reach through {@code storageHost}. */
     public final FakeStorageServer storage;
@@ -41,7 +42,7 @@ public final class FakeGoogleCloud implements AutoCloseable {
         storage = new FakeStorageServer();
         String name = InProcessServerBuilder.generateName();
         List<BindableService> all = new ArrayList<>(cloudRun.bindables());
-        all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild));
+        all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild, grafeas));
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
         for (BindableService service : all) {
             builder.addService(ServerInterceptors.intercept(service, faults));
