@@ -27,7 +27,7 @@ public final class FakeGoogleCloud implements AutoCloseable {
 
     public final Faults faults = new Faults();
     public final FakeOperations operations = new FakeOperations();
-    public final FakeArtifactRegistry artifactRegistry = new FakeArtifactRegistry();
+    public final FakeArtifactRegistry artifactRegistry = new FakeArtifactRegistry(operations);
     public final FakeCloudRun cloudRun = new FakeCloudRun(operations);
     public final FakeSecretManager secretManager = new FakeSecretManager();
     public final FakeGrafeas grafeas = new FakeGrafeas();
