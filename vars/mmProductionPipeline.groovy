@@ -14,10 +14,7 @@ void call(Map args = [:]) {
     mmDeployRun(deploy) { Map run ->
         Map common = [environment: run.environment, config: run.config]
         Map planOnly = common + [planOnly: true]
-        mmDeployRun.phase(run, 'Build images') {
-            Map images = mmBuildImages(common)
-            echo("Images: ${images.built} built, ${images.reused} reused")
-        }
+        mmDeployRun.images(run)
         // The plan reads the environment's state, so it is taken under the lock like everything after it.
         mmDeployRun.locked(run) {
             Map servicesPlan = null

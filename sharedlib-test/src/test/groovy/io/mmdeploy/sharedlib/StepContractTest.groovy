@@ -29,7 +29,10 @@ class StepContractTest extends PipelineTestSupport {
         runJenkinsfile('Jenkinsfile.example')
         fakes.unhealthy = [] as Set
         binding.getVariable('env').BRANCH_NAME = 'main'
+        // Production as if it promoted from staging and had a vulnerability gate: the flow's phases say so.
+        fakes.phases = ['Preflight', 'Promote images', 'Build images', 'Vulnerability scan']
         assert runJenkinsfile('Jenkinsfile.example') == null
+        fakes.phases = []
         binding.setVariable('params', [ENVIRONMENT: 'production', SERVICE: 'agent', TARGET: 'previous'])
         assert runJenkinsfile('Jenkinsfile.rollback.example') == null
     }
