@@ -96,9 +96,12 @@ public final class StepMaps {
     }
 
     static Map<String, Object> image(ImageRef image) {
-        return ordered("image", image.repository(), "tag", image.tag(), "tags", image.tags(), "digest", image.digest(),
-                "ref", image.ref(), "built", image.built(),
-                "promotedFrom", image.promotedFrom() == null ? null : image.promotedFrom().describe());
+        Map<String, Object> out = ordered("image", image.repository(), "tag", image.tag(), "tags", image.tags(), "digest", image.digest(),
+                "ref", image.ref(), "built", image.built());
+        if (image.promotedFrom() != null) {
+            out.put("promotedFrom", image.promotedFrom().describe());
+        }
+        return out;
     }
 
     private static Map<String, Object> scan(ScanResult r) {
