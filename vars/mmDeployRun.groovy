@@ -75,7 +75,8 @@ void images(Map run) {
     if (run.phases.contains('Promote images')) {
         phase(run, 'Promote images') {
             Map promoted = mmPromoteImages(common)
-            echo(promoted.images ? "Promoted by digest: ${promoted.images.keySet().join(', ')}" : 'Nothing to promote: building')
+            String names = promoted.images ? promoted.images.keySet().join(', ') : ''
+            echo(names ? "Promoted by digest: ${names}" : 'Nothing to promote: building')
         }
     }
     phase(run, 'Build images') {
