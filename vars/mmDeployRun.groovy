@@ -32,13 +32,14 @@ void call(Map args, Closure phases) {
  */
 void checkedOut(Map args, Closure phases) {
     Map run = [environment: args.environment, config: args.config ?: 'mm-deploy.yaml',
-               release: null, approval: null, alias: null, phase: null, started: false, recorded: false]
+               release: null, approval: null, alias: null, phases: [], phase: null, started: false, recorded: false]
     try {
         phase(run, 'Preflight') {
             Map facts = mmPreflight(environment: run.environment, config: run.config)
             run.release = facts.release
             run.approval = facts.approval
             run.alias = facts.alias
+            run.phases = facts.phases ?: []
             currentBuild.description = "${args.title ?: run.environment} · release ${run.release}"
             if (!args.gated && facts.approval.gates) {
                 error("Environment '${run.environment}' requires approval before " +
@@ -61,6 +62,31 @@ void phase(Map run, String name, Closure body) {
     run.phase = name
     stage(name) {
         body()
+    }
+}
+
+/**
+ * The images of the run, as the engine's flow has them for the environment (mmPreflight's phases): Promote images
+ * where the environment has promoteFrom (staging's digests copied; else built), Build images, and the Vulnerability
+ * scan where it has a gate, which fails the build before anything in the environment changes.
+ */
+void images(Map run) {
+    Map common = [environment: run.environment, config: run.config]
+    if (run.phases.contains('Promote images')) {
+        phase(run, 'Promote images') {
+            Map promoted = mmPromoteImages(common)
+            String names = promoted.images ? promoted.images.keySet().join(', ') : ''
+            echo(names ? "Promoted by digest: ${names}" : 'Nothing to promote: building')
+        }
+    }
+    phase(run, 'Build images') {
+        Map images = mmBuildImages(common)
+        echo("Images: ${images.built} built, ${images.reused} reused")
+    }
+    if (run.phases.contains('Vulnerability scan')) {
+        phase(run, 'Vulnerability scan') {
+            echo(mmVulnerabilityGate(common).summary)
+        }
     }
 }
 

@@ -16,10 +16,7 @@ void call(Map args = [:]) {
     mmDeployRun(deploy) { Map run ->
         Map common = [environment: run.environment, config: run.config]
         Map planOnly = common + [planOnly: true]
-        mmDeployRun.phase(run, 'Build images') {
-            Map images = mmBuildImages(common)
-            echo("Images: ${images.built} built, ${images.reused} reused")
-        }
+        mmDeployRun.images(run)
         // Built with the URLs the services are expected to have; the gateway's plan rebuilds it only when the
         // published URLs differ, so the image with wrong URLs is never applied.
         mmDeployRun.phase(run, 'Gateway build') {

@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
             RollbackCommand.class,
             MetricsCommand.class,
             DriftCommand.class,
+            RetentionCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MmDeploy {

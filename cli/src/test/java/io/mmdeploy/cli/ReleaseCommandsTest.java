@@ -91,6 +91,27 @@ class ReleaseCommandsTest {
     }
 
     @Test
+    void retentionIsADryRunUnlessApplyAndNeverDeletesAnImageOfARecord() {
+        String agent = world.env.registry().image("agent-service");
+        String recorded = second.serving("agent").orElseThrow().image().digest();
+        world.cloud.artifactRegistry.version(agent, recorded, world.clock.instant().minus(Duration.ofDays(90)));
+        String stale = "sha256:" + "e".repeat(64);
+        world.cloud.artifactRegistry.version(agent, stale, world.clock.instant().minus(Duration.ofDays(60)));
+
+        Run dry = run("retention", "--env", "staging");
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("delete " + stale.substring(0, 19)).contains("rollback target: release " + second.id())
+                .contains("dry run");
+        assertThat(world.cloud.artifactRegistry.hasVersion(agent, stale)).isTrue();
+
+        Run applied = run("retention", "--env", "staging", "--apply");
+        assertThat(applied.exit()).as(applied.err()).isZero();
+        assertThat(applied.out()).contains("DELETED " + stale.substring(0, 19)).contains("1 deleted");
+        assertThat(world.cloud.artifactRegistry.hasVersion(agent, stale)).isFalse();
+        assertThat(world.cloud.artifactRegistry.hasVersion(agent, recorded)).isTrue();
+    }
+
+    @Test
     void releasesListsNewestFirst() {
         Run r = run("releases", "--env", "staging");
 

@@ -22,8 +22,20 @@ class DeployFlowContractTest extends PipelineTestSupport {
 
     /** Deploys the environment as its branch's Jenkinsfile would; returns the engine's flow for it. */
     private DeployFlow deploy(String environment) {
+        deploy(environment, false)
+    }
+
+    /**
+     * @param supplyChain the environment as if it had promoteFrom and a vulnerability gate: mmPreflight reports the
+     *     flow's phases, and the pipelines add those stages from them
+     */
+    private DeployFlow deploy(String environment, boolean supplyChain) {
         DeployConfig config = exampleConfig()
         EnvironmentSpec spec = config.environment(environment)
+        DeployFlow flow = supplyChain
+                ? DeployFlow.of(spec.approval(), !config.migrations().isEmpty(), config.gatewaySpec().isPresent(), true, true)
+                : DeployFlow.of(config, spec)
+        fakes.phases = flow.titles()
         // The fakes answer mmPreflight and mmEnvironmentFor with their own copy of the policy: it must be the config's,
         // or the pipeline chosen here would not be the one the config picks.
         List configGates = (spec.approval()?.gates() ?: [])*.id().sort(false)
@@ -32,7 +44,19 @@ class DeployFlowContractTest extends PipelineTestSupport {
         assert fakes.environments[environment].branch == spec.branch()
         binding.getVariable('env').BRANCH_NAME = spec.branch()
         assert runJenkinsfile('Jenkinsfile.example') == null
-        DeployFlow.of(config, spec)
+        flow
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = ['staging', 'production'])
+    void promotionAndTheVulnerabilityGateAreStagesWhereTheFlowHasThem(String environment) {
+        DeployFlow flow = deploy(environment, true)
+
+        assert flow.titles().subList(0, 4) == ['Preflight', 'Promote images', 'Build images', 'Vulnerability scan']
+        assert stages == flow.titles()
+        Map<String, String> firstCall = firstCallPerStage()
+        assert firstCall['Promote images'] == 'mmPromoteImages'
+        assert firstCall['Vulnerability scan'] == 'mmVulnerabilityGate'
     }
 
     @ParameterizedTest

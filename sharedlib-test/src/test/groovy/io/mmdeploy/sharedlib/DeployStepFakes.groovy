@@ -27,6 +27,8 @@ class DeployStepFakes {
     Set<String> failingSteps = [] as Set
     /** mmPreflight's violations. */
     List<String> violations = []
+    /** mmPreflight's phases: the engine's flow titles for the environment, as a test sets them; empty for none. */
+    List<String> phases = []
 
     /** One line per call: the step and its arguments other than environment and config. */
     final List<String> trail
@@ -44,7 +46,9 @@ class DeployStepFakes {
         Map<String, Closure> fakes = [
                 mmEnvironmentFor: this.&environmentFor,
                 mmPreflight     : this.&preflight,
+                mmPromoteImages : this.&promoteImages,
                 mmBuildImages   : this.&buildImages,
+                mmVulnerabilityGate: this.&vulnerabilityGate,
                 mmRunMigrations : this.&runMigrations,
                 mmApplyTofu     : this.&applyTofu,
                 mmServiceUrls   : this.&serviceUrls,
@@ -100,7 +104,17 @@ class DeployStepFakes {
             throw new IllegalStateException("isolation preflight refused: ${violations}")
         }
         [environment: args.environment, violations: [], release: RELEASE,
-         approval   : environments[args.environment].approval, alias: "${args.environment}-latest".toString()]
+         approval   : environments[args.environment].approval, alias: "${args.environment}-latest".toString(), phases: phases]
+    }
+
+    Map promoteImages(Map args) {
+        record('mmPromoteImages', args)
+        [images: SERVICES.collectEntries { [(it): image(it, args.environment)] }, built: 0, reused: SERVICES.size()]
+    }
+
+    Map vulnerabilityGate(Map args) {
+        record('mmVulnerabilityGate', args)
+        [images: [:], blocking: 0, summary: "${SERVICES.size()} image(s) scanned, nothing blocking".toString()]
     }
 
     Map buildImages(Map args) {

@@ -110,7 +110,10 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
         runJenkinsfile('Jenkinsfile.example')
         fakes.unhealthy = [] as Set
         binding.getVariable('env').BRANCH_NAME = 'main'
+        // Production as if it promoted from staging and had a vulnerability gate: the flow's phases say so.
+        fakes.phases = ['Preflight', 'Promote images', 'Build images', 'Vulnerability scan']
         assert runJenkinsfile('Jenkinsfile.example') == null
+        fakes.phases = []
         binding.setVariable('params', [ENVIRONMENT: 'production', SERVICE: 'agent', TARGET: 'previous'])
         assert runJenkinsfile('Jenkinsfile.rollback.example') == null
     }

@@ -65,7 +65,40 @@ final class ConfigConsistency {
             }
         }
         config.environments().values().forEach(this::checkNamesIn);
+        config.environments().values().forEach(env -> checkSupplyChain(env, names.keySet()));
         checkPathsExist();
+    }
+
+    /** promoteFrom names another environment; an allowlist entry names images of this config. */
+    private void checkSupplyChain(EnvironmentSpec env, java.util.Set<String> serviceNames) {
+        String at = "environments." + env.name();
+        if (env.promotion() != null) {
+            String from = env.promotion().from();
+            if (from.equals(env.name())) {
+                error(at + ".promoteFrom", env.name() + " promotes from itself",
+                        "promoteFrom names the environment whose deployed images this one takes (e.g. staging for production).");
+            } else if (!config.environments().containsKey(from)) {
+                String hint = Suggestions.closest(from, config.environments().keySet()).map(x -> " Did you mean \"" + x + "\"?").orElse("");
+                error(at + ".promoteFrom", "promoteFrom names an unknown environment \"" + from + "\"",
+                        "The environments are " + String.join(", ", config.environments().keySet()) + "." + hint);
+            }
+        }
+        if (env.vulnerabilities() == null) {
+            return;
+        }
+        List<String> images = new java.util.ArrayList<>(serviceNames);
+        config.gatewaySpec().ifPresent(g -> images.add(g.name()));
+        List<VulnerabilityPolicy.AllowedFinding> allowlist = env.vulnerabilities().allowlist();
+        for (int i = 0; i < allowlist.size(); i++) {
+            List<String> named = allowlist.get(i).images();
+            for (int j = 0; j < named.size(); j++) {
+                if (!images.contains(named.get(j))) {
+                    String hint = Suggestions.closest(named.get(j), images).map(x -> " Did you mean \"" + x + "\"?").orElse("");
+                    error(at + ".vulnerabilities.allowlist[" + i + "].images[" + j + "]", "Allowlist entry names an unknown image \""
+                            + named.get(j) + "\"", "images are services or the gateway: " + String.join(", ", images) + "." + hint);
+                }
+            }
+        }
     }
 
     /** Every file and directory the config names must be there before anything runs. */

@@ -5,6 +5,8 @@ import io.mmdeploy.engine.diagnostics.Severity;
 import io.mmdeploy.engine.diagnostics.SourcePosition;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -45,6 +47,10 @@ final class ConfigReader {
             "(module\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]]+\\])?\\.?)+|((module\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]]+\\])?\\.)*(data\\.)?[A-Za-z_][A-Za-z0-9_-]*\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]]+\\])?)",
             "a resource or module address such as module.gateway or google_cloud_run_v2_service.gateway");
     private static final Rule BRANCH = rule("[A-Za-z0-9._/-]+", "a git branch name");
+    private static final Rule THRESHOLD = rule("CRITICAL|HIGH", "CRITICAL (the default) or HIGH");
+    private static final Rule ON_SCAN_TIMEOUT = rule("fail|warn", "fail (the default: a scan that did not finish blocks) or warn");
+    private static final Rule VULNERABILITY_ID = rule("[A-Z][A-Z0-9]*-[A-Za-z0-9._:-]+",
+            "a vulnerability id as Artifact Analysis names it, such as CVE-2024-3094 or GHSA-xxxx-xxxx-xxxx");
     private static final Pattern TAG_TEXT = Pattern.compile("[A-Za-z0-9_.-]*");
     private static final Set<String> TAG_PLACEHOLDERS = Set.of("{branch}", "{shortSha}", "{sha}", "{env}");
 
@@ -192,7 +198,8 @@ final class ConfigReader {
 
     private EnvironmentSpec environment(YamlNode node, String path, String name) {
         Obj o = new Obj(node, path, List.of("branch", "project", "region", "registry", "credentialsId", "tofu",
-                "serviceUrlsSecret", "serviceNameSuffix", "tags", "approval"));
+                "serviceUrlsSecret", "serviceNameSuffix", "tags", "approval", "promoteFrom", "requirePromotion", "vulnerabilities",
+                "retention"));
         if (o.node == null) {
             return null;
         }
@@ -226,8 +233,70 @@ final class ConfigReader {
         String suffix = o.stringOr("serviceNameSuffix", "", SUFFIX);
         TagScheme tags = o.has("tags") ? tags(o.get("tags"), path + ".tags") : TagScheme.defaults();
         ApprovalPolicy approval = o.has("approval") ? approval(o.get("approval"), path + ".approval") : ApprovalPolicy.none();
+        String promoteFrom = o.string("promoteFrom", false, ENV_NAME);
+        Boolean requirePromotion = o.bool("requirePromotion", false);
+        if (Boolean.TRUE.equals(requirePromotion) && !o.has("promoteFrom")) {
+            error(o.get("requirePromotion"), path + ".requirePromotion", "requirePromotion without promoteFrom",
+                    "requirePromotion: true refuses a commit that the environment named by promoteFrom did not deploy; add promoteFrom:"
+                            + " <environment> (e.g. staging) or remove requirePromotion.");
+        }
+        PromotionSpec promotion = promoteFrom == null ? null : new PromotionSpec(promoteFrom, Boolean.TRUE.equals(requirePromotion));
+        VulnerabilityPolicy vulnerabilities = o.has("vulnerabilities") ? vulnerabilities(o.get("vulnerabilities"), path + ".vulnerabilities") : null;
+        RetentionPolicy retention = o.has("retention") ? retention(o.get("retention"), path + ".retention") : RetentionPolicy.defaults();
         o.close();
-        return new EnvironmentSpec(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, secret, suffix, tags, approval);
+        return new EnvironmentSpec(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, secret, suffix, tags, approval,
+                promotion, vulnerabilities, retention);
+    }
+
+    private VulnerabilityPolicy vulnerabilities(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("threshold", "scanTimeoutSeconds", "onScanTimeout", "allowlist"));
+        if (o.node == null) {
+            return null;
+        }
+        String threshold = o.stringOr("threshold", VulnerabilityPolicy.Threshold.CRITICAL.id(), THRESHOLD);
+        Long timeout = o.integer("scanTimeoutSeconds", false, 1, 24 * 3600);
+        String onTimeout = o.stringOr("onScanTimeout", "fail", ON_SCAN_TIMEOUT);
+        List<VulnerabilityPolicy.AllowedFinding> allowlist = o.list("allowlist", false, this::allowedFinding);
+        o.close();
+        if (threshold == null || onTimeout == null || allowlist == null) {
+            return null;
+        }
+        return new VulnerabilityPolicy(VulnerabilityPolicy.Threshold.of(threshold),
+                timeout == null ? VulnerabilityPolicy.DEFAULT_SCAN_TIMEOUT : Duration.ofSeconds(timeout), onTimeout.equals("warn"), allowlist);
+    }
+
+    private VulnerabilityPolicy.AllowedFinding allowedFinding(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("id", "images", "reason", "expires"));
+        if (o.node == null) {
+            return null;
+        }
+        String id = o.string("id", true, VULNERABILITY_ID);
+        List<String> images = o.has("images") ? o.stringList("images") : o.missing("images", "the services (or the gateway) it applies to");
+        if (images != null && images.isEmpty()) {
+            error(o.get("images"), path + ".images", "An allowlist entry for no image",
+                    "images must name at least one service (or the gateway) whose image may carry " + id + ".");
+        }
+        String reason = o.string("reason", true, null);
+        LocalDate expires = o.date("expires");
+        o.close();
+        if (id == null || images == null || images.isEmpty() || reason == null || expires == null) {
+            return null;
+        }
+        return new VulnerabilityPolicy.AllowedFinding(id, images, reason, expires);
+    }
+
+    private RetentionPolicy retention(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("keepLast", "untaggedDays", "keepReleases"));
+        if (o.node == null) {
+            return null;
+        }
+        Long keepLast = o.integer("keepLast", false, 1, 10_000);
+        Long untaggedDays = o.integer("untaggedDays", false, 1, 3650);
+        Long keepReleases = o.integer("keepReleases", false, 1, 100_000);
+        o.close();
+        return new RetentionPolicy(keepLast == null ? RetentionPolicy.DEFAULT_KEEP_LAST : keepLast.intValue(),
+                untaggedDays == null ? RetentionPolicy.DEFAULT_UNTAGGED_DAYS : untaggedDays.intValue(),
+                keepReleases == null ? null : keepReleases.intValue());
     }
 
     private TofuSpec tofu(YamlNode node, String path) {
@@ -533,6 +602,21 @@ final class ConfigReader {
                 return null;
             }
             return n;
+        }
+
+        /** A calendar day, {@code YYYY-MM-DD} (YAML may have read it as text or as a date). */
+        LocalDate date(String key) {
+            if (!has(key)) {
+                return missing(key, "a date, YYYY-MM-DD");
+            }
+            YamlNode v = get(key);
+            String text = v instanceof YamlNode.Scalar s && s.value() != null ? String.valueOf(s.value()) : null;
+            try {
+                return LocalDate.parse(text == null ? "" : text);
+            } catch (DateTimeParseException e) {
+                invalid(v.line(), v.column(), at(key), "date", String.valueOf(text), "a date, YYYY-MM-DD, such as 2027-01-31");
+                return null;
+            }
         }
 
         Boolean bool(String key, boolean fallback) {

@@ -16,6 +16,9 @@ package io.mmdeploy.engine.config;
  * @param serviceNameSuffix appended to Cloud Run service and job names (seed 002: {@code -staging} for staging)
  * @param tags the image tag scheme
  * @param approval the approval policy
+ * @param promotion where its images are promoted from instead of built; null when they are built here
+ * @param vulnerabilities the vulnerability gate; null when the environment has none
+ * @param retention what {@code mmdeploy retention} keeps
  */
 public record EnvironmentSpec(
         String name,
@@ -29,4 +32,19 @@ public record EnvironmentSpec(
         String serviceUrlsSecret,
         String serviceNameSuffix,
         TagScheme tags,
-        ApprovalPolicy approval) {}
+        ApprovalPolicy approval,
+        PromotionSpec promotion,
+        VulnerabilityPolicy vulnerabilities,
+        RetentionPolicy retention) {
+
+    public EnvironmentSpec {
+        retention = retention == null ? RetentionPolicy.defaults() : retention;
+    }
+
+    /** An environment that builds its own images, has no vulnerability gate and the default retention. */
+    public EnvironmentSpec(String name, String branch, String projectId, String projectNumber, String region, RegistryPath registry,
+            String credentialsId, TofuSpec tofu, String serviceUrlsSecret, String serviceNameSuffix, TagScheme tags, ApprovalPolicy approval) {
+        this(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, serviceUrlsSecret, serviceNameSuffix, tags,
+                approval, null, null, null);
+    }
+}

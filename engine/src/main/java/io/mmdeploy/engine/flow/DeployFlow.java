@@ -26,13 +26,22 @@ public final class DeployFlow {
 
     public static DeployFlow of(DeployConfig config, EnvironmentSpec env) {
         ApprovalPolicy policy = env.approval() == null ? ApprovalPolicy.none() : env.approval();
-        return of(policy, !config.migrations().isEmpty(), config.gatewaySpec().isPresent());
+        return of(policy, !config.migrations().isEmpty(), config.gatewaySpec().isPresent(), env.promotion() != null,
+                env.vulnerabilities() != null);
     }
 
     public static DeployFlow of(ApprovalPolicy policy, boolean hasMigrations, boolean hasGateway) {
+        return of(policy, hasMigrations, hasGateway, false, false);
+    }
+
+    /**
+     * @param promotes the environment takes another environment's images (promoteFrom)
+     * @param scans the environment has a vulnerability gate
+     */
+    public static DeployFlow of(ApprovalPolicy policy, boolean hasMigrations, boolean hasGateway, boolean promotes, boolean scans) {
         List<FlowStep> steps = new ArrayList<>();
         for (Phase phase : Phase.values()) {
-            if (!included(phase, hasMigrations, hasGateway)) {
+            if (!included(phase, hasMigrations, hasGateway, promotes, scans)) {
                 continue;
             }
             steps.add(new FlowStep(phase, null));
@@ -44,9 +53,11 @@ public final class DeployFlow {
         return new DeployFlow(steps, policy);
     }
 
-    private static boolean included(Phase phase, boolean hasMigrations, boolean hasGateway) {
+    private static boolean included(Phase phase, boolean hasMigrations, boolean hasGateway, boolean promotes, boolean scans) {
         return switch (phase) {
             case MIGRATIONS -> hasMigrations;
+            case PROMOTE_IMAGES -> promotes;
+            case VULNERABILITY_SCAN -> scans;
             case GATEWAY_BUILD, GATEWAY_PLAN, GATEWAY_APPLY -> hasGateway;
             default -> true;
         };

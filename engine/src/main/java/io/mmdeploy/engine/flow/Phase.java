@@ -10,12 +10,17 @@ import java.util.List;
  */
 public enum Phase {
     PREFLIGHT("preflight", "Preflight", "mmPreflight / mmRelease(phase: 'start')", List.of()),
-    BUILD_IMAGES("build-images", "Build images", "mmBuildImages", List.of("preflight")),
+    /** Only where the environment has promoteFrom: staging's images of this commit, copied by digest. */
+    PROMOTE_IMAGES("promote-images", "Promote images", "mmPromoteImages", List.of("preflight")),
+    BUILD_IMAGES("build-images", "Build images", "mmBuildImages", List.of("promote-images")),
+    /** Only where the environment has a vulnerability gate: the pushed images' findings, before anything changes. */
+    VULNERABILITY_SCAN("vulnerability-scan", "Vulnerability scan", "mmVulnerabilityGate", List.of("build-images")),
     // Built with the URLs the services will have (they keep theirs; a new one's is deterministic), beside the builds;
     // the gateway's plan rebuilds it only when the published URLs turn out different.
     GATEWAY_BUILD("gateway-build", "Gateway build", "mmDeployGateway(buildOnly: true)", List.of("preflight")),
-    SERVICES_PLAN("services-plan", "Services plan", "mmApplyTofu(planOnly: true)", List.of("build-images")),
-    MIGRATIONS("migrations", "Migrations", "mmRunMigrations", List.of("build-images", "services-plan")),
+    SERVICES_PLAN("services-plan", "Services plan", "mmApplyTofu(planOnly: true)", List.of("build-images", "vulnerability-scan")),
+    // The schema is the environment too: nothing migrates before the images passed their scan.
+    MIGRATIONS("migrations", "Migrations", "mmRunMigrations", List.of("build-images", "vulnerability-scan", "services-plan")),
     SERVICES_APPLY("services-apply", "Services apply", "mmApplyTofu(approvedPlanHash: …)", List.of("services-plan", "migrations")),
     SERVICE_URLS("service-urls", "Service URLs secret", "mmServiceUrls", List.of("services-apply")),
     GATEWAY_PLAN("gateway-plan", "Gateway plan", "mmDeployGateway(planOnly: true)", List.of("gateway-build", "service-urls")),

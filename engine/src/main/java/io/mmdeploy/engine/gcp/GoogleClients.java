@@ -31,6 +31,9 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import com.google.devtools.artifactregistry.v1.ArtifactRegistryClient;
 import com.google.devtools.artifactregistry.v1.ArtifactRegistrySettings;
+import com.google.cloud.devtools.containeranalysis.v1.ContainerAnalysisClient;
+import com.google.cloud.devtools.containeranalysis.v1.ContainerAnalysisSettings;
+import io.grafeas.v1.GrafeasClient;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import java.io.IOException;
 import java.time.Duration;
@@ -61,6 +64,7 @@ public final class GoogleClients implements AutoCloseable {
     private ServiceUsageClient serviceUsage;
     private ProjectsClient projects;
     private Storage storage;
+    private GrafeasClient grafeas;
 
     /**
      * @param projectId the environment's project (Storage bills and creates buckets there)
@@ -163,6 +167,19 @@ public final class GoogleClients implements AutoCloseable {
             projects = open(() -> ProjectsClient.create(b.build()));
         }
         return projects;
+    }
+
+    /**
+     * Artifact Analysis' occurrences (scans, vulnerabilities) through Container Analysis' Grafeas client, which takes
+     * the Container Analysis settings (endpoint, channel, credentials) as they are.
+     */
+    public synchronized GrafeasClient grafeas() {
+        if (grafeas == null) {
+            ContainerAnalysisSettings.Builder b = connect(ContainerAnalysisSettings.newBuilder());
+            ContainerAnalysisClient analysis = open(() -> ContainerAnalysisClient.create(b.build()));
+            grafeas = open(analysis::getGrafeasClient);
+        }
+        return grafeas;
     }
 
     /** Cloud Storage speaks HTTP/JSON, so only the host (not the gRPC channel) can be overridden. */

@@ -54,7 +54,7 @@ public final class ImageCatalog {
         }
     }
 
-    static String packageName(RegistryPath repo, String image) {
+    public static String packageName(RegistryPath repo, String image) {
         // Docker image names may hold '/', which Artifact Registry's package ids carry URL-encoded.
         return "projects/" + repo.project() + "/locations/" + repo.location() + "/repositories/" + repo.repository()
                 + "/packages/" + URLEncoder.encode(image, StandardCharsets.UTF_8);

@@ -11,8 +11,24 @@ import java.util.Objects;
  * @param tags the tags it carries for this deploy, the scheme's tag first (the fingerprint tag is not listed)
  * @param digest {@code sha256:…}
  * @param built true when this run built it, false when an image of the same fingerprint was reused
+ * @param promotedFrom where it was copied from by digest; null when it was built (or reused) in this environment
  */
-public record ImageRef(String service, String repository, List<String> tags, String digest, boolean built) {
+public record ImageRef(String service, String repository, List<String> tags, String digest, boolean built, PromotedFrom promotedFrom) {
+
+    /**
+     * The environment and release an image was promoted from.
+     *
+     * @param repository the image's repository there
+     */
+    public record PromotedFrom(String environment, String release, String repository) {
+        public String describe() {
+            return "promoted from " + environment + " release " + release;
+        }
+    }
+
+    public ImageRef(String service, String repository, List<String> tags, String digest, boolean built) {
+        this(service, repository, tags, digest, built, null);
+    }
 
     public ImageRef {
         Objects.requireNonNull(repository, "repository");

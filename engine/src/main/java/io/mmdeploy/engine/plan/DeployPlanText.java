@@ -40,8 +40,18 @@ public final class DeployPlanText {
             }
         }
         out.append('\n');
-        out.append("Images: ").append(plan.rebuildCount()).append(" of ").append(plan.services().size())
-                .append(" service(s) would be built");
+        String promoteFrom = env.promotion() == null ? null : env.promotion().from();
+        if (promoteFrom != null) {
+            String commit = plan.revision() == null ? "this commit" : plan.revision().shortSha();
+            out.append("Images: promoted from ").append(promoteFrom).append(" by digest when ").append(promoteFrom).append(" deployed ")
+                    .append(commit).append(" successfully (its registry read with its credentials, ").append(plan.environment())
+                    .append("'s written with its own)")
+                    .append(env.promotion().required() ? "; requirePromotion: any other commit is refused" : "; else built")
+                    .append("\n");
+            out.append("  (the gateway is always built here: it carries ").append(plan.environment()).append("'s service URLs)\n");
+        }
+        out.append(promoteFrom != null ? "Images if built:" : "Images:").append(" ").append(plan.rebuildCount()).append(" of ")
+                .append(plan.services().size()).append(" service(s) would be built");
         if (!plan.services().isEmpty() && !plan.services().get(0).tags().isEmpty()) {
             out.append(", tagged ").append(String.join(", ", plan.services().get(0).tags()));
         }
@@ -51,10 +61,10 @@ public final class DeployPlanText {
             width = Math.max(width, plan.gateway().name().length());
         }
         for (ServicePlan s : plan.services()) {
-            line(out, s, width);
+            line(out, s, width, promoteFrom);
         }
         if (plan.gateway() != null) {
-            line(out, plan.gateway(), width);
+            line(out, plan.gateway(), width, null);
         }
         out.append('\n').append("Phases:\n");
         int n = 1;
@@ -84,7 +94,13 @@ public final class DeployPlanText {
     private String describe(Phase phase, EnvironmentSpec env) {
         return switch (phase) {
             case PREFLIGHT -> "Isolation preflight, the environment's lease, release record started";
-            case BUILD_IMAGES -> "Build changed images (Cloud Build, in parallel)";
+            case PROMOTE_IMAGES -> "Copy " + env.promotion().from() + "'s images of this commit by digest (same digests"
+                    + (env.promotion().required() ? "; refused when " + env.promotion().from() + " did not deploy it)" : "; else they are built)");
+            case BUILD_IMAGES -> env.promotion() == null ? "Build changed images (Cloud Build, in parallel)"
+                    : "Build changed images when nothing was promoted (Cloud Build, in parallel)";
+            case VULNERABILITY_SCAN -> "Wait for Artifact Analysis' scans; block on " + env.vulnerabilities().threshold().id()
+                    + (env.vulnerabilities().threshold().id().equals("HIGH") ? " or CRITICAL" : "") + " findings not allowlisted"
+                    + (env.vulnerabilities().warnOnTimeout() ? " (an unfinished scan warns)" : " (an unfinished scan blocks)");
             case SERVICES_PLAN -> "Write image variables (this run's images + the live release's), tofu plan";
             case MIGRATIONS -> "Run migrations (Cloud Run Jobs): " + config.migrations().stream()
                     .map((MigrationSpec m) -> m.cloudRunJob(env)).collect(Collectors.joining(", "));
@@ -99,8 +115,9 @@ public final class DeployPlanText {
         };
     }
 
-    private static void line(StringBuilder out, ServicePlan s, int width) {
-        out.append(String.format("  %-" + width + "s  %-7s %s  %s%n", s.name(), s.rebuild() ? "build" : "reuse", s.repository(),
+    private static void line(StringBuilder out, ServicePlan s, int width, String promoteFrom) {
+        String action = promoteFrom != null ? "promote" : s.rebuild() ? "build" : "reuse";
+        out.append(String.format("  %-" + width + "s  %-7s %s  %s%n", s.name(), action, s.repository(),
                 (s.fingerprint() == null ? "" : "[fp " + s.fingerprint().substring(0, 12) + "] ") + s.reason()));
     }
 }

@@ -13,12 +13,19 @@ import java.util.Map;
  * What the stages of one deploy hand to its release record.
  *
  * @param images the images of this deploy by service (and gateway) name; those not reached yet are absent
+ * @param vulnerabilities the vulnerability gate's counts by severity, by service (and gateway) name; empty without a gate
  */
-public record DeployEvidence(Map<String, ImageRef> images, List<PlanRecord> plans, List<Approval> approvals, List<MigrationRun> migrations) {
+public record DeployEvidence(Map<String, ImageRef> images, List<PlanRecord> plans, List<Approval> approvals, List<MigrationRun> migrations,
+        Map<String, Map<String, Integer>> vulnerabilities) {
     public DeployEvidence {
         images = Collections.unmodifiableMap(new LinkedHashMap<>(images));
         plans = List.copyOf(plans);
         approvals = List.copyOf(approvals);
         migrations = List.copyOf(migrations);
+        vulnerabilities = Map.copyOf(vulnerabilities);
+    }
+
+    public DeployEvidence(Map<String, ImageRef> images, List<PlanRecord> plans, List<Approval> approvals, List<MigrationRun> migrations) {
+        this(images, plans, approvals, migrations, Map.of());
     }
 }

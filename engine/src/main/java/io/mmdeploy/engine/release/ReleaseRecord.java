@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -198,11 +199,26 @@ public record ReleaseRecord(
         }
     }
 
-    /** An image by repository, the deploy's tag and digest. */
+    /**
+     * An image by repository, the deploy's tag and digest.
+     *
+     * @param promotedFrom the environment and release it was copied from by digest; null when built here
+     * @param vulnerabilities the vulnerability gate's findings by severity ({@code CRITICAL}, {@code HIGH}, …); null
+     *     when the environment has no gate
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ImageRecord(String repository, String tag, String digest) {
+    public record ImageRecord(String repository, String tag, String digest, ImageRef.PromotedFrom promotedFrom,
+            Map<String, Integer> vulnerabilities) {
+        public ImageRecord(String repository, String tag, String digest) {
+            this(repository, tag, digest, null, null);
+        }
+
         public static ImageRecord of(ImageRef ref) {
-            return new ImageRecord(ref.repository(), ref.tag(), ref.digest());
+            return new ImageRecord(ref.repository(), ref.tag(), ref.digest(), ref.promotedFrom(), null);
+        }
+
+        public ImageRecord withVulnerabilities(Map<String, Integer> counts) {
+            return new ImageRecord(repository, tag, digest, promotedFrom, counts == null ? null : Map.copyOf(new java.util.TreeMap<>(counts)));
         }
 
         /** From an image reference as a revision carries it: {@code repo@sha256:…} or {@code repo:tag}. */

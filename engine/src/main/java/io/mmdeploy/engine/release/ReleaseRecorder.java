@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -55,7 +56,8 @@ public final class ReleaseRecorder {
         ServiceRelease gateway = null;
         for (String name : names(config)) {
             Optional<LiveService> now = serving.stream().filter(s -> s.name().equals(name)).findFirst();
-            ServiceRelease release = release(name, cloudRunService(config, env, name), evidence.images().get(name), now, outcome);
+            ServiceRelease release = release(name, cloudRunService(config, env, name), evidence.images().get(name), now, outcome,
+                    evidence.vulnerabilities().get(name));
             if (config.gatewaySpec().map(g -> g.name().equals(name)).orElse(false)) {
                 gateway = release;
             } else {
@@ -73,7 +75,8 @@ public final class ReleaseRecorder {
      * The image this deploy meant for the service and the revision serving it. A revision is recorded only when
      * it serves that very digest; without a new image, the record keeps whatever serves now.
      */
-    private ServiceRelease release(String name, String cloudRunService, ImageRef built, Optional<LiveService> now, Outcome outcome) {
+    private ServiceRelease release(String name, String cloudRunService, ImageRef built, Optional<LiveService> now, Outcome outcome,
+            Map<String, Integer> vulnerabilities) {
         Optional<String> revision = now.flatMap(LiveService::soleRevision);
         Optional<RevisionInfo> info = revision.flatMap(r -> now.get().revision(r));
         String url = now.map(LiveService::url).orElse(null);
@@ -81,7 +84,7 @@ public final class ReleaseRecorder {
             return new ServiceRelease(name, cloudRunService, info.map(i -> ImageRecord.parse(i.image())).orElse(null),
                     revision.orElse(null), url);
         }
-        ImageRecord image = ImageRecord.of(built);
+        ImageRecord image = ImageRecord.of(built).withVulnerabilities(vulnerabilities);
         boolean servesIt = info.map(i -> built.digest().equals(ImageRecord.parse(i.image()).digest())).orElse(false);
         if (!servesIt && outcome.status() == Status.SUCCEEDED) {
             log.warn(name + ": the deploy succeeded but " + cloudRunService + " does not serve " + built.digest()

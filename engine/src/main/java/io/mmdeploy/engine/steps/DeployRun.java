@@ -251,6 +251,13 @@ public final class DeployRun {
     /** One phase; returns what it did in a few words. Health failures revert and throw. */
     private String phase(String environment, Phase phase, Map<Phase, String> hashes) throws InterruptedException {
         switch (phase) {
+            case PROMOTE_IMAGES -> {
+                ImagesResult r = steps.promoteImages(environment);
+                return r.images().isEmpty() ? "nothing to promote: building" : r.images().size() + " promoted by digest";
+            }
+            case VULNERABILITY_SCAN -> {
+                return steps.vulnerabilityScan(environment).summary();
+            }
             case BUILD_IMAGES -> {
                 ImagesResult r = steps.buildImages(environment, null, null);
                 return r.built() + " built, " + r.reused() + " reused";

@@ -29,7 +29,9 @@ public final class DeploySteps {
 
     private final RunContext run;
     private final PreflightPhase preflight;
+    private final PromotePhase promote;
     private final ImagesPhase images;
+    private final VulnerabilityPhase vulnerabilities;
     private final TofuPhase tofu;
     private final MigrationsPhase migrations;
     private final UrlsPhase urls;
@@ -47,7 +49,9 @@ public final class DeploySteps {
     public DeploySteps(StepHost host, LoadedConfig loaded, TofuSettings tofuSettings, DeploySettings settings) {
         this.run = new RunContext(host, loaded, new Stages(host, tofuSettings, settings));
         this.preflight = new PreflightPhase(run);
+        this.promote = new PromotePhase(run);
         this.images = new ImagesPhase(run);
+        this.vulnerabilities = new VulnerabilityPhase(run);
         this.tofu = new TofuPhase(run);
         this.migrations = new MigrationsPhase(run, tofu);
         this.urls = new UrlsPhase(run);
@@ -74,6 +78,16 @@ public final class DeploySteps {
     /** mmPreflight: see {@link PreflightPhase}. */
     public PreflightResult preflight(String environment) {
         return preflight.start(run.env(environment));
+    }
+
+    /** mmPromoteImages: see {@link PromotePhase}. */
+    public ImagesResult promoteImages(String environment) throws InterruptedException {
+        return promote.promote(run.env(environment));
+    }
+
+    /** mmVulnerabilityGate: see {@link VulnerabilityPhase}. */
+    public ScanResult vulnerabilityScan(String environment) throws InterruptedException {
+        return vulnerabilities.check(run.env(environment));
     }
 
     /**

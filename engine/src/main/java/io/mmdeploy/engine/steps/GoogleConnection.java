@@ -1,7 +1,11 @@
 package io.mmdeploy.engine.steps;
 
 import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.gcp.CredentialSource;
 import io.mmdeploy.engine.gcp.GoogleClients;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,5 +25,26 @@ public interface GoogleConnection {
      */
     default Optional<String> accessToken(EnvironmentSpec environment) {
         return Optional.empty();
+    }
+
+    /**
+     * A Google access token of the environment's own identity for its Docker registry (promotion reads the source
+     * environment's registry with that environment's token and writes the target's with the target's): the host's token
+     * for the environment, else Application Default Credentials'.
+     */
+    default String registryToken(EnvironmentSpec environment) {
+        return accessToken(environment).orElseGet(() -> {
+            try {
+                return new CredentialSource.ApplicationDefault().credentials().refreshAccessToken().getTokenValue();
+            } catch (IOException e) {
+                throw DeployException.of("No access token for " + environment.name() + "'s registry",
+                        "Application Default Credentials gave none: " + e.getMessage() + ". Give the environment a credentialsId or a key.");
+            }
+        });
+    }
+
+    /** Where the environment's Docker registry answers: {@code https://<location>-docker.pkg.dev} (tests: loopback). */
+    default URI registryEndpoint(EnvironmentSpec environment) {
+        return URI.create("https://" + environment.registry().host());
     }
 }

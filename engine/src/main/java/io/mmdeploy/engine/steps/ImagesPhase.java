@@ -5,6 +5,7 @@ import io.mmdeploy.engine.config.ServiceSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.images.BuildImages;
 import io.mmdeploy.engine.images.ImageBuildRequest;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.lease.Lease;
@@ -43,6 +44,14 @@ final class ImagesPhase {
         }
         Stages.builderKind(builder); // an unknown builder is refused before the run's lease and state are touched
         RunJournal.Entry entry = run.guard(env, Phase.BUILD_IMAGES);
+        List<ImageRef> promoted = entry.imageRefs().values().stream().filter(i -> i.promotedFrom() != null).toList();
+        if (!promoted.isEmpty() && run.flow(env).includes(Phase.PROMOTE_IMAGES)) {
+            // Build once: what mmPromoteImages copied by digest is this run's image; nothing is built again.
+            run.journal.update(env.name(), d -> d.phase(Phase.BUILD_IMAGES, RunJournal.SUCCEEDED, entry.commit(), run.now(),
+                    "0 built: " + promoted.size() + " promoted"));
+            run.stages.log(BuildImages.STAGE).info("Images promoted from " + env.promotion().from() + ": nothing to build");
+            return new ImagesResult(promoted);
+        }
         List<ImageRef> images;
         try (GoogleClients clients = run.open(env, run.stages.settings().buildTimeout());
                 Lease.KeptAlive held = Lease.keepAlive(run.lease(env, clients, entry), run.stages.log("lease"))) {

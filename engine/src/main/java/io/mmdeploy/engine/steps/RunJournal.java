@@ -84,12 +84,14 @@ public final class RunJournal {
      * @param images by service or gateway name
      * @param phases by phase id
      * @param pending the saved plans by the id of the phase that made them
+     * @param vulnerabilities the vulnerability gate's counts by severity, by service (and gateway) name
      */
     public record Entry(String release, String kind, String commit, String baseline, int attempt, ReleaseRecord started,
             ReleaseRecord finished, ReleaseRecord rollback, Map<String, StoredImage> images, List<PlanRecord> plans,
             List<ReleaseRecord.Approval> approvals, List<MigrationRun> migrations, Map<String, PhaseRecord> phases,
-            Map<String, PendingPlan> pending) {
+            Map<String, PendingPlan> pending, Map<String, Map<String, Integer>> vulnerabilities) {
         public Entry {
+            vulnerabilities = vulnerabilities == null ? new LinkedHashMap<>() : new LinkedHashMap<>(vulnerabilities);
             images = images == null ? new LinkedHashMap<>() : new LinkedHashMap<>(images);
             plans = plans == null ? List.of() : List.copyOf(plans);
             approvals = approvals == null ? List.of() : List.copyOf(approvals);
@@ -99,7 +101,7 @@ public final class RunJournal {
         }
 
         static Entry begin(String release, String commit, String baseline, int attempt) {
-            return new Entry(release, null, commit, baseline, attempt, null, null, null, null, null, null, null, null, null);
+            return new Entry(release, null, commit, baseline, attempt, null, null, null, null, null, null, null, null, null, null);
         }
 
         /** A changed copy: the change edits a draft of this entry. */
@@ -112,7 +114,7 @@ public final class RunJournal {
         /** The images as later steps reuse them ({@code built} false). */
         public Map<String, ImageRef> imageRefs() {
             Map<String, ImageRef> out = new LinkedHashMap<>();
-            images.forEach((name, s) -> out.put(name, new ImageRef(name, s.repository(), s.tags(), s.digest(), false)));
+            images.forEach((name, s) -> out.put(name, new ImageRef(name, s.repository(), s.tags(), s.digest(), false, s.promotedFrom())));
             return out;
         }
 
@@ -146,6 +148,7 @@ public final class RunJournal {
         final List<MigrationRun> migrations;
         final Map<String, PhaseRecord> phases;
         final Map<String, PendingPlan> pending;
+        final Map<String, Map<String, Integer>> vulnerabilities;
         private final Entry base;
 
         Draft(Entry base) {
@@ -161,6 +164,7 @@ public final class RunJournal {
             migrations = new ArrayList<>(base.migrations());
             phases = new LinkedHashMap<>(base.phases());
             pending = new LinkedHashMap<>(base.pending());
+            vulnerabilities = new LinkedHashMap<>(base.vulnerabilities());
         }
 
         void images(List<ImageRef> refs) {
@@ -173,14 +177,14 @@ public final class RunJournal {
 
         Entry build() {
             return new Entry(base.release(), kind, base.commit(), baseline, base.attempt(), started, finished, rollback, images,
-                    plans, approvals, migrations, phases, pending);
+                    plans, approvals, migrations, phases, pending, vulnerabilities);
         }
     }
 
     /** The part of an ImageRef that outlives the step that made it. */
-    public record StoredImage(String repository, List<String> tags, String digest) {
+    public record StoredImage(String repository, List<String> tags, String digest, ImageRef.PromotedFrom promotedFrom) {
         static StoredImage of(ImageRef ref) {
-            return new StoredImage(ref.repository(), ref.tags(), ref.digest());
+            return new StoredImage(ref.repository(), ref.tags(), ref.digest(), ref.promotedFrom());
         }
     }
 
@@ -210,7 +214,7 @@ public final class RunJournal {
         Entry before = read(environment);
         Entry resumed = new Entry(release, before.kind(), before.commit(), before.baseline(), before.attempt() + 1,
                 null, null, null, before.images(), before.plans(), before.approvals(), before.migrations(),
-                before.phases(), before.pending());
+                before.phases(), before.pending(), before.vulnerabilities());
         write(environment, resumed);
         return resumed;
     }

@@ -17,6 +17,7 @@ import io.mmdeploy.engine.port.Command;
 import io.mmdeploy.engine.port.CommandRunner;
 import io.mmdeploy.engine.port.MaskingEventSink;
 import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.promotion.OciRegistry;
 import io.mmdeploy.engine.release.CloudRunReleases;
 import io.mmdeploy.engine.release.ReleaseRecorder;
 import io.mmdeploy.engine.release.SecretManagerReleaseStore;
@@ -26,6 +27,8 @@ import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.tofu.ApplyTofu;
 import io.mmdeploy.engine.tofu.TofuCli;
 import io.mmdeploy.engine.tofu.TofuSettings;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,11 +50,13 @@ public final class Stages {
     private final StepHost host;
     private final TofuSettings tofu;
     private final DeploySettings settings;
+    private final HttpClient registryHttp;
 
     public Stages(StepHost host, TofuSettings tofu, DeploySettings settings) {
         this.host = host;
         this.tofu = tofu;
         this.settings = settings;
+        this.registryHttp = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     public StepHost host() {
@@ -92,6 +97,18 @@ public final class Stages {
                 : CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), settings.contextBucket(), settings.buildTimeout());
         return new BuildImages(images, new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(settings.maxParallelBuilds()),
                 log(BuildImages.STAGE));
+    }
+
+    /**
+     * The environment's Docker registry, reached with that environment's own token only (masked in every log).
+     * Redirects are followed by hand, so the registry's token never travels to the storage a blob redirects to.
+     */
+    public OciRegistry registry(EnvironmentSpec env) {
+        return new OciRegistry(env.name() + "'s registry " + env.registry().host(), host.google().registryEndpoint(env), () -> {
+            String token = host.google().registryToken(env);
+            host.mask().add(token);
+            return token;
+        }, registryHttp, settings.apiWait());
     }
 
     public BuildGateway gatewayBuild(EnvironmentSpec env, GoogleClients clients) {

@@ -23,6 +23,20 @@ public sealed interface StepRequest<R> {
         }
     }
 
+    record PromoteImages(String environment) implements StepRequest<ImagesResult> {
+        @Override
+        public ImagesResult runOn(DeploySteps steps) throws InterruptedException {
+            return steps.promoteImages(environment);
+        }
+    }
+
+    record VulnerabilityScan(String environment) implements StepRequest<ScanResult> {
+        @Override
+        public ScanResult runOn(DeploySteps steps) throws InterruptedException {
+            return steps.vulnerabilityScan(environment);
+        }
+    }
+
     /** @param services null for all */
     record BuildImages(String environment, List<String> services, String builder) implements StepRequest<ImagesResult> {
         public BuildImages {

@@ -105,6 +105,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSupplyChainKeysAreReadWithTheirDefaults() {
+        ExampleRepo repo = ExampleRepo.copyInto(dir);
+        repo.replace(ExampleRepo.CONFIG, "    serviceUrlsSecret: service-urls-production\n", "    serviceUrlsSecret: service-urls-production\n"
+                + "    promoteFrom: staging\n    requirePromotion: true\n    vulnerabilities:\n      scanTimeoutSeconds: 120\n      allowlist:\n"
+                + "        - {id: CVE-2024-3094, images: [agent, mesh], reason: not used at run time, expires: 2027-01-31}\n"
+                + "    retention: {keepLast: 5, keepReleases: 20}\n");
+        EnvironmentSpec prod = load(repo).config().environment("production");
+        EnvironmentSpec staging = load(repo).config().environment("staging");
+
+        assertThat(prod.promotion()).isEqualTo(new PromotionSpec("staging", true));
+        assertThat(prod.vulnerabilities().threshold()).isEqualTo(VulnerabilityPolicy.Threshold.CRITICAL);
+        assertThat(prod.vulnerabilities().scanTimeout()).isEqualTo(java.time.Duration.ofSeconds(120));
+        assertThat(prod.vulnerabilities().warnOnTimeout()).isFalse();
+        assertThat(prod.vulnerabilities().allowlist()).containsExactly(new VulnerabilityPolicy.AllowedFinding("CVE-2024-3094",
+                java.util.List.of("agent", "mesh"), "not used at run time", java.time.LocalDate.parse("2027-01-31")));
+        assertThat(prod.retention()).isEqualTo(new RetentionPolicy(5, 30, 20));
+        assertThat(staging.promotion()).isNull();
+        assertThat(staging.vulnerabilities()).isNull();
+        assertThat(staging.retention()).isEqualTo(RetentionPolicy.defaults());
+    }
+
+    @Test
     void crossRegionRegistryIsAWarningNotAnError() {
         ExampleRepo repo = ExampleRepo.copyInto(dir).replace(ExampleRepo.CONFIG, "    region: us-east4\n    registry: us-east4-docker.pkg.dev/mindmirror-69",
                 "    region: us-central1\n    registry: us-east4-docker.pkg.dev/mindmirror-69");

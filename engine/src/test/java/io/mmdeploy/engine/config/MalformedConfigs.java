@@ -53,6 +53,28 @@ public final class MalformedConfigs {
         cases.add(replace("missing project", "    project:\n      id: mindmirror-staging\n      number: \"1234567890\"\n", "",
                 "environments.staging.project", "Missing required field \"project\""));
         cases.add(replace("missing branch", "    branch: main\n", "", "environments.production.branch", "Missing required field \"branch\""));
+        // supply chain: promotion, the vulnerability gate, retention
+        String prod = "    serviceUrlsSecret: service-urls-production\n";
+        cases.add(replace("promoteFrom names no environment", prod, prod + "    promoteFrom: stagin\n", "environments.production.promoteFrom",
+                "Did you mean \"staging\"?"));
+        cases.add(replace("promoteFrom itself", prod, prod + "    promoteFrom: production\n", "environments.production.promoteFrom",
+                "production promotes from itself"));
+        cases.add(replace("requirePromotion alone", prod, prod + "    requirePromotion: true\n", "environments.production.requirePromotion",
+                "requirePromotion without promoteFrom"));
+        cases.add(replace("unknown threshold", prod, prod + "    vulnerabilities: {threshold: MEDIUM}\n", "environments.production.vulnerabilities.threshold",
+                "CRITICAL (the default) or HIGH"));
+        cases.add(replace("unknown onScanTimeout", prod, prod + "    vulnerabilities: {onScanTimeout: ignore}\n",
+                "environments.production.vulnerabilities.onScanTimeout", "fail (the default"));
+        cases.add(replace("allowlist entry without expiry", prod, prod + "    vulnerabilities:\n      allowlist:\n        - {id: CVE-2024-3094, images: [agent], reason: ok}\n",
+                "environments.production.vulnerabilities.allowlist[0].expires", "Missing required field \"expires\""));
+        cases.add(replace("allowlist expiry not a date", prod, prod
+                        + "    vulnerabilities:\n      allowlist:\n        - {id: CVE-2024-3094, images: [agent], reason: ok, expires: next-year}\n",
+                "environments.production.vulnerabilities.allowlist[0].expires", "expected a date, YYYY-MM-DD"));
+        cases.add(replace("allowlist names an unknown image", prod, prod
+                        + "    vulnerabilities:\n      allowlist:\n        - {id: CVE-2024-3094, images: [agnet], reason: ok, expires: 2027-01-31}\n",
+                "environments.production.vulnerabilities.allowlist[0].images[0]", "Did you mean \"agent\"?"));
+        cases.add(replace("retention keepLast zero", prod, prod + "    retention: {keepLast: 0}\n", "environments.production.retention.keepLast",
+                "expected a whole number from 1"));
         // wrong types
         cases.add(replace("timeout as text", "timeoutSeconds: 900", "timeoutSeconds: ten", "migrations[0].timeoutSeconds", "Expected a whole number"));
         cases.add(replace("fourEyes as text", "fourEyes: true", "fourEyes: \"yes please\"", "environments.production.approval.fourEyes", "Expected true or false"));

@@ -28,6 +28,16 @@ class FlowGraphTest {
     }
 
     @Test
+    void withAVulnerabilityGateNothingThatChangesTheEnvironmentStartsBeforeTheScanMigrationsIncluded() {
+        FlowGraph graph = FlowGraph.of(DeployFlow.of(ApprovalPolicy.none(), true, true, true, true));
+
+        assertThat(graph.node("vulnerability-scan").needs()).containsExactly("build-images");
+        assertThat(graph.node("migrations").needs()).containsExactlyInAnyOrder("build-images", "vulnerability-scan");
+        assertThat(graph.node("services-plan").needs()).contains("vulnerability-scan");
+        assertThat(graph.node("build-images").needs()).containsExactly("promote-images");
+    }
+
+    @Test
     void gatedEveryThingAPlanLeadsToWaitsForItsGateMigrationsIncluded() {
         FlowGraph graph = FlowGraph.of(DeployFlow.of(GATED, true, true));
 

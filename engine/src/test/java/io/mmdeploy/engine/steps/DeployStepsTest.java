@@ -509,7 +509,7 @@ class DeployStepsTest {
         assertThat(record.id()).isEqualTo(release);
         assertThat(record.succeeded()).isTrue();
         assertThat(record.plans()).extracting(ReleaseRecord.PlanRecord::phase).containsExactly("services", "gateway");
-        assertThat(record.migrations()).extracting(ReleaseRecord.MigrationRun::job).containsExactly("migrate-main-staging", "migrate-habits-staging");
+        assertThat(record.migrations()).extracting(ReleaseRecord.MigrationRun::job).containsExactlyInAnyOrder("migrate-main-staging", "migrate-habits-staging");
         assertThat(record.approvals()).extracting(ReleaseRecord.Approval::approver).containsExactly("auto", "auto");
         assertThat(record.serving("agent").orElseThrow().revision()).isEqualTo("agent-service-staging-00002-new");
         assertThat(record.serving("journal").orElseThrow().image().digest()).isEqualTo(images.get("journal").digest());

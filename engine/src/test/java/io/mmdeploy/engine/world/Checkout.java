@@ -72,6 +72,17 @@ public final class Checkout {
             public Optional<String> accessToken(EnvironmentSpec environment) {
                 return Optional.of(DeployWorld.TOKEN);
             }
+
+            @Override
+            public String registryToken(EnvironmentSpec environment) {
+                return DeployWorld.registryToken(environment.name());
+            }
+
+            @Override
+            public java.net.URI registryEndpoint(EnvironmentSpec environment) {
+                java.net.URI loopback = world.registries.get(environment.name());
+                return loopback != null ? loopback : GoogleConnection.super.registryEndpoint(environment);
+            }
         };
         // Waiting moves the world's clock: retries and lease waits end by it, without sleeping.
         return new StepHost(new LocalWorkspace(root), root, commands, world.log, world.log.mask, google, world.clock, d -> {

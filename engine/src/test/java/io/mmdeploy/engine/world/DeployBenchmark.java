@@ -33,7 +33,8 @@ import java.util.function.Function;
  * 20 s, a plan 30 s, an apply 60 s + 5 s per changed resource, health 5 s; gates are answered at once. The URLs
  * secret's write (1 s) is not slowed down here, so it adds nothing to either side.
  *
- * <p>Arguments: scenario names to run (default all); {@code --seed N} for the build spread.
+ * <p>Arguments: scenario names to run (default all); {@code --seed N} for the build spread; {@code --explain} prints
+ * when each step started and ended.
  */
 public final class DeployBenchmark {
     /** 1 real minute of the profile, in benchmark milliseconds. */
@@ -41,9 +42,11 @@ public final class DeployBenchmark {
     static final String GATEWAY_REPO = "mesh-gateway";
 
     private final long seed;
+    private final boolean explain;
 
-    private DeployBenchmark(long seed) {
+    private DeployBenchmark(long seed, boolean explain) {
         this.seed = seed;
+        this.explain = explain;
     }
 
     static Duration minutes(double minutes) {
@@ -55,9 +58,12 @@ public final class DeployBenchmark {
 
     public static void main(String[] args) throws Exception {
         long seed = 42;
+        boolean explain = false;
         List<String> only = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--seed")) {
+            if (args[i].equals("--explain")) {
+                explain = true;
+            } else if (args[i].equals("--seed")) {
                 seed = Long.parseLong(args[++i]);
             } else {
                 only.add(args[i]);
@@ -69,7 +75,7 @@ public final class DeployBenchmark {
                 new Scenario("staging-nothing-changed", "staging", 0, true, null),
                 new Scenario("production-all-changed", "main", 0, false, null),
                 new Scenario("staging-50-services", "staging", 43, false, null));
-        DeployBenchmark bench = new DeployBenchmark(seed);
+        DeployBenchmark bench = new DeployBenchmark(seed, explain);
         Map<String, Duration> critical = new LinkedHashMap<>();
         for (Scenario s : all) {
             if (only.isEmpty() || only.contains(s.name())) {
@@ -105,8 +111,23 @@ public final class DeployBenchmark {
             FlowGraph graph = FlowGraph.of(checkout.steps().flow(env));
 
             long started = System.nanoTime();
-            DeployRun.Result result = checkout.deploy(env, atOnce, DeployRun.Progress.NONE);
+            Map<String, long[]> spans = new java.util.concurrent.ConcurrentHashMap<>();
+            DeployRun.Progress timing = new DeployRun.Progress() {
+                @Override
+                public void starting(io.mmdeploy.engine.flow.FlowStep step) {
+                    spans.put(step.id(), new long[] {System.nanoTime() - started, -1});
+                }
+
+                @Override
+                public void finished(io.mmdeploy.engine.flow.FlowStep step) {
+                    spans.get(step.id())[1] = System.nanoTime() - started;
+                }
+            };
+            DeployRun.Result result = checkout.deploy(env, atOnce, timing);
             Duration wall = Duration.ofNanos(System.nanoTime() - started);
+            if (explain) {
+                spans.forEach((id, t) -> System.out.printf(Locale.ROOT, "  %-20s %6d ms → %6d ms%n", id, t[0] / 1_000_000, t[1] / 1_000_000));
+            }
 
             long built = servicesBuilt(world) - buildsBefore;
             long gatewayBuilt = gatewayBuilt(world) - gatewayBefore;

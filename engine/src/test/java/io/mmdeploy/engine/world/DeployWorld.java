@@ -54,11 +54,18 @@ public final class DeployWorld implements AutoCloseable {
 
     /** The deployer's access token the host hands to tofu: a secret. */
     public static final String TOKEN = "ya29.world-access-token-7d1e55";
+    /** Each environment's own Google token for its registry: a registry accepts only its own. */
+    public static String registryToken(String environment) {
+        return "ya29.registry-" + environment + "-5d21";
+    }
+
     public static final Instant START = Instant.parse("2026-12-01T09:00:00Z");
 
     public final FakeGoogleCloud cloud;
     public final TestClock clock = new TestClock(START);
     public final CapturedLog log = new CapturedLog();
+    /** Environment → the loopback Docker registry standing in for its Artifact Registry host (promotion tests). */
+    public final Map<String, java.net.URI> registries = new ConcurrentHashMap<>();
     final Path dir;
     final Path origin;
     final String branch;

@@ -9,9 +9,18 @@ import com.google.devtools.artifactregistry.v1.OperationMetadata;
 import com.google.devtools.artifactregistry.v1.Repository;
 import com.google.devtools.artifactregistry.v1.Tag;
 import com.google.devtools.artifactregistry.v1.UpdateTagRequest;
+import com.google.devtools.artifactregistry.v1.DeleteVersionRequest;
+import com.google.devtools.artifactregistry.v1.ListVersionsRequest;
+import com.google.devtools.artifactregistry.v1.ListVersionsResponse;
+import com.google.devtools.artifactregistry.v1.OperationMetadata;
+import com.google.devtools.artifactregistry.v1.Version;
+import com.google.devtools.artifactregistry.v1.VersionView;
 import com.google.iam.v1.TestIamPermissionsRequest;
 import com.google.iam.v1.TestIamPermissionsResponse;
 import com.google.longrunning.Operation;
+import com.google.protobuf.Empty;
+import com.google.protobuf.Timestamp;
+import java.time.Instant;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.net.URLEncoder;
@@ -22,12 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Artifact Registry: repositories (created by a long-running operation), their {@code testIamPermissions}, and Docker
- * tags: tag resource name → version (digest) resource name. Pushes need no repository here, so that tests about images
- * need not create one.
+ * images: versions (digests) with their creation time, and tags (tag resource name → version resource name). Deleting
+ * a version is a long-running operation that also removes its tags. Pushes need no repository here, so that tests
+ * about images need not create one.
  */
 public final class FakeArtifactRegistry extends ArtifactRegistryGrpc.ArtifactRegistryImplBase {
     private final Map<String, String> tags = new ConcurrentHashMap<>();
     private final Map<String, Repository> repositories = new ConcurrentHashMap<>();
+    private final Map<String, Instant> versions = new ConcurrentHashMap<>();
     private final FakeOperations operations;
     private final FakeIam iam;
 
@@ -86,9 +97,61 @@ public final class FakeArtifactRegistry extends ArtifactRegistryGrpc.ArtifactReg
     /** What a push does: every tag of {@code repository} (host/project/repo/image) points at the digest. */
     public void push(String repository, String digest, Iterable<String> pushedTags) {
         String pkg = packageOf(repository);
+        versions.putIfAbsent(pkg + "/versions/" + digest, Instant.now());
         for (String tag : pushedTags) {
             tags.put(pkg + "/tags/" + tag, pkg + "/versions/" + digest);
         }
+    }
+
+    /** A version pushed at {@code created}, with these tags. */
+    public void version(String repository, String digest, Instant created, String... versionTags) {
+        String pkg = packageOf(repository);
+        versions.put(pkg + "/versions/" + digest, created);
+        for (String tag : versionTags) {
+            tags.put(pkg + "/tags/" + tag, pkg + "/versions/" + digest);
+        }
+    }
+
+    public boolean hasVersion(String repository, String digest) {
+        return versions.containsKey(packageOf(repository) + "/versions/" + digest);
+    }
+
+    @Override
+    public void listVersions(ListVersionsRequest request, StreamObserver<ListVersionsResponse> response) {
+        ListVersionsResponse.Builder out = ListVersionsResponse.newBuilder();
+        versions.forEach((name, created) -> {
+            if (!name.startsWith(request.getParent() + "/versions/")) {
+                return;
+            }
+            Version.Builder v = Version.newBuilder().setName(name)
+                    .setCreateTime(Timestamp.newBuilder().setSeconds(created.getEpochSecond()).setNanos(created.getNano()));
+            if (request.getView() == VersionView.FULL) {
+                tags.forEach((tag, version) -> {
+                    if (version.equals(name)) {
+                        v.addRelatedTags(Tag.newBuilder().setName(tag).setVersion(version));
+                    }
+                });
+            }
+            out.addVersions(v);
+        });
+        response.onNext(out.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void deleteVersion(DeleteVersionRequest request, StreamObserver<Operation> response) {
+        boolean tagged = tags.containsValue(request.getName());
+        if (tagged && !request.getForce()) {
+            response.onError(Status.FAILED_PRECONDITION.withDescription("version has tags; set force").asRuntimeException());
+            return;
+        }
+        if (versions.remove(request.getName()) == null) {
+            response.onError(Status.NOT_FOUND.withDescription("version " + request.getName()).asRuntimeException());
+            return;
+        }
+        tags.values().removeIf(v -> v.equals(request.getName()));
+        response.onNext(operations.track(request.getName(), () -> FakeOperations.done(OperationMetadata.getDefaultInstance(), Empty.getDefaultInstance())));
+        response.onCompleted();
     }
 
     public Optional<String> digestOf(String repository, String tag) {

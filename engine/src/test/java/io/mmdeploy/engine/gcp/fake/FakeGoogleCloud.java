@@ -17,8 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Google Cloud in one in-process gRPC server: Cloud Run v2, Secret Manager, Cloud Build, Artifact Registry, Service
- * Usage, Resource Manager's projects and long-running operations, with one {@link FakeIam} behind every testIamPermissions, with state and per-RPC faults; plus Cloud Storage's JSON API on a loopback port. The real google-cloud-java clients talk to it over
+ * Google Cloud in one in-process gRPC server: Cloud Run v2, Secret Manager, Cloud Build, Artifact Registry, Grafeas
+ * (Artifact Analysis), Service Usage, Resource Manager's projects and long-running operations, with one {@link FakeIam}
+ * behind every testIamPermissions, with state and per-RPC faults; plus Cloud Storage's JSON API on a loopback port. The real google-cloud-java clients talk to it over
  * real gRPC through {@link #clients(String, Duration)}.
  */
 public final class FakeGoogleCloud implements AutoCloseable {
@@ -34,6 +35,7 @@ public final class FakeGoogleCloud implements AutoCloseable {
     public final FakeSecretManager secretManager = new FakeSecretManager(iam);
     public final FakeServiceUsage serviceUsage = new FakeServiceUsage(operations);
     public final FakeResourceManager resourceManager = new FakeResourceManager(iam);
+    public final FakeGrafeas grafeas = new FakeGrafeas();
     public final FakeCloudBuild cloudBuild = new FakeCloudBuild(operations, artifactRegistry);
     /** Cloud Storage is HTTP/JSON: a loopback server, which the clients reach through {@code storageHost}. */
     public final FakeStorageServer storage;
@@ -45,7 +47,7 @@ public final class FakeGoogleCloud implements AutoCloseable {
         storage = new FakeStorageServer(iam);
         String name = InProcessServerBuilder.generateName();
         List<BindableService> all = new ArrayList<>(cloudRun.bindables());
-        all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild, serviceUsage, resourceManager));
+        all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild, serviceUsage, resourceManager, grafeas));
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
         for (BindableService service : all) {
             builder.addService(ServerInterceptors.intercept(service, faults));

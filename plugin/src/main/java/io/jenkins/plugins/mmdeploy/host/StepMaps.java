@@ -14,6 +14,7 @@ import io.mmdeploy.engine.steps.GatewayResult;
 import io.mmdeploy.engine.steps.ImagesResult;
 import io.mmdeploy.engine.steps.MigrationsResult;
 import io.mmdeploy.engine.steps.PreflightResult;
+import io.mmdeploy.engine.steps.ScanResult;
 import io.mmdeploy.engine.steps.ReleaseResult;
 import io.mmdeploy.engine.steps.RollbackOutcome;
 import io.mmdeploy.engine.steps.TofuResult;
@@ -43,6 +44,9 @@ public final class StepMaps {
         }
         if (result instanceof ImagesResult r) {
             return images(r);
+        }
+        if (result instanceof ScanResult r) {
+            return scan(r);
         }
         if (result instanceof MigrationsResult r) {
             return migrations(r);
@@ -92,8 +96,18 @@ public final class StepMaps {
     }
 
     static Map<String, Object> image(ImageRef image) {
-        return ordered("image", image.repository(), "tag", image.tag(), "tags", image.tags(), "digest", image.digest(),
+        Map<String, Object> out = ordered("image", image.repository(), "tag", image.tag(), "tags", image.tags(), "digest", image.digest(),
                 "ref", image.ref(), "built", image.built());
+        if (image.promotedFrom() != null) {
+            out.put("promotedFrom", image.promotedFrom().describe());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> scan(ScanResult r) {
+        Map<String, Object> byImage = new LinkedHashMap<>();
+        r.images().forEach(s -> byImage.put(s.image(), ordered("ref", s.ref(), "scan", s.scan(), "counts", new LinkedHashMap<>(s.counts()))));
+        return ordered("images", byImage, "blocking", r.blocking(), "summary", r.summary());
     }
 
     private static Map<String, Object> migrations(MigrationsResult r) {

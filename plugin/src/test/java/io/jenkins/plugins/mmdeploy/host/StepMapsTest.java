@@ -22,6 +22,8 @@ import io.mmdeploy.engine.steps.TofuResult;
 import io.mmdeploy.engine.steps.UrlsResult;
 import java.time.Duration;
 import java.time.Instant;
+import io.mmdeploy.engine.steps.ScanResult;
+import io.mmdeploy.engine.vulnerabilities.ImageScan;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +54,21 @@ class StepMapsTest {
         assertThat(map).containsEntry("built", 1L).containsEntry("reused", 0L);
         assertThat(map.get("images")).isEqualTo(Map.of("agent", Map.of("image", "r/agent-service", "tag", "staging-abc1234",
                 "tags", List.of("staging-abc1234", "staging-latest"), "digest", "sha256:aa", "ref", "r/agent-service@sha256:aa", "built", true)));
+    }
+
+    @Test
+    void aPromotedImageSaysWhereFromAndTheScanGivesCountsPerImage() {
+        ImageRef promoted = new ImageRef("agent", "r/agent-service", List.of("main-abc1234"), "sha256:aa", false,
+                new ImageRef.PromotedFrom("staging", "20261130-120000-abc1234", "s/agent-service"));
+        Map<?, ?> image = (Map<?, ?>) ((Map<?, ?>) StepMaps.of(new ImagesResult(List.of(promoted)), "").get("images")).get("agent");
+        assertThat(image.get("promotedFrom")).isEqualTo("promoted from staging release 20261130-120000-abc1234");
+
+        ScanResult scan = new ScanResult(List.of(new ImageScan("agent", "r/agent-service@sha256:aa", ImageScan.FINISHED,
+                Map.of("CRITICAL", 0, "HIGH", 2), List.of(), List.of())));
+        Map<String, Object> map = StepMaps.of(scan, "");
+        assertThat(map).containsEntry("blocking", 0L).containsEntry("summary", "1 image(s) scanned, nothing blocking");
+        assertThat(map.get("images")).isEqualTo(Map.of("agent", Map.of("ref", "r/agent-service@sha256:aa", "scan", "FINISHED",
+                "counts", Map.of("CRITICAL", 0, "HIGH", 2))));
     }
 
     @Test
