@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.HttpResponses;
 
 /**
  * mmOpenGate and mmApprovalGate in a real Pipeline, with the example's production policy (gates, four eyes) and alice
@@ -148,18 +150,14 @@ class ApprovalGateStepJenkinsTest {
         }
     }
 
-    /** Answers as {@code user} through the page's web method; false when the answer was refused (HTTP 403). */
+    /** Answers as {@code user} through the page's web method; false when the answer was refused (an HTTP error). */
     static boolean answer(WorkflowRun b, String user, boolean approve) throws Exception {
         GateRequest gate = waitForOpenGate(b);
         ApprovalPage page = b.getAction(ApprovalPage.class);
         try (ACLContext ignored = ACL.as(User.getById(user, true))) {
-            if (approve) {
-                page.doApprove(gate.id);
-            } else {
-                page.doReject(gate.id);
-            }
-            return true;
-        } catch (org.kohsuke.stapler.HttpResponses.HttpResponseException refused) {
+            HttpResponse response = approve ? page.doApprove(gate.id) : page.doReject(gate.id);
+            return !(response instanceof HttpResponses.HttpResponseException);
+        } catch (HttpResponses.HttpResponseException refused) {
             return false;
         }
     }
