@@ -42,7 +42,7 @@ Map start(Map args) {
             started: false, recorded: false, milestone: 0]
 }
 
-/** Runs {@code body}; when it fails, the release is recorded as FAILED in the phase that failed, then the error goes on. */
+/** Runs {@code body}; when it fails, the release is recorded as FAILED in the failed phase, and the error goes on. */
 void guarded(Map run, Closure body) {
     try {
         body()
@@ -232,8 +232,8 @@ void recordFailure(Map run) {
         try {
             // The failure may have come outside node (a rejected gate): the record is written on the run's agent.
             onAgent(run) {
-                Map record = mmRelease(environment: run.environment, config: run.config, phase: 'finish', result: 'FAILED',
-                                       failedPhase: run.phase)
+                Map record = mmRelease(environment: run.environment, config: run.config, phase: 'finish',
+                                       result: 'FAILED', failedPhase: run.phase)
                 archiveRecord(record)
             }
         } catch (recordError) {
