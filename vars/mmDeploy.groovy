@@ -1,6 +1,7 @@
 // The one call a Jenkinsfile needs: the branch picks the environment (mm-deploy.yaml says which
 // branch deploys where: staging -> staging, main -> production), and the environment's approval
-// policy picks the pipeline shape. Any other branch is refused before anything is built.
+// policy picks the pipeline shape. Any other branch builds nothing: the build ends NOT_BUILT (grey, not red), because
+// a feature branch in a Multibranch job is not a failure, only not a deploy.
 
 /**
  * @param args config (default mm-deploy.yaml) and agent (node label); passed on to the pipeline
@@ -23,9 +24,11 @@ void call(Map args = [:]) {
         for (int i = 0; i < branches.size(); i++) {
             mapping << "${branches[i]} -> ${target.known[branches[i]]}"
         }
-        error("Branch '${branch}' deploys nowhere: ${config} maps " +
-              (mapping ? "the branches ${mapping.join(', ')}" : 'no branch to any environment') +
-              ". Merge into one of those branches to deploy, or set environments.<name>.branch in ${config}.")
+        currentBuild.result = 'NOT_BUILT'
+        echo("Branch '${branch}' deploys nowhere: ${config} maps " +
+             (mapping ? "the branches ${mapping.join(', ')}" : 'no branch to any environment') +
+             ". Merge into one of those branches to deploy, or set environments.<name>.branch in ${config}.")
+        return
     }
     echo("Branch '${branch}' deploys to ${target.environment}")
     Map pipelineArgs = args + [environment: target.environment, config: config]

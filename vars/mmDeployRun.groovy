@@ -1,59 +1,99 @@
 // The frame that the staging, production and rollback pipelines share, kept in one place so none
-// repeats it: a node with the app checked out, preflight, the environment lock and milestones, the
-// approval gates, the health-or-rollback rule and the release record. Jenkinsfiles call mmDeploy,
-// mmStagingPipeline, mmProductionPipeline or mmRollbackPipeline; this var is their building block.
+// repeats it: the run's agent and workspace, preflight, the environment lock and milestones, the approval
+// gates, the health-or-rollback rule and the release record. Jenkinsfiles call mmDeploy, mmStagingPipeline,
+// mmProductionPipeline or mmRollbackPipeline; this var is their building block.
 //
-// Every method takes the run state map (environment, config, release, approval, alias, phase,
-// started, recorded) that checkedOut() creates, because a var keeps no fields between calls.
+// A gate waits outside node and outside the environment's lock: a deploy waiting for a person holds no
+// executor and blocks no emergency rollback. So a run enters its node more than once (onAgent); every time
+// after the first it goes back to the same agent and workspace, where the engine keeps the run's journal and
+// saved plans. The engine gives the environment's lease back when a gate opens and checks after the wait that
+// the approved plan is still this run's and not stale, so whatever ran in between is never overwritten.
+//
+// Every method takes the run state map (environment, config, agent, node, workspace, release, approval,
+// alias, phase, started, recorded, milestone) that start() creates, because a var keeps no fields between
+// calls.
 
 /**
- * Runs one deploy on a node with the app checked out: see {@link #checkedOut}.
+ * Runs one deploy: {@code phases} is called with the run state, outside any node; it enters the agent with
+ * {@link #onAgent} (the first time: Preflight) and the lock with {@link #locked}. When any phase fails, the
+ * release is recorded as FAILED with that phase's name before the error goes on.
  *
- * @param args as for checkedOut, plus agent (node label, default any)
+ * @param args as for start
  */
 void call(Map args, Closure phases) {
-    // node('') is any agent: the node step treats an empty label as none.
-    node(args.agent ?: '') {
-        checkout(scm)
-        checkedOut(args, phases)
+    Map run = start(args)
+    guarded(run) {
+        phases(run)
     }
 }
 
 /**
- * The Preflight stage, then the pipeline's own phases, in a workspace that holds the app already.
- * When any phase fails, the release is recorded as FAILED with that phase's name before the error
- * goes on.
+ * The run state of a new run.
  *
- * @param args environment; config (default mm-deploy.yaml); kind (deploy or rollback, default deploy);
- *        title (the start of the build description, default the environment); gated (false: refuse an
- *        environment whose policy has approval gates, so that a gate is never skipped just because a
- *        pipeline without gates was called)
- * @param phases the pipeline's phases after Preflight; called with the run state
+ * @param args environment; config (default mm-deploy.yaml); agent (node label, default any); kind (deploy or
+ *        rollback, default deploy); title (the start of the build description, default the environment); gated
+ *        (false: refuse an environment whose policy has approval gates, so that a gate is never skipped just
+ *        because a pipeline without gates was called)
  */
-void checkedOut(Map args, Closure phases) {
-    Map run = [environment: args.environment, config: args.config ?: 'mm-deploy.yaml',
-               release: null, approval: null, alias: null, phases: [], phase: null, started: false, recorded: false]
+Map start(Map args) {
+    return [environment: args.environment, config: args.config ?: 'mm-deploy.yaml', agent: args.agent ?: '',
+            kind: args.kind ?: 'deploy', title: args.title, gated: args.gated == true,
+            node: null, workspace: null, release: null, approval: null, alias: null, phases: [], phase: null,
+            started: false, recorded: false, milestone: 0]
+}
+
+/** Runs {@code body}; when it fails, the release is recorded as FAILED in the failed phase, and the error goes on. */
+void guarded(Map run, Closure body) {
     try {
-        phase(run, 'Preflight') {
-            Map facts = mmPreflight(environment: run.environment, config: run.config)
-            run.release = facts.release
-            run.approval = facts.approval
-            run.alias = facts.alias
-            run.phases = facts.phases ?: []
-            currentBuild.description = "${args.title ?: run.environment} · release ${run.release}"
-            if (!args.gated && facts.approval.gates) {
-                error("Environment '${run.environment}' requires approval before " +
-                      "${facts.approval.gates.join(' and ')} (${run.config}, environments.${run.environment}.approval" +
-                      '.gates), and this pipeline has no gates. ' +
-                      'Deploy it with mmProductionPipeline, or let mmDeploy choose.')
-            }
-            mmRelease(environment: run.environment, config: run.config, phase: 'start', kind: args.kind ?: 'deploy')
-            run.started = true
-        }
-        phases(run)
+        body()
     } catch (err) {
         recordFailure(run)
         throw err
+    }
+}
+
+/**
+ * Runs {@code body} on the run's agent, in its workspace. The first call takes an agent of the run's label
+ * (node('') is any agent) and checks the app out; every later call goes back to that agent and that workspace
+ * without a new checkout, because the engine's journal and saved plans of this run are there.
+ */
+void onAgent(Map run, Closure body) {
+    if (run.node == null) {
+        node(run.agent) {
+            checkout(scm)
+            run.node = env.NODE_NAME
+            run.workspace = pwd()
+            body()
+        }
+        return
+    }
+    node(run.node) {
+        ws(run.workspace) {
+            body()
+        }
+    }
+}
+
+/**
+ * The Preflight stage, on the run's agent: the isolation preflight, the release id, the approval policy and the
+ * release record started.
+ */
+void preflight(Map run) {
+    phase(run, 'Preflight') {
+        Map facts = mmPreflight(environment: run.environment, config: run.config)
+        run.release = facts.release
+        run.approval = facts.approval
+        run.alias = facts.alias
+        run.phases = facts.phases ?: []
+        currentBuild.description = "${run.title ?: run.environment} · release ${run.release}"
+        if (!run.gated && facts.approval.gates) {
+            error("Environment '${run.environment}' requires approval before " +
+                  "${facts.approval.gates.join(' and ')} (${run.config}, environments.${run.environment}.approval" +
+                  '.gates), and this pipeline has no gates. ' +
+                  'Deploy it with mmProductionPipeline, or let mmDeploy choose.')
+        }
+        mmRelease(environment: run.environment, config: run.config, phase: 'start', kind: run.kind)
+        run.started = true
     }
 }
 
@@ -91,44 +131,60 @@ void images(Map run) {
 }
 
 /**
- * Holds lock('mm-deploy-<env>') around everything that reads or changes the environment's state, from
- * the services plan on (a plan taken outside the lock could be stale when applied). The milestones make
- * the newest run win: when it passes one, every older run that has not passed it yet is aborted, and
- * inversePrecedence hands a freed lock to the newest waiting run, so an older run never deploys over
- * a newer one.
+ * Holds lock('mm-deploy-<env>') around a part of the run that reads or changes the environment's state (a
+ * plan taken outside the lock could be stale when applied). Taken outside node, so a run waiting for the lock
+ * holds no executor. The milestones make the newest run win: when it passes one, every older run that has not
+ * passed it yet is aborted, and inversePrecedence hands a freed lock to the newest waiting run, so an older run
+ * never deploys over a newer one.
  */
 void locked(Map run, Closure body) {
     String resource = "mm-deploy-${run.environment}"
-    milestone(ordinal: 10, label: "${resource}: waiting for the lock")
+    milestone(ordinal: nextMilestone(run), label: "${resource}: waiting for the lock")
     lock(resource: resource, inversePrecedence: true) {
-        milestone(ordinal: 20, label: "${resource}: locked")
+        milestone(ordinal: nextMilestone(run), label: "${resource}: locked")
         body()
     }
 }
 
 /**
- * One approval gate: a milestone (an older run still waiting here is aborted once a newer run passes),
- * then mmApprovalGate inside the policy's timeout. The gate step fails the build when the approver
- * rejects or the time runs out, so nothing after it runs.
+ * Opens the gate before {@code gatePhase} on the run's agent (call it inside onAgent, right after the plan it
+ * approves): the engine reads the policy and the run's open plan, gives the environment's lease back, and the
+ * plugin keeps what the approver will see on the build. Returns the open gate (phase, planHash, summaryText,
+ * automatic) for {@link #gate}.
  *
- * @param gatePhase services, gateway or rollback (see docs/STEPS.md)
- * @param summary what the approver sees: the plan summary
- * @param planHash the hash of the plan the approver sees, so that the approval names that plan and no
- *        other; null for a gate that approves no plan (the rollback's confirmation)
- * @param ordinal the milestone ordinal; increasing along the pipeline
+ * @param summary what the approver is asked, for a gate without a plan (the rollback's confirmation)
  */
-Map gate(Map run, String gatePhase, String summary, String planHash, int ordinal) {
-    milestone(ordinal: ordinal, label: "${run.environment}: approval of ${gatePhase}")
-    Map request = [environment: run.environment, config: run.config, phase: gatePhase, summary: summary]
-    if (planHash) {
-        request.planHash = planHash
+Map openGate(Map run, String gatePhase, String summary = null) {
+    Map request = [environment: run.environment, config: run.config, phase: gatePhase]
+    if (summary) {
+        request.summary = summary
     }
-    Map approval = null
-    timeout(time: run.approval.timeoutMinutes, unit: 'MINUTES') {
-        approval = mmApprovalGate(request)
+    return mmOpenGate(request)
+}
+
+/**
+ * One approval gate, outside node and lock: a milestone (an older run still waiting here is aborted once a
+ * newer run passes), then mmApprovalGate, which waits for an approver on the build's own gate page as long as
+ * the policy says (the one timeout) and fails the build when the approver rejects or the time runs out, so
+ * nothing after it runs.
+ *
+ * @param opened what openGate returned
+ */
+Map gate(Map run, Map opened) {
+    milestone(ordinal: nextMilestone(run), label: "${run.environment}: approval of ${opened.phase}")
+    Map request = [environment: run.environment, phase: opened.phase]
+    if (opened.planHash) {
+        request.planHash = opened.planHash
     }
-    echo("Approval of ${gatePhase} for ${run.environment}: ${approval.approver} at ${approval.approvedAt}")
+    Map approval = mmApprovalGate(request)
+    echo("Approval of ${opened.phase} for ${run.environment}: ${approval.approver} at ${approval.approvedAt}")
     return approval
+}
+
+/** Milestone ordinals increase along the run: 10, 20, ... */
+int nextMilestone(Map run) {
+    run.milestone = run.milestone + 10
+    return run.milestone
 }
 
 /**
@@ -200,9 +256,12 @@ void recordFailure(Map run) {
     if (run.started && !run.recorded) {
         run.recorded = true
         try {
-            Map record = mmRelease(environment: run.environment, config: run.config, phase: 'finish', result: 'FAILED',
-                                   failedPhase: run.phase)
-            archiveRecord(record)
+            // The failure may have come outside node (a rejected gate): the record is written on the run's agent.
+            onAgent(run) {
+                Map record = mmRelease(environment: run.environment, config: run.config, phase: 'finish',
+                                       result: 'FAILED', failedPhase: run.phase)
+                archiveRecord(record)
+            }
         } catch (recordError) {
             // The deploy's own failure is the one to report; a missing record must not replace it.
             echo("Could not record the failed release ${run.release}: ${recordError.message}")

@@ -14,47 +14,65 @@ void call(Map args = [:]) {
     mmDeployRun(deploy) { Map run ->
         Map common = [environment: run.environment, config: run.config]
         Map planOnly = common + [planOnly: true]
-        mmDeployRun.images(run)
-        // Built with the URLs the services are expected to have; the gateway's plan rebuilds it only when the
-        // published URLs differ, so the image with wrong URLs is never applied.
-        mmDeployRun.phase(run, 'Gateway build') {
-            mmDeployGateway(common + [buildOnly: true])
+        mmDeployRun.onAgent(run) {
+            mmDeployRun.preflight(run)
+            mmDeployRun.images(run)
+            // Built with the URLs the services are expected to have; the gateway's plan rebuilds it only when the
+            // published URLs differ, so the image with wrong URLs is never applied.
+            mmDeployRun.phase(run, 'Gateway build') {
+                mmDeployGateway(common + [buildOnly: true])
+            }
         }
-        // The plan reads the environment's state, so it is taken under the lock like everything after it.
+        // Each plan reads the environment's state, so it is taken under the lock like everything after it; each
+        // gate waits outside the lock and the node, and the engine checks after it that the plan is not stale.
+        Map servicesPlan = null
+        Map servicesGate = null
         mmDeployRun.locked(run) {
-            Map servicesPlan = null
-            Map gatewayPlan = null
-            mmDeployRun.phase(run, 'Services plan') {
-                servicesPlan = mmApplyTofu(planOnly)
+            mmDeployRun.onAgent(run) {
+                mmDeployRun.phase(run, 'Services plan') {
+                    servicesPlan = mmApplyTofu(planOnly)
+                    servicesGate = mmDeployRun.openGate(run, 'services')
+                }
             }
-            mmDeployRun.phase(run, 'Approval: services') {
-                mmDeployRun.gate(run, 'services', servicesPlan.summaryText, servicesPlan.planHash, 30)
+        }
+        mmDeployRun.phase(run, 'Approval: services') {
+            mmDeployRun.gate(run, servicesGate)
+        }
+        Map gatewayPlan = null
+        Map gatewayGate = null
+        mmDeployRun.locked(run) {
+            mmDeployRun.onAgent(run) {
+                mmDeployRun.phase(run, 'Migrations') {
+                    mmRunMigrations(common)
+                }
+                mmDeployRun.phase(run, 'Services apply') {
+                    mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])
+                }
+                mmDeployRun.phase(run, 'Service URLs secret') {
+                    Map urls = mmServiceUrls(common)
+                    echo("Service URLs saved as ${urls.secret}")
+                }
+                mmDeployRun.phase(run, 'Gateway plan') {
+                    gatewayPlan = mmDeployGateway(planOnly)
+                    gatewayGate = mmDeployRun.openGate(run, 'gateway')
+                }
             }
-            mmDeployRun.phase(run, 'Migrations') {
-                mmRunMigrations(common)
+        }
+        mmDeployRun.phase(run, 'Approval: gateway') {
+            mmDeployRun.gate(run, gatewayGate)
+        }
+        mmDeployRun.locked(run) {
+            mmDeployRun.onAgent(run) {
+                mmDeployRun.phase(run, 'Gateway apply') {
+                    Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
+                    mmDeployRun.requireHealthy(run, gateway.health)
+                }
+                mmDeployRun.phase(run, 'Health') {
+                    mmDeployRun.requireHealthy(run, mmHealthCheck(common))
+                }
+                mmDeployRun.recordSuccess(run)
+                mmDeployRun.moveAlias(run)
             }
-            mmDeployRun.phase(run, 'Services apply') {
-                mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])
-            }
-            mmDeployRun.phase(run, 'Service URLs secret') {
-                Map urls = mmServiceUrls(common)
-                echo("Service URLs saved as ${urls.secret}")
-            }
-            mmDeployRun.phase(run, 'Gateway plan') {
-                gatewayPlan = mmDeployGateway(planOnly)
-            }
-            mmDeployRun.phase(run, 'Approval: gateway') {
-                mmDeployRun.gate(run, 'gateway', gatewayPlan.summaryText, gatewayPlan.planHash, 40)
-            }
-            mmDeployRun.phase(run, 'Gateway apply') {
-                Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
-                mmDeployRun.requireHealthy(run, gateway.health)
-            }
-            mmDeployRun.phase(run, 'Health') {
-                mmDeployRun.requireHealthy(run, mmHealthCheck(common))
-            }
-            mmDeployRun.recordSuccess(run)
-            mmDeployRun.moveAlias(run)
         }
     }
 }

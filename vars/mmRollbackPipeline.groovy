@@ -1,4 +1,4 @@
-// The manual rollback job (Jenkinsfile.rollback.example): pick the environment, one service or all,
+// The manual rollback job (Jenkinsfile.rollback.example): pick the environment (no default), one service or all,
 // the target, and FORCE to go back past migrations the older release may not read (mmRollback
 // refuses that otherwise); an environment with approval gates asks for confirmation first, forced
 // or not; the services moved are health-checked after, and the rollback gets a release record like
@@ -12,14 +12,18 @@
  * @param args config (default mm-deploy.yaml) and agent (node label)
  */
 void call(Map args = [:]) {
-    String config = args.config ?: 'mm-deploy.yaml'
-    node(args.agent ?: '') {
-        checkout(scm)
-        // The choices come from the config, so the job offers exactly its environments and services.
-        Map targets = mmEnvironmentFor(config: config)
+    Map run = mmDeployRun.start([config: args.config, agent: args.agent, kind: 'rollback', gated: true])
+    Map request = null
+    String what = null
+    mmDeployRun.onAgent(run) {
+        // The choices come from the config, so the job offers exactly its environments and services. The
+        // environment has no default: its first choice is empty and refused, so a run without parameters (Rebuild,
+        // a `build job:` that passes none) rolls nothing back.
+        Map targets = mmEnvironmentFor(config: run.config)
         List services = ['all'] + targets.services + [targets.gateway]
         properties([parameters([
-            choice(name: 'ENVIRONMENT', choices: targets.environments, description: 'The environment to roll back.'),
+            choice(name: 'ENVIRONMENT', choices: [''] + targets.environments,
+                   description: 'The environment to roll back (no default: pick one).'),
             choice(name: 'SERVICE', choices: services,
                    description: "One service, the gateway (${targets.gateway}), or all of them."),
             string(name: 'TARGET', defaultValue: 'previous', trim: true,
@@ -29,26 +33,37 @@ void call(Map args = [:]) {
                          description: 'Go back past migrations that are not marked compatibleWithPrevious. ' +
                                       'The rollback confirmation is still required.'),
         ])])
-        if (!params.ENVIRONMENT) {
+        if (params.ENVIRONMENT == null) {
             // The first run of a new job only registers the parameters: Jenkins offers them from now on.
             currentBuild.result = 'NOT_BUILT'
             echo('The rollback parameters are registered. Start the rollback with "Build with Parameters".')
             return
         }
-        Map request = rollbackRequest(targets.environments, services)
+        request = rollbackRequest(targets.environments, services)
         // The approver must see that the schema check is overridden: it is what makes a forced rollback risky.
-        String what = "${request.service} in ${request.environment} to ${request.to}" +
-                      (request.force ? ' (FORCE: past migrations not compatible with the previous release)' : '')
-        Map frame = [environment: request.environment, config: config, kind: 'rollback', gated: true,
-                     title: "${request.environment} · rollback of ${request.service} to ${request.to}"]
-        mmDeployRun.checkedOut(frame) { Map run ->
-            Map common = [environment: run.environment, config: run.config]
-            List moved = null
-            mmDeployRun.locked(run) {
-                // FORCE overrides only the migrations check in mmRollback; the confirmation stays.
-                mmDeployRun.phase(run, 'Confirm rollback') {
-                    mmDeployRun.gate(run, 'rollback', "Roll back ${what}", null, 30)
-                }
+        what = "${request.service} in ${request.environment} to ${request.to}" +
+               (request.force ? ' (FORCE: past migrations not compatible with the previous release)' : '')
+        run.environment = request.environment
+        run.title = "${request.environment} · rollback of ${request.service} to ${request.to}"
+    }
+    if (request == null) {
+        return
+    }
+    mmDeployRun.guarded(run) {
+        Map confirmation = null
+        mmDeployRun.onAgent(run) {
+            mmDeployRun.preflight(run)
+            confirmation = mmDeployRun.openGate(run, 'rollback', "Roll back ${what}")
+        }
+        // FORCE overrides only the migrations check in mmRollback; the confirmation stays. It waits outside node and
+        // lock: a rollback waiting for its confirmation blocks nobody.
+        mmDeployRun.phase(run, 'Confirm rollback') {
+            mmDeployRun.gate(run, confirmation)
+        }
+        Map common = [environment: run.environment, config: run.config]
+        mmDeployRun.locked(run) {
+            mmDeployRun.onAgent(run) {
+                List moved = null
                 mmDeployRun.phase(run, 'Rollback') {
                     Map rollback = mmRollback(common + [service: request.service, to: request.to, force: request.force])
                     moved = new ArrayList(rollback.moved.keySet())
@@ -69,6 +84,10 @@ void call(Map args = [:]) {
 /** The job's parameters, checked against the config as it is now (it may have changed since they were registered). */
 Map rollbackRequest(List environments, List services) {
     String target = params.TARGET?.trim() ?: 'previous'
+    if (!params.ENVIRONMENT) {
+        error('ENVIRONMENT is empty: a rollback has no default environment. Start it with "Build with Parameters" ' +
+              "and pick one of ${environments.join(', ')}.")
+    }
     if (!(params.ENVIRONMENT in environments)) {
         error("ENVIRONMENT '${params.ENVIRONMENT}' is not an environment of the config (${environments.join(', ')}).")
     }

@@ -16,44 +16,50 @@ void call(Map args = [:]) {
     mmDeployRun(deploy) { Map run ->
         Map common = [environment: run.environment, config: run.config]
         Map planOnly = common + [planOnly: true]
-        mmDeployRun.images(run)
-        // Built with the URLs the services are expected to have; the gateway's plan rebuilds it only when the
-        // published URLs differ, so the image with wrong URLs is never applied.
-        mmDeployRun.phase(run, 'Gateway build') {
-            mmDeployGateway(common + [buildOnly: true])
+        mmDeployRun.onAgent(run) {
+            mmDeployRun.preflight(run)
+            mmDeployRun.images(run)
+            // Built with the URLs the services are expected to have; the gateway's plan rebuilds it only when the
+            // published URLs differ, so the image with wrong URLs is never applied.
+            mmDeployRun.phase(run, 'Gateway build') {
+                mmDeployGateway(common + [buildOnly: true])
+            }
         }
-        // The plan reads the environment's state, so it is taken under the lock like everything after it.
+        // The plan reads the environment's state, so it is taken under the lock like everything after it. The lock is
+        // taken outside node: waiting for it holds no executor.
         mmDeployRun.locked(run) {
-            Map servicesPlan = null
-            Map gatewayPlan = null
-            mmDeployRun.phase(run, 'Services plan') {
-                servicesPlan = mmApplyTofu(planOnly)
-                echo(servicesPlan.summaryText)
+            mmDeployRun.onAgent(run) {
+                Map servicesPlan = null
+                Map gatewayPlan = null
+                mmDeployRun.phase(run, 'Services plan') {
+                    servicesPlan = mmApplyTofu(planOnly)
+                    echo(servicesPlan.summaryText)
+                }
+                mmDeployRun.phase(run, 'Migrations') {
+                    mmRunMigrations(common)
+                }
+                mmDeployRun.phase(run, 'Services apply') {
+                    // The plan just shown, not a new one: what is applied is what the log says.
+                    mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])
+                }
+                mmDeployRun.phase(run, 'Service URLs secret') {
+                    Map urls = mmServiceUrls(common)
+                    echo("Service URLs saved as ${urls.secret}")
+                }
+                mmDeployRun.phase(run, 'Gateway plan') {
+                    gatewayPlan = mmDeployGateway(planOnly)
+                    echo(gatewayPlan.summaryText)
+                }
+                mmDeployRun.phase(run, 'Gateway apply') {
+                    Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
+                    mmDeployRun.requireHealthy(run, gateway.health)
+                }
+                mmDeployRun.phase(run, 'Health') {
+                    mmDeployRun.requireHealthy(run, mmHealthCheck(common))
+                }
+                mmDeployRun.recordSuccess(run)
+                mmDeployRun.moveAlias(run)
             }
-            mmDeployRun.phase(run, 'Migrations') {
-                mmRunMigrations(common)
-            }
-            mmDeployRun.phase(run, 'Services apply') {
-                // The plan just shown, not a new one: what is applied is what the log says.
-                mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])
-            }
-            mmDeployRun.phase(run, 'Service URLs secret') {
-                Map urls = mmServiceUrls(common)
-                echo("Service URLs saved as ${urls.secret}")
-            }
-            mmDeployRun.phase(run, 'Gateway plan') {
-                gatewayPlan = mmDeployGateway(planOnly)
-                echo(gatewayPlan.summaryText)
-            }
-            mmDeployRun.phase(run, 'Gateway apply') {
-                Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
-                mmDeployRun.requireHealthy(run, gateway.health)
-            }
-            mmDeployRun.phase(run, 'Health') {
-                mmDeployRun.requireHealthy(run, mmHealthCheck(common))
-            }
-            mmDeployRun.recordSuccess(run)
-            mmDeployRun.moveAlias(run)
         }
     }
 }

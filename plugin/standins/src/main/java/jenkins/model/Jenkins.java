@@ -1,6 +1,8 @@
 package jenkins.model;
 
 import hudson.ProxyConfiguration;
+import hudson.security.SecurityRealm;
+import org.springframework.security.core.Authentication;
 
 // Compile-only stand-in of the real Jenkins type (see ../signatures.tsv). No logic; never packaged.
 public class Jenkins {
@@ -8,4 +10,7 @@ public class Jenkins {
 
     public static Jenkins get() throws IllegalStateException { throw new UnsupportedOperationException(); }
     public ProxyConfiguration getProxy() { throw new UnsupportedOperationException(); }
+    public static Authentication getAuthentication2() { throw new UnsupportedOperationException(); }
+    public SecurityRealm getSecurityRealm() { throw new UnsupportedOperationException(); }
+    public String getRootUrl() throws IllegalStateException { throw new UnsupportedOperationException(); }
 }

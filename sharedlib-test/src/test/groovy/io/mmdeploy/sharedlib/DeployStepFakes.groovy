@@ -35,6 +35,8 @@ class DeployStepFakes {
     /** Every mm* call with all its arguments, in order. */
     final List<Map> calls = []
     private int plans = 0
+    /** The last plan-only answer per gate phase: what mmOpenGate opens. */
+    private final Map<String, Map> lastPlans = [:]
     private boolean rolledBack = false
 
     DeployStepFakes(List<String> trail) {
@@ -54,6 +56,7 @@ class DeployStepFakes {
                 mmServiceUrls   : this.&serviceUrls,
                 mmDeployGateway : this.&deployGateway,
                 mmHealthCheck   : this.&healthCheck,
+                mmOpenGate      : this.&openGate,
                 mmApprovalGate  : this.&approvalGate,
                 mmRollback      : this.&rollback,
                 mmRelease       : this.&release,
@@ -134,9 +137,16 @@ class DeployStepFakes {
         record('mmApplyTofu', args)
         boolean planOnly = args.planOnly as boolean
         String hash = args.approvedPlanHash ?: "sha256:services-plan-${++plans}".toString()
-        [planHash: hash, summaryText: "Plan for ${args.environment}: 0 to add, ${SERVICES.size()} to change, 0 to destroy (${hash})".toString(),
+        remember('services', planOnly, [planHash: hash, summaryText: "Plan for ${args.environment}: 0 to add, ${SERVICES.size()} to change, 0 to destroy (${hash})".toString(),
          counts  : [create: 0, update: SERVICES.size(), replace: 0, delete: 0, noop: 3],
-         changed : true, applied: !planOnly, outputs: planOnly ? [:] : [api_url: 'https://agent.example.run.app']]
+         changed : true, applied: !planOnly, outputs: planOnly ? [:] : [api_url: 'https://agent.example.run.app']])
+    }
+
+    private Map remember(String gate, boolean planOnly, Map answer) {
+        if (planOnly) {
+            lastPlans[gate] = answer
+        }
+        answer
     }
 
     Map serviceUrls(Map args) {
@@ -152,14 +162,25 @@ class DeployStepFakes {
             return answer
         }
         String hash = args.approvedPlanHash ?: "sha256:gateway-plan-${++plans}".toString()
-        answer + [planHash   : hash, summaryText: "Gateway plan for ${args.environment}: 1 to change (${hash})".toString(),
-                  applied    : !args.planOnly,
-                  health     : args.planOnly ? [:] : health([GATEWAY])]
+        remember('gateway', args.planOnly as boolean,
+                answer + [planHash   : hash, summaryText: "Gateway plan for ${args.environment}: 1 to change (${hash})".toString(),
+                          applied    : !args.planOnly,
+                          health     : args.planOnly ? [:] : health([GATEWAY])])
     }
 
     Map healthCheck(Map args) {
         record('mmHealthCheck', args)
         health(args.services ?: SERVICES + [GATEWAY])
+    }
+
+    /** The gate opened for the run's last plan of the phase (the rollback's confirmation: the summary given). */
+    Map openGate(Map args) {
+        record('mmOpenGate', args)
+        Map plan = args.phase == 'rollback' ? [summaryText: args.summary] : lastPlans[args.phase]
+        assert plan != null: "mmOpenGate ${args.phase} before any ${args.phase} plan"
+        Map approval = environments[args.environment].approval
+        boolean waits = args.phase == 'rollback' ? !approval.gates.isEmpty() : args.phase in approval.gates
+        [phase: args.phase, planHash: plan.planHash, summaryText: plan.summaryText, automatic: !waits]
     }
 
     Map approvalGate(Map args) {

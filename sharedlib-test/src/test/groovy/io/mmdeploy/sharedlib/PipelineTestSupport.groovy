@@ -14,13 +14,15 @@ import static com.lesfurets.jenkins.unit.global.lib.LocalSource.localSource
 /**
  * Runs the real Jenkinsfiles and vars/ of the repository root as Jenkins would load them (the
  * library 'mm-deploy'), with the Jenkins steps they use registered as recorders and the plugin's
- * mm* steps as {@link DeployStepFakes}. The trail lists, in order, the stages, the lock and timeout
+ * mm* steps as {@link DeployStepFakes}. The trail lists, in order, the stages, the node, ws and lock
  * blocks (as "{" ... "}"), milestones and mm* calls.
  *
  * The scripts run CPS-transformed, and the program state is serialised and restored at every step
  * call as Jenkins does, so a local that Jenkins could not save (a map iterator, say) fails the test.
  */
 abstract class PipelineTestSupport extends BasePipelineTestCPS {
+    static final String AGENT = 'agent-1'
+    static final String WORKSPACE = '/home/jenkins/workspace/app_main'
     static final Path LIBRARY_ROOT = Paths.get(System.getProperty('mmdeploy.libraryRoot', '..')).toAbsolutePath().normalize()
 
     final List<String> trail = []
@@ -64,7 +66,27 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
 
     private void registerJenkinsSteps() {
         // Block steps run their body through the helper: in CPS mode a plain body() would only be scheduled.
-        helper.registerAllowedMethod('node', [String, Closure]) { String label, Closure body -> helper.callClosure(body) }
+        // An empty label is any agent: the fake's agent is AGENT; pwd() is its workspace.
+        helper.registerAllowedMethod('node', [String, Closure]) { String label, Closure body ->
+            trail << "node ${label} {".toString()
+            Map env = binding.getVariable('env')
+            env.NODE_NAME = label ?: AGENT
+            try {
+                helper.callClosure(body)
+            } finally {
+                env.remove('NODE_NAME')
+                trail << '}'
+            }
+        }
+        helper.registerAllowedMethod('pwd', []) { -> WORKSPACE }
+        helper.registerAllowedMethod('ws', [String, Closure]) { String path, Closure body ->
+            trail << "ws ${path} {".toString()
+            try {
+                helper.callClosure(body)
+            } finally {
+                trail << '}'
+            }
+        }
         helper.registerAllowedMethod('checkout', [Map]) { Map scm -> trail << 'checkout' }
         helper.registerAllowedMethod('stage', [String, Closure]) { String name, Closure body ->
             trail << "stage ${name}".toString()
@@ -79,14 +101,6 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
             }
         }
         helper.registerAllowedMethod('milestone', [Map]) { Map args -> trail << "milestone ${args.ordinal}".toString() }
-        helper.registerAllowedMethod('timeout', [Map, Closure]) { Map args, Closure body ->
-            trail << "timeout ${args.time} ${args.unit} {".toString()
-            try {
-                helper.callClosure(body)
-            } finally {
-                trail << '}'
-            }
-        }
         helper.registerAllowedMethod('echo', [String]) { String line -> log << line }
         helper.registerAllowedMethod('archiveArtifacts', [Map]) { Map args ->
             assert args.fingerprint == true
@@ -139,6 +153,25 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
     /** The stage names the run showed, in order. */
     List<String> getStages() {
         trail.findAll { it.startsWith('stage ') }.collect { it.substring('stage '.length()) }
+    }
+
+    /**
+     * The blocks (node, ws, lock) open at each trail entry that starts with {@code prefix}: what a step held while it
+     * ran, e.g. [[], ['node agent-1 {', 'ws ... {']].
+     */
+    List<List<String>> openBlocksAt(String prefix) {
+        List<List<String>> found = []
+        List<String> open = []
+        trail.each { String entry ->
+            if (entry.endsWith(' {')) {
+                open << entry
+            } else if (entry == '}') {
+                open.remove(open.size() - 1)
+            } else if (entry.startsWith(prefix)) {
+                found << new ArrayList<>(open)
+            }
+        }
+        found
     }
 
     /** The trail from the first entry starting with {@code from} on. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 
 class ProductionPipelineTest extends PipelineTestSupport {
+
     @BeforeEach
     void onMainBranch() {
         binding.getVariable('env').BRANCH_NAME = 'main'
@@ -12,33 +13,64 @@ class ProductionPipelineTest extends PipelineTestSupport {
     @Test
     void runsTheFlowWithEachGateRightAfterThePlanItApproves() {
         assert runJenkinsfile('Jenkinsfile.example') == null
+        String back = "node ${AGENT} {"
+        String workspace = "ws ${WORKSPACE} {"
         assert trail == [
-                'checkout', 'mmEnvironmentFor branch=main',
-                'checkout',
+                'node  {', 'checkout', 'mmEnvironmentFor branch=main', '}',
+                'node  {', 'checkout',
                 'stage Preflight', 'mmPreflight', 'mmRelease phase=start kind=deploy',
                 'stage Build images', 'mmBuildImages',
                 'stage Gateway build', 'mmDeployGateway buildOnly=true',
-                'milestone 10',
-                'lock mm-deploy-production inversePrecedence=true {',
-                'milestone 20',
-                'stage Services plan', 'mmApplyTofu planOnly=true',
-                'stage Approval: services', 'milestone 30', 'timeout 45 MINUTES {',
-                "mmApprovalGate phase=services summary=${servicesSummary()} planHash=sha256:services-plan-1".toString(), '}',
+                '}',
+                'milestone 10', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 20', back, workspace,
+                'stage Services plan', 'mmApplyTofu planOnly=true', 'mmOpenGate phase=services',
+                '}', '}', '}',
+                'stage Approval: services', 'milestone 30', 'mmApprovalGate phase=services planHash=sha256:services-plan-1',
+                'milestone 40', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 50', back, workspace,
                 'stage Migrations', 'mmRunMigrations',
                 'stage Services apply', 'mmApplyTofu approvedPlanHash=sha256:services-plan-1',
                 'stage Service URLs secret', 'mmServiceUrls',
-                'stage Gateway plan', 'mmDeployGateway planOnly=true',
-                'stage Approval: gateway', 'milestone 40', 'timeout 45 MINUTES {',
-                "mmApprovalGate phase=gateway summary=${gatewaySummary()} planHash=sha256:gateway-plan-2".toString(), '}',
+                'stage Gateway plan', 'mmDeployGateway planOnly=true', 'mmOpenGate phase=gateway',
+                '}', '}', '}',
+                'stage Approval: gateway', 'milestone 60', 'mmApprovalGate phase=gateway planHash=sha256:gateway-plan-2',
+                'milestone 70', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 80', back, workspace,
                 'stage Gateway apply', 'mmDeployGateway approvedPlanHash=sha256:gateway-plan-2',
                 'stage Health', 'mmHealthCheck',
                 'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
                 'stage Alias', 'mmMoveAlias',
-                '}',
+                '}', '}', '}',
         ]
         assert description == "production · release ${DeployStepFakes.RELEASE}"
         assert log.contains('Approval of services for production: alice at 2026-11-22T04:40:00Z')
         assert log.contains('Moving the alias tag production-latest')
+    }
+
+    @Test
+    void gatesWaitOutsideNodeAndLockSoAnEmergencyRollbackIsNeverBlocked() {
+        assert runJenkinsfile('Jenkinsfile.example') == null
+
+        assert openBlocksAt('mmApprovalGate') == [[], []]
+        // What a gate stands between runs on the node and under the lock: the plan before it, the apply after it.
+        assert openBlocksAt('mmApplyTofu').every { it.any { it.startsWith('lock ') } && it.any { it.startsWith('node ') } }
+        assert openBlocksAt('mmOpenGate').every { it.any { it.startsWith('lock ') } }
+        // Back to the run's agent and workspace (its journal and saved plans), with no second checkout.
+        assert trail.count('checkout') == 2
+        assert trail.findAll { it.startsWith('ws ') }.unique() == ["ws ${WORKSPACE} {".toString()]
+        assert trail.findAll { it.startsWith('node ') }.unique() == ['node  {', "node ${AGENT} {".toString()]
+        // One timeout, the policy's, in the gate itself: no pipeline timeout around it.
+        assert !trail.any { it.startsWith('timeout') }
+    }
+
+    @Test
+    void theGateIsAskedForThePlanJustMade() {
+        assert runJenkinsfile('Jenkinsfile.example') == null
+        List<Map> opened = fakes.answersOf('mmOpenGate')
+        List<Map> gates = fakes.callsOf('mmApprovalGate')
+
+        assert fakes.callsOf('mmOpenGate')*.phase == ['services', 'gateway']
+        assert gates*.planHash == opened*.planHash
+        assert gates*.planHash == [fakes.answersOf('mmApplyTofu')[0].planHash, fakes.answersOf('mmDeployGateway')[1].planHash]
+        assert fakes.callsOf('mmOpenGate').every { it.config == 'mm-deploy.yaml' && !it.containsKey('summary') }
     }
 
     @Test
@@ -65,13 +97,11 @@ class ProductionPipelineTest extends PipelineTestSupport {
 
         assert tofu*.planOnly == [true, null]
         assert gates*.phase == ['services', 'gateway']
-        assert gates[0].summary == tofuAnswers[0].summaryText
         assert gates[0].planHash == tofuAnswers[0].planHash
         assert tofu[1].approvedPlanHash == tofuAnswers[0].planHash
         assert tofuAnswers[1].applied
 
         assert gateway*.planOnly == [null, true, null]
-        assert gates[1].summary == gatewayAnswers[1].summaryText
         assert gates[1].planHash == gatewayAnswers[1].planHash
         assert gateway[2].approvedPlanHash == gatewayAnswers[1].planHash
         assert gatewayAnswers[1].planHash != tofuAnswers[0].planHash
@@ -90,6 +120,8 @@ class ProductionPipelineTest extends PipelineTestSupport {
         assert fakes.callsOf('mmServiceUrls').isEmpty()
         assert fakes.callsOf('mmRelease')*.result == [null, 'FAILED']
         assert fakes.callsOf('mmRelease')[1].failedPhase == 'Approval: services'
+        // The gate failed outside node: the FAILED record is written back in the run's workspace.
+        assert openBlocksAt('mmRelease phase=finish') == [["node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString()]]
     }
 
     @Test
@@ -118,11 +150,4 @@ class ProductionPipelineTest extends PipelineTestSupport {
         assert description == "production · release ${DeployStepFakes.RELEASE} · rolled back: agent"
     }
 
-    private static String servicesSummary() {
-        'Plan for production: 0 to add, 7 to change, 0 to destroy (sha256:services-plan-1)'
-    }
-
-    private static String gatewaySummary() {
-        'Gateway plan for production: 1 to change (sha256:gateway-plan-2)'
-    }
 }

@@ -23,9 +23,9 @@ class QuickstartTest extends PipelineTestSupport {
     /**
      * Where each Jenkins step the library calls comes from: its plugin id, or {@code core} for what Jenkins itself
      * provides (checked in the jenkinsci sources: ExecutorStep in workflow-durable-task-step, StageStep in
-     * pipeline-stage-step, LockStep in lockable-resources, MilestoneStep in pipeline-milestone-step, TimeoutStep, EchoStep
+     * pipeline-stage-step, LockStep in lockable-resources, MilestoneStep in pipeline-milestone-step, EchoStep
      * and ErrorStep in workflow-basic-steps, GenericSCMStep (checkout) in workflow-scm-step, JobPropertyStep (properties)
-     * in workflow-multibranch, ArtifactArchiver's @Symbol("archiveArtifacts") in core, run through workflow-basic-steps'
+     * in workflow-multibranch, WorkspaceStep (ws) in workflow-durable-task-step, PwdStep in workflow-basic-steps, ArtifactArchiver's @Symbol("archiveArtifacts") in core, run through workflow-basic-steps'
      * CoreStep; parameters, choice, string and booleanParam are core's parameter definitions).
      */
     static final Map<String, String> STEP_PLUGINS = [
@@ -33,7 +33,8 @@ class QuickstartTest extends PipelineTestSupport {
             stage           : 'pipeline-stage-step',
             lock            : 'lockable-resources',
             milestone       : 'pipeline-milestone-step',
-            timeout         : 'workflow-basic-steps',
+            ws              : 'workflow-durable-task-step',
+            pwd             : 'workflow-basic-steps',
             echo            : 'workflow-basic-steps',
             error           : 'workflow-basic-steps',
             archiveArtifacts: 'workflow-basic-steps',

@@ -18,7 +18,8 @@ class RollbackPipelineTest extends PipelineTestSupport {
 
         assert parameterDefinitions*.name == ['ENVIRONMENT', 'SERVICE', 'TARGET', 'FORCE']
         assert parameterDefinitions*.type == ['choice', 'choice', 'string', 'booleanParam']
-        assert parameterDefinitions[0].choices == ['staging', 'production']
+        // No default environment: the first choice is empty, and refused.
+        assert parameterDefinitions[0].choices == ['', 'staging', 'production']
         assert parameterDefinitions[1].choices == ['all'] + DeployStepFakes.SERVICES + [DeployStepFakes.GATEWAY]
         assert parameterDefinitions[2].defaultValue == 'previous'
         assert parameterDefinitions[2].description.contains('release id')
@@ -33,7 +34,31 @@ class RollbackPipelineTest extends PipelineTestSupport {
 
         assert parameterDefinitions.size() == 4
         assert result == 'NOT_BUILT'
-        assert trail == ['checkout', 'mmEnvironmentFor']
+        assert trail == ['node  {', 'checkout', 'mmEnvironmentFor', '}']
+    }
+
+    @Test
+    void aRunWithoutParametersRollsNothingBack() {
+        // Rebuild, or `build job: 'rollback'` with no parameters: every parameter at its default.
+        binding.setVariable('params', [ENVIRONMENT: '', SERVICE: 'all', TARGET: 'previous', FORCE: false])
+        Throwable failure = runJenkinsfile('Jenkinsfile.rollback.example')
+
+        assert failure instanceof PipelineError
+        assert failure.message == 'ENVIRONMENT is empty: a rollback has no default environment. ' +
+                'Start it with "Build with Parameters" and pick one of staging, production.'
+        assert result == 'FAILURE'
+        assert trail == ['node  {', 'checkout', 'mmEnvironmentFor', '}']
+    }
+
+    @Test
+    void theConfirmationWaitsOutsideNodeAndLock() {
+        request('production', 'journal', 'previous')
+        assert runJenkinsfile('Jenkinsfile.rollback.example') == null
+
+        assert openBlocksAt('mmApprovalGate') == [[]]
+        assert openBlocksAt('mmOpenGate') == [["node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString()]]
+        assert openBlocksAt('mmRollback').every { it.contains('lock mm-deploy-production inversePrecedence=true {') }
+        assert !trail.any { it.startsWith('timeout') }
     }
 
     @Test
@@ -42,17 +67,18 @@ class RollbackPipelineTest extends PipelineTestSupport {
         assert runJenkinsfile('Jenkinsfile.rollback.example') == null
 
         assert trail == [
-                'checkout', 'mmEnvironmentFor',
+                'node  {', 'checkout', 'mmEnvironmentFor', '}',
+                "node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString(),
                 'stage Preflight', 'mmPreflight', 'mmRelease phase=start kind=rollback',
-                'milestone 10',
-                'lock mm-deploy-production inversePrecedence=true {',
-                'milestone 20',
-                'stage Confirm rollback', 'milestone 30', 'timeout 45 MINUTES {',
-                'mmApprovalGate phase=rollback summary=Roll back journal in production to rel-20261120-0900-ffee00', '}',
+                'mmOpenGate phase=rollback summary=Roll back journal in production to rel-20261120-0900-ffee00',
+                '}', '}',
+                'stage Confirm rollback', 'milestone 10', 'mmApprovalGate phase=rollback',
+                'milestone 20', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 30',
+                "node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString(),
                 'stage Rollback', 'mmRollback service=journal to=rel-20261120-0900-ffee00 force=false',
                 'stage Health', 'mmHealthCheck services=[journal]',
                 'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
-                '}',
+                '}', '}', '}',
         ]
         assert fakes.answersOf('mmApprovalGate')[0].approver == 'alice'
         assert description == "production · rollback of journal to rel-20261120-0900-ffee00 · release ${DeployStepFakes.RELEASE}"
@@ -64,14 +90,16 @@ class RollbackPipelineTest extends PipelineTestSupport {
         request('production', 'journal', 'previous', true)
         assert runJenkinsfile('Jenkinsfile.rollback.example') == null
 
-        assert trailFrom('stage Confirm rollback') == [
-                'stage Confirm rollback', 'milestone 30', 'timeout 45 MINUTES {',
-                'mmApprovalGate phase=rollback summary=Roll back journal in production to previous ' +
-                        '(FORCE: past migrations not compatible with the previous release)', '}',
+        assert trailFrom('mmOpenGate') == [
+                'mmOpenGate phase=rollback summary=Roll back journal in production to previous ' +
+                        '(FORCE: past migrations not compatible with the previous release)', '}', '}',
+                'stage Confirm rollback', 'milestone 10', 'mmApprovalGate phase=rollback',
+                'milestone 20', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 30',
+                "node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString(),
                 'stage Rollback', 'mmRollback service=journal to=previous force=true',
                 'stage Health', 'mmHealthCheck services=[journal]',
                 'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
-                '}',
+                '}', '}', '}',
         ]
         assert fakes.answersOf('mmApprovalGate')[0].approver == 'alice'
     }
@@ -85,7 +113,7 @@ class RollbackPipelineTest extends PipelineTestSupport {
         assert failure instanceof DeployStepFakes.GateRejected
         assert fakes.callsOf('mmApprovalGate')*.phase == ['rollback']
         // The approver was told the rollback is forced, and said no: nothing moved.
-        assert fakes.callsOf('mmApprovalGate')[0].summary.contains('FORCE')
+        assert fakes.callsOf('mmOpenGate')[0].summary.contains('FORCE')
         assert fakes.callsOf('mmRollback').isEmpty()
     }
 

@@ -13,14 +13,16 @@ class StagingPipelineTest extends PipelineTestSupport {
     void runsTheFlowsPhasesInOrderWithoutAnyGate() {
         assert runJenkinsfile('Jenkinsfile.example') == null
         assert trail == [
-                'checkout', 'mmEnvironmentFor branch=staging',
-                'checkout',
+                'node  {', 'checkout', 'mmEnvironmentFor branch=staging', '}',
+                'node  {', 'checkout',
                 'stage Preflight', 'mmPreflight', 'mmRelease phase=start kind=deploy',
                 'stage Build images', 'mmBuildImages',
                 'stage Gateway build', 'mmDeployGateway buildOnly=true',
+                '}',
                 'milestone 10',
                 'lock mm-deploy-staging inversePrecedence=true {',
                 'milestone 20',
+                "node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString(),
                 'stage Services plan', 'mmApplyTofu planOnly=true',
                 'stage Migrations', 'mmRunMigrations',
                 'stage Services apply', 'mmApplyTofu approvedPlanHash=sha256:services-plan-1',
@@ -30,7 +32,7 @@ class StagingPipelineTest extends PipelineTestSupport {
                 'stage Health', 'mmHealthCheck',
                 'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
                 'stage Alias', 'mmMoveAlias',
-                '}',
+                '}', '}', '}',
         ]
         assert description == "staging · release ${DeployStepFakes.RELEASE}"
         assert archived == ["mm-release/${DeployStepFakes.RELEASE}.json".toString()]
@@ -95,8 +97,10 @@ class StagingPipelineTest extends PipelineTestSupport {
                 'stage Health', 'mmHealthCheck',
                 'mmRollback service=journal to=previous',
                 'mmRollback service=meals to=previous',
-                '}',
-                'mmRelease phase=finish result=FAILED failedPhase=Health',
+                '}', '}', '}',
+                // Recorded after the failure left node and lock: back in the run's workspace.
+                "node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString(),
+                'mmRelease phase=finish result=FAILED failedPhase=Health', '}', '}',
         ]
         assert failure.message.contains('Health check failed in staging after traffic moved')
         assert failure.message.contains('journal: unhealthy (status 503 after 3 attempts')
@@ -124,8 +128,10 @@ class StagingPipelineTest extends PipelineTestSupport {
         assert trailFrom('stage Gateway apply') == [
                 'stage Gateway apply', 'mmDeployGateway approvedPlanHash=sha256:gateway-plan-2',
                 'mmRollback service=mesh to=previous',
-                '}',
-                'mmRelease phase=finish result=FAILED failedPhase=Gateway apply',
+                '}', '}', '}',
+                // Recorded after the failure left node and lock: back in the run's workspace.
+                "node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString(),
+                'mmRelease phase=finish result=FAILED failedPhase=Gateway apply', '}', '}',
         ]
     }
 
@@ -137,8 +143,10 @@ class StagingPipelineTest extends PipelineTestSupport {
         assert failure.message == 'mmRunMigrations failed (injected)'
         assert trailFrom('stage Migrations') == [
                 'stage Migrations', 'mmRunMigrations',
-                '}',
-                'mmRelease phase=finish result=FAILED failedPhase=Migrations',
+                '}', '}', '}',
+                // Recorded after the failure left node and lock: back in the run's workspace.
+                "node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString(),
+                'mmRelease phase=finish result=FAILED failedPhase=Migrations', '}', '}',
         ]
         // The plan ran before the migrations; nothing was applied.
         assert fakes.callsOf('mmApplyTofu')*.planOnly == [true]
@@ -151,7 +159,8 @@ class StagingPipelineTest extends PipelineTestSupport {
         Throwable failure = runJenkinsfile('Jenkinsfile.example')
 
         assert failure.message.contains('isolation preflight refused')
-        assert trail == ['checkout', 'mmEnvironmentFor branch=staging', 'checkout', 'stage Preflight', 'mmPreflight']
+        assert trail == ['node  {', 'checkout', 'mmEnvironmentFor branch=staging', '}', 'node  {', 'checkout', 'stage Preflight',
+                         'mmPreflight', '}']
     }
 
     @Test
@@ -160,6 +169,6 @@ class StagingPipelineTest extends PipelineTestSupport {
         assert failure instanceof PipelineError
         assert failure.message.startsWith("Environment 'production' requires approval before services and gateway")
         assert failure.message.contains('mmProductionPipeline')
-        assert trail == ['checkout', 'stage Preflight', 'mmPreflight']
+        assert trail == ['node  {', 'checkout', 'stage Preflight', 'mmPreflight', '}']
     }
 }

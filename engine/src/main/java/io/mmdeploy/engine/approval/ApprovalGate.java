@@ -10,11 +10,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The approval policy applied to one gate: whether it waits, for whom, how long, and whether an attempt to pass it
- * counts. Hosts only show the pause (Jenkins: the input step; the CLI: a prompt) and hand back who answered.
+ * counts. Hosts only show the pause (Jenkins: the build's approval page; the CLI: a prompt) and hand back who answered.
  */
 public final class ApprovalGate {
     private final Clock clock;
@@ -57,24 +58,73 @@ public final class ApprovalGate {
     }
 
     /**
-     * Whether {@code approver}'s answer passes the gate.
+     * Whether {@code who}'s approval passes the gate, decided before anything is settled or recorded: a refused answer
+     * is no approval anywhere, and the gate stays open for someone else.
      *
-     * @param approver the id of the user who approved; null when the host could not tell (anonymous)
-     * @param starter the id of the user who started the deploy; null when no user did (timer, SCM push)
+     * <ul>
+     *   <li>nobody signed in ({@code anonymous}, {@code SYSTEM}, no id) never approves;</li>
+     *   <li>with {@code submitters}: one of them as a user id, or a group the user belongs to; without: anyone who may
+     *       start the job;</li>
+     *   <li>with four eyes: not whoever started the build, nor the author of a commit it deploys.</li>
+     * </ul>
      */
-    public GateReview review(GateDecision decision, String approver, String starter) {
-        boolean known = approver != null && !approver.isBlank();
+    public GateReview review(GateDecision decision, Answerer who, Involved involved, IdComparison ids) {
+        Optional<String> notAllowed = mayAnswer(decision, who, ids, "approve");
+        if (notAllowed.isPresent()) {
+            return GateReview.refused(notAllowed.get());
+        }
         if (decision.fourEyes()) {
-            if (!known) {
-                return GateReview.refused("The " + decision.environment() + " policy asks for four eyes, and this approval"
-                        + " came from an anonymous user. Sign in to approve; the gate stays open.");
+            String env = decision.environment();
+            if (involved.starters().stream().anyMatch(s -> ids.sameUser(s, who.id()))) {
+                return GateReview.refused(who.id() + " started this build and cannot also approve it: the " + env
+                        + " policy asks for four eyes. The gate stays open for another approver.");
             }
-            if (starter != null && approver.strip().equalsIgnoreCase(starter.strip())) {
-                return GateReview.refused(approver.strip() + " started this deploy and cannot also approve it: the "
-                        + decision.environment() + " policy asks for four eyes. The gate stays open for another approver.");
+            if (involved.authors().stream().anyMatch(a -> ids.sameUser(a, who.id()))) {
+                return GateReview.refused(who.id() + " wrote a commit this build deploys and cannot also approve it: the "
+                        + env + " policy asks for four eyes. The gate stays open for another approver.");
             }
         }
-        return GateReview.accepted(new Approval(known ? approver.strip() : "anonymous", clock.instant(), decision.phase()));
+        return GateReview.accepted(new Approval(who.id(), clock.instant(), decision.phase()));
+    }
+
+    /**
+     * Why {@code who} may not reject the gate, or empty when they may: a rejection stops a deploy, so it takes someone
+     * who could approve it, four eyes aside (the author of a change may still stop it).
+     */
+    public Optional<String> mayReject(GateDecision decision, Answerer who, IdComparison ids) {
+        return mayAnswer(decision, who, ids, "reject");
+    }
+
+    private Optional<String> mayAnswer(GateDecision decision, Answerer who, IdComparison ids, String verb) {
+        String gateName = "the " + decision.phase().id() + " gate of " + decision.environment();
+        if (who.isNobody()) {
+            return Optional.of("Only a signed-in user may " + verb + " " + gateName + " (this answer came from "
+                    + (who.id().isEmpty() ? "nobody" : who.id()) + "). Sign in; the gate stays open.");
+        }
+        if (decision.submitters().isEmpty()) {
+            return who.mayBuild() ? Optional.empty() : Optional.of(who.id() + " may not build this job, so may not " + verb + " "
+                    + gateName + ". The gate stays open.");
+        }
+        boolean listed = decision.submitters().stream()
+                .anyMatch(s -> ids.sameUser(s, who.id()) || who.groups().stream().anyMatch(g -> ids.sameGroup(s, g)));
+        return listed ? Optional.empty() : Optional.of(who.id() + " is not among the approvers of " + gateName + " ("
+                + String.join(", ", decision.submitters()) + ", as users or groups). The gate stays open.");
+    }
+
+    /**
+     * The approver's short prompt: environment, phase, the plan's hash and what it changes; the plan summary itself is
+     * shown beside it, preformatted.
+     *
+     * @param plan the gate's open plan; null for the rollback's confirmation, whose message is the prompt
+     */
+    public String prompt(GateDecision decision, GatePlan plan) {
+        if (plan == null) {
+            return decision.message();
+        }
+        int images = plan.imageChanges().size();
+        return "Approve the " + decision.phase().id() + " plan for " + decision.environment() + ": " + plan.planHash()
+                + (plan.changed() ? "" : " (changes nothing)")
+                + (images == 0 ? "" : ", " + images + (images == 1 ? " image" : " images") + " changed") + ".";
     }
 
     /** When a gate opened at {@code openedAt} gives up (the deploy is then aborted). */

@@ -141,6 +141,11 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
                             + started.getLogUrl() + "\nRaise the build timeout if the image needs longer.");
         } catch (ApiException e) {
             finished = lookUp(request, started.getId(), e);
+        } catch (InterruptedException e) {
+            // An aborted run stops what it started: the build would otherwise run on (and push) after the run is gone.
+            cancel(started.getId());
+            log.info(request.service() + ": the run was interrupted; Cloud Build " + started.getId() + " cancelled");
+            throw e;
         }
         if (finished.getStatus() != Build.Status.SUCCESS) {
             throw failed(request, finished);
@@ -199,7 +204,7 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
         try {
             cloudBuild.cancelBuild(projectId, buildId);
         } catch (ApiException e) {
-            // The build may have ended meanwhile; the timeout is reported either way.
+            // The build may have ended meanwhile; the timeout or the interruption is reported either way.
         }
     }
 

@@ -101,34 +101,106 @@ class ApprovalGateTest {
         assertThat(decision.timeout()).isEqualTo(ApprovalPolicy.DEFAULT_TIMEOUT);
     }
 
+    private static final IdComparison IDS = IdComparison.caseInsensitive();
+    private static final Involved NOBODY_INVOLVED = new Involved(List.of(), List.of());
+
+    private static Answerer user(String id, String... groups) {
+        return new Answerer(id, List.of(groups), true);
+    }
+
     @Test
     void fourEyesRefusesTheStarterAndKeepsTheGateOpen() {
         GateDecision decision = gate.decide(environment("production", PRODUCTION), "services", "s");
+        Involved startedByAlice = new Involved(List.of("Alice"), List.of());
 
-        GateReview own = gate.review(decision, "alice", "Alice");
+        GateReview own = gate.review(decision, user("alice", "release-managers"), startedByAlice, IDS);
         assertThat(own.isAccepted()).isFalse();
-        assertThat(own.refusal()).contains("alice started this deploy", "four eyes", "stays open");
+        assertThat(own.refusal()).contains("alice started this build", "four eyes", "stays open");
 
-        GateReview other = gate.review(decision, "carol", "alice");
+        GateReview other = gate.review(decision, user("carol"), startedByAlice, IDS);
         assertThat(other.isAccepted()).isTrue();
         assertThat(other.approval()).isEqualTo(new Approval("carol", NOW, Gate.SERVICES));
     }
 
     @Test
-    void fourEyesRefusesAnonymousButAcceptsAnyoneWhenNoUserStartedTheDeploy() {
+    void fourEyesOnAPushTriggeredBuildRefusesTheAuthorsOfTheCommits() {
         GateDecision decision = gate.decide(environment("production", PRODUCTION), "services", "s");
+        // A push starts the build: no user cause, but the change sets name who wrote what is deployed.
+        Involved pushed = new Involved(List.of(), List.of("dave", "erin"));
 
-        assertThat(gate.review(decision, null, "alice").refusal()).contains("anonymous");
-        assertThat(gate.review(decision, "alice", null).accepted()).map(Approval::approver).contains("alice");
+        GateReview author = gate.review(decision, user("Erin", "release-managers"), pushed, IDS);
+        assertThat(author.refusal()).contains("Erin wrote a commit this build deploys", "four eyes");
+        assertThat(author.approval()).isNull();
+        assertThat(gate.review(decision, user("frank", "release-managers"), pushed, IDS).isAccepted()).isTrue();
     }
 
     @Test
-    void withoutFourEyesTheStarterMayApprove() {
+    void nobodySignedInNeverApprovesWhateverThePolicy() {
+        ApprovalPolicy open = new ApprovalPolicy(Set.of(Gate.SERVICES), List.of(), Duration.ofMinutes(5), false);
+        for (ApprovalPolicy policy : List.of(PRODUCTION, open)) {
+            GateDecision decision = gate.decide(environment("production", policy), "services", "s");
+            for (String nobody : new String[] {"anonymous", "SYSTEM", "", null}) {
+                GateReview review = gate.review(decision, new Answerer(nobody, List.of("release-managers"), true), NOBODY_INVOLVED, IDS);
+                assertThat(review.isAccepted()).as(policy + " / " + nobody).isFalse();
+                assertThat(review.refusal()).contains("Only a signed-in user may approve");
+            }
+        }
+    }
+
+    @Test
+    void submittersAreUsersOrGroupsComparedAsTheRealmCompares() {
+        GateDecision decision = gate.decide(environment("production", PRODUCTION), "gateway", "s");
+
+        assertThat(gate.review(decision, user("bob", "Release-Managers"), NOBODY_INVOLVED, IDS).isAccepted()).isTrue();
+        assertThat(gate.review(decision, user("CAROL"), NOBODY_INVOLVED, IDS).isAccepted()).isTrue();
+        GateReview outsider = gate.review(decision, user("mallory", "developers"), NOBODY_INVOLVED, IDS);
+        assertThat(outsider.refusal()).isEqualTo("mallory is not among the approvers of the gateway gate of production "
+                + "(release-managers, carol, as users or groups). The gate stays open.");
+
+        IdComparison caseSensitive = new IdComparison() {
+            @Override
+            public boolean sameUser(String a, String b) {
+                return a.equals(b);
+            }
+
+            @Override
+            public boolean sameGroup(String a, String b) {
+                return a.equals(b);
+            }
+        };
+        assertThat(gate.review(decision, user("CAROL"), NOBODY_INVOLVED, caseSensitive).isAccepted()).isFalse();
+        assertThat(gate.review(decision, user("bob", "Release-Managers"), NOBODY_INVOLVED, caseSensitive).isAccepted()).isFalse();
+    }
+
+    @Test
+    void withoutSubmittersAnyoneWhoMayBuildApprovesAndWithoutFourEyesTheStarterToo() {
         ApprovalPolicy twoEyes = new ApprovalPolicy(Set.of(Gate.SERVICES), List.of(), Duration.ofMinutes(5), false);
         GateDecision decision = gate.decide(environment("production", twoEyes), "services", "s");
+        Involved startedByAlice = new Involved(List.of("alice"), List.of("alice"));
 
-        assertThat(gate.review(decision, "alice", "alice").isAccepted()).isTrue();
-        assertThat(gate.review(decision, null, "alice").approval().approver()).isEqualTo("anonymous");
+        assertThat(gate.review(decision, user("alice"), startedByAlice, IDS).isAccepted()).isTrue();
+        assertThat(gate.review(decision, new Answerer("viewer", List.of(), false), startedByAlice, IDS).refusal())
+                .isEqualTo("viewer may not build this job, so may not approve the services gate of production. The gate stays open.");
+    }
+
+    @Test
+    void aRejectionTakesSomeoneWhoCouldApproveFourEyesAside() {
+        GateDecision decision = gate.decide(environment("production", PRODUCTION), "services", "s");
+
+        assertThat(gate.mayReject(decision, user("alice", "release-managers"), IDS)).isEmpty();
+        assertThat(gate.mayReject(decision, user("mallory"), IDS)).get().asString().contains("not among the approvers");
+        assertThat(gate.mayReject(decision, user("anonymous"), IDS)).get().asString().contains("Only a signed-in user may reject");
+    }
+
+    @Test
+    void thePromptNamesEnvironmentPhasePlanAndWhatChanges() {
+        GateDecision decision = gate.decide(environment("production", PRODUCTION), "services", "s");
+        GatePlan plan = new GatePlan("services", "sha256:ab12", "Plan: 0 to add, 2 to change", List.of("a: 1 -> 2", "b: 1 -> 2"), true,
+                false, false);
+
+        assertThat(gate.prompt(decision, plan)).isEqualTo("Approve the services plan for production: sha256:ab12, 2 images changed.");
+        GateDecision rollback = gate.decide(environment("production", PRODUCTION), "rollback", "Roll back journal in production to previous");
+        assertThat(gate.prompt(rollback, null)).isEqualTo("Roll back journal in production to previous");
     }
 
     @Test

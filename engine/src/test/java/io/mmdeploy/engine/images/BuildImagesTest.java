@@ -219,4 +219,30 @@ class BuildImagesTest {
         assertThat(uploader.objects()).isEmpty();
         assertThat(cloud.cloudBuild.submitted()).isEmpty();
     }
+
+    @Test
+    void anInterruptedRunCancelsTheCloudBuildItStarted() throws Exception {
+        cloud.cloudBuild.outcome("us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/agent-service", FakeCloudBuild.Outcome.HANG);
+        CloudBuildImageBuilder builder = new CloudBuildImageBuilder(clients.cloudBuild(), uploader, new LocalWorkspace(repo), Fixtures.PROJECT,
+                Fixtures.REGION, "mindmirror-staging_cloudbuild", Duration.ofMinutes(10));
+        java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread run = new Thread(() -> {
+            try {
+                builder.build(request("agent", "tree1-agent", "staging-abc1234"), List.of("staging-abc1234"), log.stage(BuildImages.STAGE));
+            } catch (Throwable t) {
+                ended.set(t);
+            }
+        });
+        run.start();
+        while (cloud.cloudBuild.submitted().isEmpty()) {
+            Thread.sleep(20);
+        }
+        run.interrupt(); // what Jenkins does to a step's thread when the build is aborted
+        run.join();
+
+        assertThat(ended.get()).isInstanceOf(InterruptedException.class);
+        String id = cloud.cloudBuild.submitted().get(0).getId();
+        assertThat(cloud.cloudBuild.build(id).getStatus()).isEqualTo(Build.Status.CANCELLED);
+        assertThat(log.lines()).anyMatch(l -> l.contains("Cloud Build " + id + " cancelled"));
+    }
 }

@@ -17,17 +17,28 @@ import java.util.function.Consumer;
 /**
  * Runs commands on this machine with ProcessBuilder (the CLI's host, and the tests'). Output is read line by
  * line from both streams as it comes, masked with the command's secrets, and handed on one line at a time.
- * A command that outlives its timeout, or a run that is interrupted, is killed with its child processes.
+ * A command that outlives its timeout, or a run that is interrupted, is stopped with its child processes: first with
+ * SIGINT, the interrupt tofu (and terraform, docker) handle gracefully, finishing the operation at hand and releasing
+ * the state lock; after {@link #DEFAULT_INTERRUPT_GRACE} (or the runner's own grace) SIGTERM, and 3 s later SIGKILL.
  */
 public final class LocalCommandRunner implements CommandRunner {
-    /** How long a process gets to end after being asked to, before it is killed outright. */
+    /** How long a process gets to end after SIGTERM, before it is killed outright. */
     private static final long GRACE_MILLIS = 3000;
+    /** How long an interrupted command gets to end by itself after SIGINT: tofu finishes its resource and unlocks the state. */
+    public static final java.time.Duration DEFAULT_INTERRUPT_GRACE = java.time.Duration.ofSeconds(60);
 
     private final Path root;
+    private final java.time.Duration interruptGrace;
 
     /** @param root the directory that commands' working directories are relative to */
     public LocalCommandRunner(Path root) {
+        this(root, DEFAULT_INTERRUPT_GRACE);
+    }
+
+    /** @param interruptGrace how long a command gets after SIGINT before SIGTERM */
+    public LocalCommandRunner(Path root, java.time.Duration interruptGrace) {
         this.root = root.toAbsolutePath().normalize();
+        this.interruptGrace = interruptGrace;
     }
 
     @Override
@@ -47,14 +58,14 @@ public final class LocalCommandRunner implements CommandRunner {
             if (command.timeout() == null) {
                 process.waitFor();
             } else if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                kill(process);
+                stop(process);
                 throw DeployException.of(mask.mask(String.join(" ", command.argv().subList(0, Math.min(2, command.argv().size()))))
                                 + " timed out",
                         "It ran longer than " + seconds(command.timeout()) + " and was stopped, with its child processes."
                                 + " Look at its last output above; raise the timeout if the work is simply slow.");
             }
         } catch (InterruptedException e) {
-            kill(process);
+            stop(process);
             throw e;
         }
         // Children that inherited the pipes may keep them open: do not wait for them for ever.
@@ -86,6 +97,39 @@ public final class LocalCommandRunner implements CommandRunner {
 
     private static String seconds(java.time.Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /**
+     * SIGINT to the process (where there is a {@code kill} command: not on Windows), and up to the interrupt grace for it
+     * to end by itself; then {@link #kill}. Runs with the thread's interrupt cleared, so the waits really wait; the
+     * interrupt is restored for the caller.
+     */
+    private void stop(Process process) {
+        boolean interrupted = Thread.interrupted();
+        // Taken first: children of a process that ends on SIGINT are no longer its descendants, but may still run.
+        var tree = process.descendants().toList();
+        try {
+            if (!interruptGrace.isZero() && !interruptGrace.isNegative() && interrupt(process.pid())) {
+                process.waitFor(interruptGrace.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            kill(process);
+            tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean interrupt(long pid) throws InterruptedException {
+        try {
+            return new ProcessBuilder("kill", "-INT", Long.toString(pid)).redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException e) {
+            return false; // no kill command here: SIGTERM it is
+        }
     }
 
     /** Asks the process and its descendants to stop, then forces those still alive after the grace period. */

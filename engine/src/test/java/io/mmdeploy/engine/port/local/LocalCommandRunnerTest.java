@@ -74,6 +74,40 @@ class LocalCommandRunnerTest {
     }
 
     @Test
+    void anInterruptedCommandGetsSigintFirstAndTimeToCleanUp() throws Exception {
+        // Like tofu: on SIGINT it finishes what it is doing (here: writes "released") and exits; SIGTERM would be noted.
+        Command c = new Command(List.of("sh", "-c", "trap 'sleep 1; echo released > lock; exit 130' INT; trap 'echo term > lock; exit 143' TERM;"
+                + " echo started > started; while :; do sleep 0.1; done"), Map.of(), "", null, Set.of());
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        Thread run = new Thread(() -> {
+            try {
+                new LocalCommandRunner(root).run(c, lines::add);
+            } catch (Throwable t) {
+                ended.set(t);
+            }
+        });
+        run.start();
+        while (!Files.exists(root.resolve("started"))) {
+            Thread.sleep(20);
+        }
+        run.interrupt();
+        run.join();
+
+        assertThat(ended.get()).isInstanceOf(InterruptedException.class);
+        assertThat(Files.readString(root.resolve("lock")).strip()).isEqualTo("released");
+    }
+
+    @Test
+    void aCommandThatIgnoresSigintIsStoppedAfterTheGrace() throws Exception {
+        Command c = new Command(List.of("sh", "-c", "trap '' INT; echo started > started; while :; do sleep 0.1; done"), Map.of(), "",
+                Duration.ofMillis(300), Set.of());
+        assertThatThrownBy(() -> new LocalCommandRunner(root, Duration.ofMillis(200)).run(c, lines::add))
+                .isInstanceOf(DeployException.class)
+                .hasMessageContaining("timed out");
+        assertThat(Files.exists(root.resolve("started"))).isTrue();
+    }
+
+    @Test
     void killsTheProcessWhenTheRunIsInterrupted() throws Exception {
         AtomicReference<Thread> runner = new AtomicReference<>();
         CompletableFuture<Object> run = CompletableFuture.supplyAsync(() -> {

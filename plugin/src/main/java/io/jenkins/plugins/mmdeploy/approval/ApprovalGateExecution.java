@@ -1,320 +1,218 @@
 package io.jenkins.plugins.mmdeploy.approval;
 
 import hudson.AbortException;
-import hudson.FilePath;
-import hudson.model.Cause;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.BuildHost;
-import io.jenkins.plugins.mmdeploy.host.DeployConfigs;
-import io.jenkins.plugins.mmdeploy.host.FilePathWorkspace;
-import io.jenkins.plugins.mmdeploy.host.StepFailure;
-import io.jenkins.plugins.mmdeploy.host.TaskListenerEventSink;
 import io.mmdeploy.engine.approval.Approval;
 import io.mmdeploy.engine.approval.ApprovalGate;
-import io.mmdeploy.engine.approval.GateDecision;
-import io.mmdeploy.engine.approval.GatePlan;
-import io.mmdeploy.engine.approval.GateReview;
-import io.mmdeploy.engine.approval.RecordedApproval;
-import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
-import io.mmdeploy.engine.config.EnvironmentSpec;
-import io.mmdeploy.engine.config.LoadedConfig;
-import io.mmdeploy.engine.port.SecretMask;
-import io.mmdeploy.engine.steps.DeploySteps;
-import io.mmdeploy.engine.tofu.TofuSettings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jenkins.model.Jenkins;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.support.steps.input.InputAction;
-import org.jenkinsci.plugins.workflow.support.steps.input.InputStep;
-import org.jenkinsci.plugins.workflow.support.steps.input.InputStepExecution;
 
 /**
- * The paused gate. The engine's {@link ApprovalGate} decides; this class only shows the pause through Jenkins' own
- * input step (its page, its links, its submitter check) and reports back.
- *
- * <p>Why not simply return the input step's execution: four eyes. When the person who started the build answers, the
- * input step has already settled (and recorded them on the build as approver); the gate then refuses the answer, says
- * so in the log and opens the same input again for someone else. So the gate is a plain {@link StepExecution} that
- * owns its current input execution, and survives a controller restart: the input and the deadline are kept in its
- * serialized state and re-registered in {@link #onResume()}.
+ * The wait of mmApprovalGate for the gate mmOpenGate opened. It needs no workspace and no executor: its whole state
+ * is the gate on the build ({@link ApprovalPage}, saved in build.xml), which the page's answers and the policy's
+ * timeout settle; this step only ends as that state says. After a restart it reads the gate again: an answer given
+ * while Jenkins was down or just before is found there, and the deadline is re-armed with the time left.
  */
 final class ApprovalGateExecution extends StepExecution {
     private static final long serialVersionUID = 1L;
-    /** The input step's result is then the approver's user id. */
-    static final String APPROVER_PARAMETER = "approver";
 
     private final String environment;
     private final String phase;
-    private final String summary;
-    private final String config;
-    /** The hash of the plan the pipeline means (optional): it must be the run's open plan the approver is shown. */
-    private final String expectedPlanHash;
-    /** The plan the approver is shown and approves; null for the rollback confirmation, which approves no plan. */
-    private volatile String planHash;
+    private final String planHash;
+    private volatile String gateId;
+    private transient volatile ScheduledFuture<?> deadline;
+    private transient AtomicBoolean ended;
 
-    // The engine's decision, flattened to plain values: this object is part of the Pipeline's saved program.
-    private volatile boolean decided;
-    private volatile String inputId;
-    private volatile String message;
-    private volatile String submitters;
-    private volatile long timeoutMillis;
-    private volatile boolean fourEyes;
-    private volatile String starter;
-    private volatile long deadlineMillis;
-    private volatile InputStepExecution input;
-
-    private transient ScheduledExecutorService timer;
-
-    ApprovalGateExecution(StepContext context, String environment, String phase, String summary, String config, String expectedPlanHash) {
+    ApprovalGateExecution(StepContext context, String environment, String phase, String planHash) {
         super(context);
         this.environment = environment;
         this.phase = phase;
-        this.summary = summary;
-        this.config = config;
-        this.expectedPlanHash = expectedPlanHash;
+        this.planHash = planHash;
     }
 
-    /** Reads the policy off the CPS thread (the workspace may be on an agent) and either passes or pauses. */
     @Override
-    public boolean start() {
-        onGateThread(this::open, null);
+    public boolean start() throws Exception {
+        Run<?, ?> run = getContext().get(Run.class);
+        GateRequest gate = ApprovalPage.latest(run, environment, phase).orElseThrow(() -> new AbortException(
+                "mmApprovalGate: no " + phase + " gate of " + environment + " is open on this build. Call mmOpenGate(environment: '"
+                        + environment + "', phase: '" + phase + "') right after the plan, on the node, first."));
+        if (planHash != null && !planHash.equals(gate.planHash)) {
+            throw new AbortException("mmApprovalGate: the " + phase + " gate of " + environment + " open on this build is for plan "
+                    + gate.planHash + ", not " + planHash + ": nothing to approve. Plan again and open the gate for the new plan.");
+        }
+        gateId = gate.id;
+        if (GateRequest.OPEN.equals(gate.state())) {
+            log("Waiting until " + gate.deadline() + " for approval of the " + phase + " deploy to " + environment + " by "
+                    + gate.getApprovers() + (gate.fourEyes ? " (four eyes: not whoever started this build or wrote its commits)" : "")
+                    + ": " + pageUrl(run));
+        }
+        settleOrWait(run, gate);
         return false;
     }
 
-    private void open() {
-        try {
-            Run<?, ?> run = getContext().get(Run.class);
-            TaskListener listener = getContext().get(TaskListener.class);
-            FilePath workspace = getContext().get(FilePath.class);
-            EnvironmentSpec env = DeployConfigs.load(
-                            new FilePathWorkspace(workspace), config, new TaskListenerEventSink(listener, new SecretMask()))
-                    .environment(environment);
-            String shown = summary;
-            boolean nothingToApprove = false;
-            if (!Gate.ROLLBACK.id().equals(phase)) {
-                // The approver is shown the run's open plan as the engine saved it, and approves exactly its hash.
-                GatePlan open = openPlan();
-                planHash = open.planHash();
-                if (expectedPlanHash != null && !expectedPlanHash.equals(planHash)) {
-                    throw new AbortException("The " + phase + " plan " + expectedPlanHash + " is not this run's open plan (" + planHash
-                            + "): nothing to approve. Plan again.");
-                }
-                shown = open.summaryText();
-                nothingToApprove = open.automatic();
-            }
-            GateDecision decision = gate().decide(env, phase, shown);
-            if (nothingToApprove && !decision.automatic()) {
-                // The engine says the plan changes nothing: its apply needs no person, so none is asked.
-                log("The " + phase + " plan of " + environment + " changes nothing: it passes by itself.");
-                succeed(gate().pass(new GateDecision(decision.environment(), decision.phase(), true, decision.inputId(),
-                        decision.message(), decision.submitters(), decision.timeout(), decision.fourEyes())));
-                return;
-            }
-            if (decision.automatic()) {
-                log("The " + environment + " policy has no " + phase + " gate: approved automatically.");
-                succeed(gate().pass(decision));
-                return;
-            }
-            keep(decision);
-            Cause.UserIdCause cause = run.getCause(Cause.UserIdCause.class);
-            starter = cause == null ? null : cause.getUserId();
-            deadlineMillis = gate().deadline(decision, gate().now()).toEpochMilli();
-            log("Waiting up to " + Duration.ofMillis(timeoutMillis).toMinutes() + " min for approval of the " + phase
-                    + " deploy to " + environment + (submitters == null ? "" : " by " + submitters)
-                    + (fourEyes && starter != null ? " (four eyes: " + starter + ", who started this build, cannot approve)" : "")
-                    + ".");
-            ask();
-            watchDeadline();
-        } catch (Throwable t) {
-            failed(StepFailure.of(t));
-        }
-    }
-
-    private void keep(GateDecision decision) {
-        decided = true;
-        inputId = decision.inputId();
-        message = decision.message();
-        submitters = decision.submitterList();
-        timeoutMillis = decision.timeout().toMillis();
-        fourEyes = decision.fourEyes();
-    }
-
-    private GateDecision decision() {
-        List<String> names = submitters == null ? List.of() : Arrays.asList(submitters.split(","));
-        return new GateDecision(environment, Gate.valueOf(phase.toUpperCase(java.util.Locale.ROOT)), false, inputId, message,
-                names, Duration.ofMillis(timeoutMillis), fourEyes);
-    }
-
-    /** Opens Jenkins' input for this gate: message = the summary, one id per environment and phase. */
-    private void ask() throws Exception {
-        InputStep step = new InputStep(message);
-        step.setId(inputId);
-        step.setSubmitter(submitters);
-        step.setSubmitterParameter(APPROVER_PARAMETER);
-        input = (InputStepExecution) step.start(new GateInputContext(getContext(), this));
-        input.start();
-        getContext().saveState();
-    }
-
-    /** The input was answered with "proceed": {@code value} is the approver's id (null when Jenkins had no user). */
-    void answered(Object value) {
-        onGateThread(() -> review(value), null);
-    }
-
-    private void review(Object value) throws Exception {
-        GateReview review = gate().review(decision(), value instanceof String id ? id : null, starter);
-        if (review.isAccepted()) {
-            log("Approved by " + review.approval().approver() + ".");
-            succeed(review.approval());
-            return;
-        }
-        log(review.refusal());
-        ask();
-    }
-
-    /** The input was aborted, stopped or timed out; so is the gate. */
-    void failed(Throwable cause) {
-        shutdownTimer();
-        getContext().onFailure(cause);
-    }
-
-    private void succeed(Approval approval) throws IOException, InterruptedException {
-        shutdownTimer();
-        if (planHash != null && !Approval.AUTO.equals(approval.approver())) {
-            GateApprovals.record(getContext().get(Run.class),
-                    new RecordedApproval(environment, approval.phase(), planHash, approval.approver(), approval.approvedAt()));
-        }
-        Map<String, Object> out = new java.util.LinkedHashMap<>(approval.toMap());
-        out.put("planHash", planHash);
-        getContext().onSuccess(out);
-    }
-
-    /** The engine's view of the gate: the open plan and its saved summary; the run gives its lease back while it waits. */
-    private GatePlan openPlan() throws Exception {
-        BuildHost host = BuildHost.of(getContext(), DeployConfigs.directory(config));
-        LoadedConfig loaded = DeployConfigs.loaded(host.workspace(), DeployConfigs.fileName(config), config, host.events());
-        return new DeploySteps(host.stepHost(), loaded, TofuSettings.defaults()).openGate(environment, phase);
-    }
-
-    private void watchDeadline() {
-        long delay = Math.max(0, deadlineMillis - System.currentTimeMillis());
-        timer().schedule(() -> onGateThread(this::expire, null), delay, TimeUnit.MILLISECONDS);
-    }
-
-    private void expire() throws Exception {
-        if (input == null || input.isSettled()) {
-            return;
-        }
-        String reason = gate().timedOut(decision());
-        log(reason);
-        getContext().setResult(Result.ABORTED);
-        input.stop(new AbortException(reason));
-    }
-
-    @Override
-    public void stop(Throwable cause) {
-        onGateThread(() -> {
-            if (input != null && !input.isSettled()) {
-                input.stop(cause); // reaches failed() through GateInputContext
-            } else {
-                failed(cause);
-            }
-        }, cause);
-    }
-
-    /**
-     * After a restart the input is not among the Pipeline's running steps (the gate is), so Jenkins' input page would
-     * not find it: register it again, and re-arm the deadline with the time that is left.
-     */
     @Override
     public void onResume() {
-        if (!decided || input == null) {
-            onGateThread(this::open, null);
+        try {
+            Run<?, ?> run = getContext().get(Run.class);
+            GateRequest gate = ApprovalPage.byId(run, gateId).orElseThrow(() -> new AbortException(
+                    "The " + phase + " gate of " + environment + " is gone from the build after the restart. Run the deploy again."));
+            settleOrWait(run, gate);
+        } catch (Exception e) {
+            end(() -> getContext().onFailure(e));
+        }
+    }
+
+    /** Ends the step if the gate is settled; else arms the deadline for the time left. */
+    private void settleOrWait(Run<?, ?> run, GateRequest gate) throws IOException {
+        if (GateRequest.OPEN.equals(gate.state())) {
+            Duration left = Duration.between(Instant.now(), gate.deadline());
+            deadline = Timer.get().schedule(() -> expire(run, gate), Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
             return;
         }
-        onGateThread(() -> {
-            Run<?, ?> run = getContext().get(Run.class);
-            InputAction inputs = run.getAction(InputAction.class);
-            if (inputs != null && !input.isSettled()) {
-                inputs.remove(input);
-                inputs.add(input);
+        finish(gate);
+    }
+
+    private void expire(Run<?, ?> run, GateRequest gate) {
+        if (gate.settle(GateRequest.TIMED_OUT, null, Instant.now())) {
+            try {
+                run.save();
+            } catch (IOException e) {
+                log("Could not save the build after the gate timed out: " + e.getMessage());
             }
-            watchDeadline();
-        }, null);
+        }
+        finish(gate);
+    }
+
+    /** Ends the step as the gate ended; once. */
+    private void finish(GateRequest gate) {
+        String state = gate.state();
+        if (GateRequest.OPEN.equals(state)) {
+            return;
+        }
+        ScheduledFuture<?> pending = deadline;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        switch (state) {
+            case GateRequest.AUTOMATIC -> end(() -> {
+                log("The " + phase + " gate of " + environment + " passes by itself.");
+                getContext().onSuccess(result(Approval.AUTO, gate.openedAtMillis));
+            });
+            case GateRequest.APPROVED -> end(() -> {
+                log("Approved by " + gate.answeredBy() + " at " + gate.answeredAt() + ".");
+                getContext().onSuccess(result(gate.answeredBy(), gate.answeredAt().toEpochMilli()));
+            });
+            case GateRequest.REJECTED -> abort("Rejected by " + gate.answeredBy() + " at " + gate.answeredAt() + ": the " + phase
+                    + " deploy to " + environment + " stops here.");
+            case GateRequest.TIMED_OUT -> abort(new ApprovalGate(Clock.systemUTC()).timedOut(gate.decision()));
+            default -> abort("The " + phase + " gate of " + environment + " was aborted.");
+        }
+    }
+
+    private void abort(String reason) {
+        end(() -> {
+            log(reason);
+            getContext().setResult(Result.ABORTED);
+            getContext().onFailure(new AbortException(reason));
+        });
+    }
+
+    private Map<String, Object> result(String approver, long atMillis) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("approver", approver);
+        out.put("approvedAt", Instant.ofEpochMilli(atMillis).toString());
+        out.put("phase", phase);
+        out.put("planHash", planHash);
+        return out;
+    }
+
+    /** The build was aborted while it waited: the gate closes, so a late answer is refused, not recorded. */
+    @Override
+    public void stop(Throwable cause) throws Exception {
+        Run<?, ?> run = getContext().get(Run.class);
+        if (gateId != null) {
+            ApprovalPage.byId(run, gateId).ifPresent(gate -> {
+                if (gate.settle(GateRequest.ABORTED, null, Instant.now())) {
+                    try {
+                        run.save();
+                    } catch (IOException e) {
+                        log("Could not save the build after the gate was aborted: " + e.getMessage());
+                    }
+                }
+            });
+        }
+        ScheduledFuture<?> pending = deadline;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        end(() -> getContext().onFailure(cause));
     }
 
     @Override
     public String getStatus() {
-        return decided ? "waiting for approval " + inputId : "reading the approval policy of " + environment;
+        return "waiting for approval of the " + phase + " gate of " + environment;
+    }
+
+    private synchronized void end(Runnable completion) {
+        if (ended == null) {
+            ended = new AtomicBoolean();
+        }
+        if (ended.compareAndSet(false, true)) {
+            completion.run();
+        }
     }
 
     private void log(String line) {
         try {
             getContext().get(TaskListener.class).getLogger().println("[approval] " + line);
-        } catch (IOException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+        } catch (IOException e) {
+            // The log is gone with the build: nothing to tell.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private ApprovalGate gate() {
-        return new ApprovalGate(Clock.systemUTC());
+    private static String pageUrl(Run<?, ?> run) {
+        String root = Jenkins.get().getRootUrl();
+        return (root == null ? "/" : root) + run.getUrl() + "mm-approval/";
     }
 
-    /**
-     * Runs gate work on the gate's own thread, one task at a time: the gate needs no locks, and never holds one while
-     * Jenkins' input code waits for the Pipeline's thread. When the gate has already settled, {@code lateFailure}
-     * (if any) still reaches the Pipeline, which ignores it for a finished step.
-     */
-    private void onGateThread(GateTask task, Throwable lateFailure) {
+    private boolean waitsFor(Run<?, ?> run, String id) {
         try {
-            timer().execute(() -> {
-                try {
-                    task.run();
-                } catch (Throwable t) {
-                    failed(t);
-                }
-            });
-        } catch (RejectedExecutionException settled) {
-            if (lateFailure != null) {
-                getContext().onFailure(lateFailure);
+            return id.equals(gateId) && run.getExternalizableId().equals(getContext().get(Run.class).getExternalizableId());
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** The page settled gate {@code id} of {@code run}: its waiting step ends as the gate says. */
+    static void wake(Run<?, ?> run, String id) {
+        StepExecution.acceptAll(ApprovalGateExecution.class, e -> {
+            if (e.waitsFor(run, id)) {
+                ApprovalPage.byId(run, id).ifPresent(e::finish);
             }
-        }
+        });
     }
 
-    private interface GateTask {
-        void run() throws Exception;
-    }
-
-    private synchronized ScheduledExecutorService timer() {
-        if (timer == null) {
-            ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "mm-deploy approval gate " + environment + "/" + phase);
-                t.setDaemon(true);
-                return t;
-            });
-            // A settled gate drops its pending deadline instead of keeping a thread for it.
-            pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-            timer = pool;
-        }
-        return timer;
-    }
-
-    private synchronized void shutdownTimer() {
-        if (timer != null) {
-            timer.shutdown();
-        }
+    /** A line for the log of the build whose gate {@code id} is waiting (a refused answer: who, and why). */
+    static void tell(Run<?, ?> run, String id, String line) {
+        StepExecution.acceptAll(ApprovalGateExecution.class, e -> {
+            if (e.waitsFor(run, id)) {
+                e.log(line);
+            }
+        });
     }
 }

@@ -1,11 +1,8 @@
 package io.jenkins.plugins.mmdeploy.approval;
 
 import hudson.Extension;
-import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.mmdeploy.host.DeployConfigs;
-import io.mmdeploy.engine.config.DeployConfig;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -15,22 +12,20 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * {@code mmApprovalGate environment: 'production', phase: 'services', summary: plan.summaryText}: waits for the
- * environment's approvers through the standard input step, or passes at once ({@code approver: 'auto'}) when the
- * environment's policy has no gate for the phase. Returns {@code [approver, approvedAt, phase]}.
+ * {@code mmApprovalGate environment: 'production', phase: 'services', planHash: gate.planHash}: waits, outside
+ * {@code node} and {@code lock}, until the gate mmOpenGate opened on this build is approved or rejected on the build's
+ * "Approval" page, or the policy's timeout passes; passes at once when the gate passes by itself. Returns
+ * {@code [approver, approvedAt, phase, planHash]}.
  */
 public final class ApprovalGateStep extends Step {
     private final String environment;
     private final String phase;
-    private final String summary;
-    private String config = DeployConfig.DEFAULT_FILE;
     private String planHash;
 
     @DataBoundConstructor
-    public ApprovalGateStep(String environment, String phase, String summary) {
+    public ApprovalGateStep(String environment, String phase) {
         this.environment = environment;
         this.phase = phase;
-        this.summary = summary;
     }
 
     public String getEnvironment() {
@@ -41,24 +36,11 @@ public final class ApprovalGateStep extends Step {
         return phase;
     }
 
-    public String getSummary() {
-        return summary;
-    }
-
-    public String getConfig() {
-        return config;
-    }
-
-    @DataBoundSetter
-    public void setConfig(String config) {
-        this.config = DeployConfigs.parameter(config);
-    }
-
     public String getPlanHash() {
         return planHash;
     }
 
-    /** The hash of the plan the approver is shown (mmApplyTofu or mmDeployGateway planOnly); none for a rollback. */
+    /** The plan the opened gate must be for (mmOpenGate's {@code planHash}); none for a rollback. */
     @DataBoundSetter
     public void setPlanHash(String planHash) {
         this.planHash = planHash == null || planHash.isBlank() ? null : planHash.strip();
@@ -66,7 +48,7 @@ public final class ApprovalGateStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new ApprovalGateExecution(context, environment, phase, summary, config, planHash);
+        return new ApprovalGateExecution(context, environment, phase, planHash);
     }
 
     @Extension
@@ -78,13 +60,13 @@ public final class ApprovalGateStep extends Step {
 
         @Override
         public String getDisplayName() {
-            return "mm-deploy: wait for the environment's approval";
+            return "mm-deploy: wait for the approval of an open gate";
         }
 
-        /** The workspace holds the config that names the approvers; Run and TaskListener for the pause itself. */
+        /** The build and its log only: no workspace, so the wait holds no executor. */
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class, FilePath.class);
+            return Set.of(Run.class, TaskListener.class);
         }
     }
 }

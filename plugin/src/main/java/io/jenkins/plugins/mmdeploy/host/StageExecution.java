@@ -18,12 +18,32 @@ import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
  */
 final class StageExecution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
     private static final long serialVersionUID = 1L;
-    // Not resumable anyway (SynchronousNonBlockingStepExecution); the step is not part of the saved program.
+    // Not resumable (its work is a thread of this JVM); the step is not part of the saved program.
     private final transient StageStep step;
+    /** What was running, for the message after a restart: e.g. mmApplyTofu for production. */
+    private final String running;
 
     StageExecution(StepContext context, StageStep step) {
         super(context);
         this.step = step;
+        this.running = step.getDescriptor().getFunctionName() + " for " + step.getEnvironment();
+    }
+
+    /**
+     * The controller restarted while the step ran: its thread is gone, and whatever it was doing (a build, a migration,
+     * an apply) may or may not have finished. The build fails here with what to do next, instead of Jenkins' generic
+     * "resume not supported": run it again, and the engine's run journal continues the same release.
+     */
+    @Override
+    public void onResume() {
+        getContext().onFailure(new hudson.AbortException(restartMessage(running)));
+    }
+
+    static String restartMessage(String running) {
+        return running + " was running when Jenkins restarted, and cannot pick up where it was; nothing more runs in this build."
+                + " To continue, run this job again for the same commit (Rebuild, or Build Now on the branch): mmPreflight continues"
+                + " the unfinished release, keeps every phase that succeeded with the same inputs, and runs the rest. If OpenTofu"
+                + " was applying, its next plan shows what the apply got done; a state lock it left is named with its holder.";
     }
 
     @Override

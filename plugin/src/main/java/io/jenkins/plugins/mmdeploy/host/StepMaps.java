@@ -34,6 +34,11 @@ import java.util.Map;
 public final class StepMaps {
     private StepMaps() {}
 
+    /** mmOpenGate's result: the gate the approver will be asked at (docs/STEPS.md). */
+    public static Map<String, Object> gate(String phase, String planHash, String summaryText, boolean automatic) {
+        return ordered("phase", phase, "planHash", planHash, "summaryText", summaryText, "automatic", automatic);
+    }
+
     /**
      * @param configDirectory the config file's directory relative to the build's workspace: mmRelease's
      *     {@code record} path is given from the workspace, where the shared library archives it

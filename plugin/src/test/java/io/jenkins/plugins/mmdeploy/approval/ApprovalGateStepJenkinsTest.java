@@ -12,29 +12,31 @@ import hudson.security.ACLContext;
 import io.jenkins.plugins.mmdeploy.MindMirrorJenkinsFixture;
 import java.util.Map;
 import jenkins.model.Jenkins;
+import org.htmlunit.Page;
+import org.htmlunit.html.HtmlPage;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.jenkinsci.plugins.workflow.support.steps.input.InputAction;
-import org.jenkinsci.plugins.workflow.support.steps.input.InputStepExecution;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.HttpResponses;
 
 /**
- * mmApprovalGate in a real Pipeline: the example's production policy (gates on services and gateway, four eyes),
- * with alice and bob as its submitters. Runs with -Pjenkins; written against the real API, not run on the offline machine.
+ * mmOpenGate and mmApprovalGate in a real Pipeline, with the example's production policy (gates, four eyes) and alice
+ * and bob as its submitters. The rollback confirmation is the gate used: it needs no plan, so no cloud. Runs with
+ * -Pjenkins only; written against the real API, and not compiled or run on the offline machine this was written on.
  */
 @WithJenkins
 class ApprovalGateStepJenkinsTest {
-    static final String INPUT_ID = "MmDeployProductionServices";
     static final Map<String, String> ALICE_AND_BOB = Map.of("submitters: [release-managers]", "submitters: [alice, bob]");
-    static final String SCRIPT = "node {\n"
-            + "  def gate = mmApprovalGate environment: 'production', phase: 'services', summary: 'Plan: 2 to change.'\n"
-            + "  echo \"approver=${gate.approver} phase=${gate.phase} at=${gate.approvedAt}\"\n"
-            + "}";
+    /** The gate opens on the node; the wait is outside it. */
+    static final String SCRIPT = "node { mmOpenGate environment: 'production', phase: 'rollback', summary: 'Roll back journal in production' }\n"
+            + "def gate = mmApprovalGate environment: 'production', phase: 'rollback'\n"
+            + "echo \"approver=${gate.approver} phase=${gate.phase} at=${gate.approvedAt}\"";
 
     private JenkinsRule r;
 
@@ -47,92 +49,116 @@ class ApprovalGateStepJenkinsTest {
     }
 
     @Test
-    void environmentWithoutGateApprovesAutomatically() throws Exception {
+    void environmentWithoutGatesPassesByItself() throws Exception {
         WorkflowJob p = r.createProject(WorkflowJob.class, "p");
         MindMirrorJenkinsFixture.checkout(r, p, Map.of());
-        p.setDefinition(new CpsFlowDefinition(
-                "node { def gate = mmApprovalGate environment: 'staging', phase: 'services', summary: 's'\n"
-                        + "echo \"approver=${gate.approver}\" }", true));
+        p.setDefinition(new CpsFlowDefinition(SCRIPT.replace("production", "staging"), true));
 
         WorkflowRun b = r.buildAndAssertSuccess(p);
 
         r.assertLogContains("approver=auto", b);
-        assertThat(b.getAction(InputAction.class)).isNull();
+        assertThat(GateApprovals.recorded(b)).isEmpty();
     }
 
     @Test
-    void gateApprovedBySubmitterReturnsApproverAndTime() throws Exception {
+    void approvedBySubmitterWhileNoExecutorIsHeld() throws Exception {
         WorkflowRun b = startAs("alice");
+        // Waiting outside node: the built-in node's executors are all free.
+        assertThat(r.jenkins.toComputer().countBusy()).isZero();
 
-        proceed(b, "bob");
+        answer(b, "bob", true);
 
         r.assertBuildStatusSuccess(r.waitForCompletion(b));
-        r.assertLogContains("approver=bob phase=services at=", b);
+        r.assertLogContains("approver=bob phase=rollback at=", b);
+        assertThat(ApprovalPage.latest(b, "production", "rollback").orElseThrow().getOutcome()).startsWith("approved by bob");
     }
 
     @Test
-    void gateRejectedAbortsTheBuild() throws Exception {
+    void rejectedAbortsTheBuild() throws Exception {
         WorkflowRun b = startAs("alice");
 
-        InputStepExecution input = waitForInput(b);
-        try (ACLContext ignored = ACL.as(User.getById("bob", true))) {
-            input.doAbort();
-        }
+        answer(b, "bob", false);
 
         r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(b));
+        r.assertLogContains("Rejected by bob", b);
         r.assertLogNotContains("approver=", b);
     }
 
     @Test
-    void starterCannotApproveAndTheGateStaysOpenForSomeoneElse() throws Exception {
+    void fourEyesRefusesTheStarterRecordsNothingAndKeepsTheGateOpen() throws Exception {
         WorkflowRun b = startAs("alice");
 
-        proceed(b, "alice");
-        r.waitForMessage("alice started this deploy and cannot also approve it", b);
+        assertThat(answer(b, "alice", true)).isFalse();
+        r.waitForMessage("alice started this build and cannot also approve it", b);
         assertThat(b.isBuilding()).isTrue();
+        assertThat(ApprovalPage.latest(b, "production", "rollback").orElseThrow().isOpen()).isTrue();
 
-        proceed(b, "bob");
+        answer(b, "bob", true);
         r.assertBuildStatusSuccess(r.waitForCompletion(b));
         r.assertLogContains("approver=bob", b);
     }
 
     @Test
-    void onlyThePolicysSubmittersMayApprove() throws Exception {
-        WorkflowRun b = startAs("alice");
+    void onAPushTriggeredBuildNoUserStartedItAndASubmitterApproves() throws Exception {
+        WorkflowJob p = project();
+        WorkflowRun b = p.scheduleBuild2(0, new CauseAction(new Cause.RemoteCause("github.example", "push"))).waitForStart();
+        waitForOpenGate(b);
 
-        InputStepExecution input = waitForInput(b);
-        try (ACLContext ignored = ACL.as(User.getById("eve", true))) {
-            org.junit.jupiter.api.Assertions.assertThrows(Exception.class, input::doProceedEmpty);
-        }
-        assertThat(b.isBuilding()).isTrue();
-        proceed(b, "bob");
+        assertThat(answer(b, "eve", true)).isFalse();
+        r.waitForMessage("eve is not among the approvers", b);
+        answer(b, "alice", true);
         r.assertBuildStatusSuccess(r.waitForCompletion(b));
     }
 
-    private WorkflowRun startAs(String user) throws Exception {
+    @Test
+    void approveAndRejectArePostOnlyAndTheFormSendsTheCrumb() throws Exception {
+        WorkflowRun b = startAs("alice");
+        GateRequest gate = waitForOpenGate(b);
+        JenkinsRule.WebClient wc = r.createWebClient().login("bob");
+        wc.setThrowExceptionOnFailingStatusCode(false);
+
+        Page get = wc.goTo(b.getUrl() + "mm-approval/approve?id=" + gate.id, null);
+        assertThat(get.getWebResponse().getStatusCode()).isEqualTo(405);
+        assertThat(gate.isOpen()).isTrue();
+
+        HtmlPage page = wc.goTo(b.getUrl() + "mm-approval/");
+        r.submit(page.getFormByName("approve-" + gate.id));
+        r.assertBuildStatusSuccess(r.waitForCompletion(b));
+        r.assertLogContains("approver=bob", b);
+    }
+
+    private WorkflowJob project() throws Exception {
         WorkflowJob p = r.createProject(WorkflowJob.class, "p");
         MindMirrorJenkinsFixture.checkout(r, p, ALICE_AND_BOB);
         p.setDefinition(new CpsFlowDefinition(SCRIPT, true));
-        WorkflowRun b = p.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause(user))).waitForStart();
-        r.waitForMessage("for approval of the services deploy to production", b);
+        return p;
+    }
+
+    private WorkflowRun startAs(String user) throws Exception {
+        WorkflowRun b = project().scheduleBuild2(0, new CauseAction(new Cause.UserIdCause(user))).waitForStart();
+        waitForOpenGate(b);
         return b;
     }
 
-    static InputStepExecution waitForInput(WorkflowRun b) throws Exception {
+    static GateRequest waitForOpenGate(WorkflowRun b) throws Exception {
         while (true) {
-            InputAction inputs = b.getAction(InputAction.class);
-            InputStepExecution input = inputs == null ? null : inputs.getExecution(INPUT_ID);
-            if (input != null && !input.isSettled()) {
-                return input;
+            GateRequest gate = ApprovalPage.latest(b, "production", "rollback").orElse(null);
+            if (gate != null && gate.isOpen()) {
+                return gate;
             }
             Thread.sleep(100);
         }
     }
 
-    static void proceed(WorkflowRun b, String user) throws Exception {
-        InputStepExecution input = waitForInput(b);
+    /** Answers as {@code user} through the page's web method; false when the answer was refused (an HTTP error). */
+    static boolean answer(WorkflowRun b, String user, boolean approve) throws Exception {
+        GateRequest gate = waitForOpenGate(b);
+        ApprovalPage page = b.getAction(ApprovalPage.class);
         try (ACLContext ignored = ACL.as(User.getById(user, true))) {
-            input.doProceedEmpty();
+            HttpResponse response = approve ? page.doApprove(gate.id) : page.doReject(gate.id);
+            return !(response instanceof HttpResponses.HttpResponseException);
+        } catch (HttpResponses.HttpResponseException refused) {
+            return false;
         }
     }
 }

@@ -5,34 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ApprovalGateStepTest {
 
     @Test
-    void requiredParametersComeThroughTheConstructorAndConfigDefaults() {
-        ApprovalGateStep step = new ApprovalGateStep("production", "services", "Plan: 2 to change.");
+    void theWaitTakesEnvironmentPhaseAndOptionallyThePlanHash() {
+        ApprovalGateStep step = new ApprovalGateStep("production", "services");
 
         assertThat(step.getEnvironment()).isEqualTo("production");
         assertThat(step.getPhase()).isEqualTo("services");
-        assertThat(step.getSummary()).isEqualTo("Plan: 2 to change.");
-        assertThat(step.getConfig()).isEqualTo("mm-deploy.yaml");
-    }
-
-    @Test
-    void configIsAnOptionalSetterAndBlankMeansTheDefault() {
-        ApprovalGateStep step = new ApprovalGateStep("production", "gateway", "s");
-
-        step.setConfig(" deploy/mm-deploy.yaml ");
-        assertThat(step.getConfig()).isEqualTo("deploy/mm-deploy.yaml");
-        step.setConfig("  ");
-        assertThat(step.getConfig()).isEqualTo("mm-deploy.yaml");
-    }
-
-    @Test
-    void planHashIsAnOptionalSetterAndBlankMeansNone() {
-        ApprovalGateStep step = new ApprovalGateStep("production", "services", "s");
-
         assertThat(step.getPlanHash()).isNull();
         step.setPlanHash(" sha256:abc ");
         assertThat(step.getPlanHash()).isEqualTo("sha256:abc");
@@ -41,16 +25,27 @@ class ApprovalGateStepTest {
     }
 
     @Test
-    void descriptorNamesTheStepAndNeedsTheWorkspaceForThePolicy() {
+    void theWaitNeedsNoWorkspaceSoItRunsOutsideNodeAndHoldsNoExecutor() {
         ApprovalGateStep.DescriptorImpl descriptor = new ApprovalGateStep.DescriptorImpl();
 
         assertThat(descriptor.getFunctionName()).isEqualTo("mmApprovalGate");
-        assertThat(descriptor.getDisplayName()).contains("approval");
-        assertThat(new java.util.HashSet<Class<?>>(descriptor.getRequiredContext())).isEqualTo(java.util.Set.of(Run.class, TaskListener.class, FilePath.class));
+        assertThat(new HashSet<Class<?>>(descriptor.getRequiredContext())).isEqualTo(Set.of(Run.class, TaskListener.class));
     }
 
     @Test
-    void theInputResultIsTheApproversIdThroughTheSubmitterParameter() {
-        assertThat(ApprovalGateExecution.APPROVER_PARAMETER).isEqualTo("approver");
+    void openingTheGateReadsTheWorkspaceSoItRunsOnTheNode() {
+        OpenGateStep step = new OpenGateStep("production", "rollback");
+        OpenGateStep.DescriptorImpl descriptor = new OpenGateStep.DescriptorImpl();
+
+        assertThat(step.getConfig()).isEqualTo("mm-deploy.yaml");
+        assertThat(step.getSummary()).isNull();
+        step.setSummary("  Roll back journal in production to previous  ");
+        step.setConfig(" deploy/mm.yaml ");
+        assertThat(step.getSummary()).isEqualTo("Roll back journal in production to previous");
+        assertThat(step.getConfig()).isEqualTo("deploy/mm.yaml");
+        step.setConfig(" ");
+        assertThat(step.getConfig()).isEqualTo("mm-deploy.yaml");
+        assertThat(descriptor.getFunctionName()).isEqualTo("mmOpenGate");
+        assertThat(new HashSet<Class<?>>(descriptor.getRequiredContext())).isEqualTo(Set.of(Run.class, TaskListener.class, FilePath.class));
     }
 }

@@ -114,4 +114,12 @@ class StepMapsTest {
                 ApprovalPolicy.none());
         return ReleaseRecord.started(id, ReleaseRecord.Kind.ROLLBACK, env, null, Instant.parse("2026-12-02T05:00:00Z"));
     }
+
+    @Test
+    void anOpenedGateGivesWhatTheLibraryPassesToTheWait() {
+        assertThat(StepMaps.gate("services", "sha256:ab", "Plan: 1 to change", false))
+                .containsExactly(Map.entry("phase", "services"), Map.entry("planHash", "sha256:ab"),
+                        Map.entry("summaryText", "Plan: 1 to change"), Map.entry("automatic", false));
+        assertThat(StepMaps.gate("rollback", null, "Roll back?", true)).containsEntry("planHash", null).containsEntry("automatic", true);
+    }
 }

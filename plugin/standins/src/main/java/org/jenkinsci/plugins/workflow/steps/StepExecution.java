@@ -1,6 +1,8 @@
 package org.jenkinsci.plugins.workflow.steps;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import java.io.Serializable;
+import java.util.function.Consumer;
 
 // Compile-only stand-in of the real Jenkins type (see ../signatures.tsv). No logic; never packaged.
 public abstract class StepExecution implements Serializable {
@@ -15,4 +17,6 @@ public abstract class StepExecution implements Serializable {
     public void onResume() { throw new UnsupportedOperationException(); }
 
     public String getStatus() { throw new UnsupportedOperationException(); }
+
+    public static <T extends StepExecution> ListenableFuture<?> acceptAll(Class<T> type, Consumer<T> c) { throw new UnsupportedOperationException(); }
 }
