@@ -286,17 +286,18 @@ final class ConfigReader {
     }
 
     private RetentionPolicy retention(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("keepLast", "untaggedDays", "keepReleases"));
+        Obj o = new Obj(node, path, List.of("keepLast", "untaggedDays", "keepReleases", "afterDeploy"));
         if (o.node == null) {
             return null;
         }
         Long keepLast = o.integer("keepLast", false, 1, 10_000);
         Long untaggedDays = o.integer("untaggedDays", false, 1, 3650);
         Long keepReleases = o.integer("keepReleases", false, 1, 100_000);
+        Boolean afterDeploy = o.bool("afterDeploy", false);
         o.close();
         return new RetentionPolicy(keepLast == null ? RetentionPolicy.DEFAULT_KEEP_LAST : keepLast.intValue(),
                 untaggedDays == null ? RetentionPolicy.DEFAULT_UNTAGGED_DAYS : untaggedDays.intValue(),
-                keepReleases == null ? null : keepReleases.intValue());
+                keepReleases == null ? null : keepReleases.intValue(), Boolean.TRUE.equals(afterDeploy));
     }
 
     private TofuSpec tofu(YamlNode node, String path) {

@@ -108,6 +108,7 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
         if (cacheTag != null) {
             // BuildKit's inline cache: layers whose inputs did not change (a source-only change leaves the dependency
             // layers alone) come from the environment's last deployed image; a missing one only warns, never fails.
+            // Not Kaniko's cache, the other one Cloud Build documents: Google archived Kaniko in June 2025.
             args.add("--cache-from");
             args.add(request.repository() + ":" + cacheTag);
             args.add("--build-arg");
