@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +45,10 @@ final class ConfigReader {
     private static final Rule TOFU_ADDRESS = rule(
             "(module\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]]+\\])?\\.?)+|((module\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]]+\\])?\\.)*(data\\.)?[A-Za-z_][A-Za-z0-9_-]*\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]]+\\])?)",
             "a resource or module address such as module.gateway or google_cloud_run_v2_service.gateway");
+    private static final Rule METHOD = rule(String.join("|", SmokeTestSpec.METHODS), "one of " + String.join(", ", SmokeTestSpec.METHODS));
+    private static final Rule HEADER_NAME = rule("[A-Za-z0-9!#$%&'*+.^_`|~-]+", "an HTTP header name such as Authorization");
+    private static final Rule JSON_POINTER = rule("(/[^/]*)+", "a JSON Pointer such as /data/__typename or /errors");
+    private static final Pattern DURATION = Pattern.compile("([1-9][0-9]*)(s|m|h)");
     private static final Rule BRANCH = rule("[A-Za-z0-9._/-]+", "a git branch name");
     private static final Pattern TAG_TEXT = Pattern.compile("[A-Za-z0-9_.-]*");
     private static final Set<String> TAG_PLACEHOLDERS = Set.of("{branch}", "{shortSha}", "{sha}", "{env}");
@@ -91,7 +96,7 @@ final class ConfigReader {
     }
 
     private ServiceSpec service(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("name", "build", "image", "health", "tfvarsVariable", "cloudRunName"));
+        Obj o = new Obj(node, path, List.of("name", "build", "image", "health", "tfvarsVariable", "cloudRunName", "smokeTests", "rollout"));
         if (o.node == null) {
             return null;
         }
@@ -101,8 +106,10 @@ final class ConfigReader {
         HealthSpec health = o.has("health") ? health(o.get("health"), path + ".health") : HealthSpec.defaults();
         String tfvars = o.string("tfvarsVariable", true, HCL_IDENTIFIER);
         String cloudRun = o.stringOr("cloudRunName", name, CLOUD_RUN_NAME);
+        List<SmokeTestSpec> smoke = o.list("smokeTests", false, this::smokeTest);
+        RolloutSpec rollout = o.has("rollout") ? rollout(o.get("rollout"), path + ".rollout") : null;
         o.close();
-        return new ServiceSpec(name, build, image, health, tfvars, cloudRun);
+        return new ServiceSpec(name, build, image, health, tfvars, cloudRun, smoke == null ? List.of() : smoke, rollout);
     }
 
     private BuildSpec build(YamlNode node, String path) {
@@ -145,9 +152,14 @@ final class ConfigReader {
     }
 
     private HealthSpec health(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("path", "attempts", "delaySeconds"));
+        Obj o = new Obj(node, path, List.of("kind", "path", "attempts", "delaySeconds"));
         if (o.node == null) {
             return null;
+        }
+        HealthSpec.Kind kind = o.choice("kind", HealthSpec.Kind.values(), HealthSpec.Kind::id, HealthSpec.Kind.HTTP);
+        if (kind == HealthSpec.Kind.READY && o.has("path")) {
+            error(o.get("path"), path + ".path", "A health path on a service without HTTP",
+                    "kind: ready checks that the revision is Ready in Cloud Run and sends no request; remove path, or use kind: http.");
         }
         String hp = o.stringOr("path", HealthSpec.DEFAULT_PATH, HEALTH_PATH);
         Long attempts = o.integer("attempts", false, 1, 20);
@@ -155,11 +167,156 @@ final class ConfigReader {
         o.close();
         return new HealthSpec(hp,
                 attempts == null ? HealthSpec.DEFAULT_ATTEMPTS : attempts.intValue(),
-                delay == null ? HealthSpec.DEFAULT_DELAY : Duration.ofSeconds(delay));
+                delay == null ? HealthSpec.DEFAULT_DELAY : Duration.ofSeconds(delay), kind == null ? HealthSpec.Kind.HTTP : kind);
+    }
+
+    private SmokeTestSpec smokeTest(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("name", "method", "path", "headers", "body", "expect"));
+        if (o.node == null) {
+            return null;
+        }
+        String name = o.string("name", true, SHORT_NAME);
+        String method = o.stringOr("method", "GET", METHOD);
+        String urlPath = o.string("path", true, HEALTH_PATH);
+        Map<String, SmokeTestSpec.HeaderValue> headers = o.map("headers", false, HEADER_NAME, (n, p, key) -> headerValue(n, p));
+        String body = o.string("body", false, null);
+        int status = 200;
+        List<SmokeTestSpec.JsonExpectation> json = List.of();
+        if (o.has("expect")) {
+            Obj e = new Obj(o.get("expect"), path + ".expect", List.of("status", "json"));
+            if (e.node != null) {
+                Long expected = e.integer("status", false, 100, 599);
+                status = expected == null ? 200 : expected.intValue();
+                List<SmokeTestSpec.JsonExpectation> read = e.list("json", false, this::jsonExpectation);
+                json = read == null ? List.of() : read;
+                e.close();
+            }
+        }
+        o.close();
+        return new SmokeTestSpec(name, method, urlPath, headers == null ? Map.of() : headers, body, status, json);
+    }
+
+    private SmokeTestSpec.HeaderValue headerValue(YamlNode node, String path) {
+        if (node instanceof YamlNode.Scalar s && s.value() instanceof String text) {
+            return SmokeTestSpec.HeaderValue.plain(text);
+        }
+        Obj o = new Obj(node, path, List.of("secret", "prefix"));
+        if (o.node == null) {
+            return null;
+        }
+        String secret = o.string("secret", true, SECRET_ID);
+        String prefix = o.string("prefix", false, null);
+        o.close();
+        return secret == null ? null : SmokeTestSpec.HeaderValue.fromSecret(secret, prefix);
+    }
+
+    private SmokeTestSpec.JsonExpectation jsonExpectation(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("path", "equals", "absent"));
+        if (o.node == null) {
+            return null;
+        }
+        String pointer = o.string("path", true, JSON_POINTER);
+        Object equals = null;
+        if (o.has("equals")) {
+            YamlNode v = o.get("equals");
+            if (v instanceof YamlNode.Scalar s && s.value() != null) {
+                equals = s.value();
+            } else {
+                error(v, path + ".equals", "Wrong type for \"equals\"", "Expected a string, number or boolean, found " + v.kind() + ".");
+            }
+        }
+        Boolean absent = o.bool("absent", false);
+        if (Boolean.TRUE.equals(absent) && o.has("equals")) {
+            error(o.get("absent"), path + ".absent", "A value expected and absent at once",
+                    "Give either equals: <value> or absent: true for " + pointer + ", not both.");
+        }
+        o.close();
+        return pointer == null ? null : new SmokeTestSpec.JsonExpectation(pointer, equals, !Boolean.TRUE.equals(absent));
+    }
+
+    private RolloutSpec rollout(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("steps", "hold", "analysis"));
+        if (o.node == null) {
+            return null;
+        }
+        List<Integer> steps = new ArrayList<>();
+        if (!o.has("steps")) {
+            o.missing("steps", "the traffic percentages in order, ending with 100, e.g. [10, 50, 100]");
+        } else if (o.get("steps") instanceof YamlNode.Sequence seq) {
+            int last = 0;
+            for (int i = 0; i < seq.items().size(); i++) {
+                YamlNode item = seq.items().get(i);
+                if (item instanceof YamlNode.Scalar s && s.value() instanceof Long n && n > last && n <= 100) {
+                    last = n.intValue();
+                    steps.add(last);
+                } else {
+                    error(item, path + ".steps[" + i + "]", "Invalid traffic step",
+                            "Found " + item.kind() + "; expected a whole percentage above the step before (" + last + ") and at most 100.");
+                }
+            }
+            if (!steps.isEmpty() && steps.get(steps.size() - 1) != 100) {
+                error(seq, path + ".steps", "The rollout does not end at 100 %",
+                        "The last step must be 100, so the new revision ends up serving everything; found " + steps + ".");
+            }
+        } else {
+            wrongType(o.get("steps"), path + ".steps", "a list of percentages such as [10, 50, 100]");
+        }
+        Duration hold = o.has("hold") ? o.duration("hold") : o.missing("hold", "how long each step is watched, e.g. 5m or 90s");
+        RolloutSpec.AnalysisSpec analysis = o.has("analysis") ? analysis(o.get("analysis"), path + ".analysis")
+                : o.missing("analysis", "the limits: maxErrorRatio, maxP95LatencyMs (and minRequests)");
+        o.close();
+        return hold == null || analysis == null ? null : new RolloutSpec(steps, hold, analysis);
+    }
+
+    private RolloutSpec.AnalysisSpec analysis(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("maxErrorRatio", "maxP95LatencyMs", "minRequests"));
+        if (o.node == null) {
+            return null;
+        }
+        Double ratio = o.ratio("maxErrorRatio");
+        Long p95 = o.integer("maxP95LatencyMs", true, 1, 600_000);
+        Long min = o.integer("minRequests", false, 0, 1_000_000_000);
+        o.close();
+        return ratio == null || p95 == null ? null : new RolloutSpec.AnalysisSpec(ratio, Duration.ofMillis(p95), min == null ? 0 : min);
+    }
+
+    private WebhookSpec webhook(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("format", "urlSecret", "credentialsId", "on"));
+        if (o.node == null) {
+            return null;
+        }
+        WebhookSpec.Format format = o.choice("format", WebhookSpec.Format.values(), WebhookSpec.Format::id, WebhookSpec.Format.SLACK);
+        String secret = o.string("urlSecret", false, SECRET_ID);
+        String credentials = o.string("credentialsId", false, null);
+        if (o.has("urlSecret") == o.has("credentialsId")) {
+            error(o.node, path, "A webhook needs exactly one URL source",
+                    "Set urlSecret (a Secret Manager secret of the environment's project holding the URL) or credentialsId (a Jenkins"
+                            + " secret text credential holding it), not " + (o.has("urlSecret") ? "both" : "neither") + ".");
+        }
+        Set<WebhookSpec.Event> events = EnumSet.allOf(WebhookSpec.Event.class);
+        if (o.has("on")) {
+            List<String> names = o.stringList("on");
+            events = EnumSet.noneOf(WebhookSpec.Event.class);
+            for (int i = 0; names != null && i < names.size(); i++) {
+                String n = names.get(i);
+                WebhookSpec.Event event = java.util.Arrays.stream(WebhookSpec.Event.values()).filter(e -> e.id().equals(n)).findFirst().orElse(null);
+                if (event == null) {
+                    YamlNode at = ((YamlNode.Sequence) o.get("on")).items().get(i);
+                    String hint = Suggestions.closest(n, WebhookSpec.Event.ids()).map(x -> " Did you mean \"" + x + "\"?").orElse("");
+                    error(at, path + ".on[" + i + "]", "Unknown event \"" + n + "\"",
+                            "Expected one of: " + String.join(", ", WebhookSpec.Event.ids()) + "." + hint);
+                } else {
+                    events.add(event);
+                }
+            }
+        }
+        o.close();
+        return format == null ? null : new WebhookSpec(format, secret, credentials, events);
     }
 
     private GatewaySpec gateway(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("name", "build", "image", "serviceUrlArgs", "tfvarsVariable", "tofuTarget", "health", "cloudRunName"));
+        Obj o = new Obj(node, path, List.of("name", "build", "image", "serviceUrlArgs", "tfvarsVariable", "tofuTarget", "health", "cloudRunName",
+                "smokeTests"));
         if (o.node == null) {
             return null;
         }
@@ -171,8 +328,14 @@ final class ConfigReader {
         String target = o.string("tofuTarget", true, TOFU_ADDRESS);
         HealthSpec health = o.has("health") ? health(o.get("health"), path + ".health") : HealthSpec.defaults();
         String cloudRun = o.stringOr("cloudRunName", name, CLOUD_RUN_NAME);
+        List<SmokeTestSpec> smoke = o.list("smokeTests", false, this::smokeTest);
         o.close();
-        return new GatewaySpec(name, build, image, urlArgs == null ? Map.of() : urlArgs, tfvars, target, health, cloudRun);
+        if (health != null && !health.http()) {
+            error(o.get("health"), path + ".health.kind", "A gateway without HTTP",
+                    "The gateway serves the app's API over HTTP; its health kind is http (the default).");
+        }
+        return new GatewaySpec(name, build, image, urlArgs == null ? Map.of() : urlArgs, tfvars, target, health, cloudRun,
+                smoke == null ? List.of() : smoke);
     }
 
     private MigrationSpec migration(YamlNode node, String path) {
@@ -192,7 +355,7 @@ final class ConfigReader {
 
     private EnvironmentSpec environment(YamlNode node, String path, String name) {
         Obj o = new Obj(node, path, List.of("branch", "project", "region", "registry", "credentialsId", "tofu",
-                "serviceUrlsSecret", "serviceNameSuffix", "tags", "approval"));
+                "serviceUrlsSecret", "serviceNameSuffix", "tags", "approval", "notify", "rollout"));
         if (o.node == null) {
             return null;
         }
@@ -226,8 +389,11 @@ final class ConfigReader {
         String suffix = o.stringOr("serviceNameSuffix", "", SUFFIX);
         TagScheme tags = o.has("tags") ? tags(o.get("tags"), path + ".tags") : TagScheme.defaults();
         ApprovalPolicy approval = o.has("approval") ? approval(o.get("approval"), path + ".approval") : ApprovalPolicy.none();
+        List<WebhookSpec> notify = o.list("notify", false, this::webhook);
+        RolloutSpec rollout = o.has("rollout") ? rollout(o.get("rollout"), path + ".rollout") : null;
         o.close();
-        return new EnvironmentSpec(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, secret, suffix, tags, approval);
+        return new EnvironmentSpec(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, secret, suffix, tags, approval,
+                notify == null ? List.of() : notify, rollout);
     }
 
     private TofuSpec tofu(YamlNode node, String path) {
@@ -533,6 +699,60 @@ final class ConfigReader {
                 return null;
             }
             return n;
+        }
+
+        /** One of a fixed set of words; the fallback when absent, null (and an error) when another word. */
+        <E> E choice(String key, E[] values, java.util.function.Function<E, String> id, E fallback) {
+            if (!has(key)) {
+                return fallback;
+            }
+            List<String> ids = java.util.Arrays.stream(values).map(id).toList();
+            String text = string(key, true, null);
+            if (text == null) {
+                return null;
+            }
+            for (E v : values) {
+                if (id.apply(v).equals(text)) {
+                    return v;
+                }
+            }
+            YamlNode at = get(key);
+            String hint = Suggestions.closest(text, ids).map(x -> " Did you mean \"" + x + "\"?").orElse("");
+            invalid(at.line(), at.column(), at(key), key, text, "one of " + String.join(", ", ids) + hint);
+            return null;
+        }
+
+        /** A duration written as a number and a unit: 90s, 5m, 1h. */
+        Duration duration(String key) {
+            String text = string(key, true, null);
+            if (text == null) {
+                return null;
+            }
+            Matcher m = DURATION.matcher(text.strip());
+            if (!m.matches()) {
+                YamlNode at = get(key);
+                invalid(at.line(), at.column(), at(key), "duration", text, "a whole number and a unit: s, m or h (90s, 5m, 1h)");
+                return null;
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+
+        /** A required number from 0 to 1. */
+        Double ratio(String key) {
+            if (!has(key)) {
+                return missing(key, "a share from 0 to 1, e.g. 0.01 for 1 %");
+            }
+            YamlNode v = get(key);
+            if (v instanceof YamlNode.Scalar s && s.value() instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1) {
+                return n.doubleValue();
+            }
+            error(v, at(key), "Invalid value for \"" + key + "\"", "Found " + v.kind() + "; expected a share from 0 to 1, e.g. 0.01 for 1 %.");
+            return null;
         }
 
         Boolean bool(String key, boolean fallback) {

@@ -4,6 +4,7 @@ import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.release.ReleaseRecord.Approval;
 import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
+import io.mmdeploy.engine.release.ReleaseRecord.SmokeCheck;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,12 +14,20 @@ import java.util.Map;
  * What the stages of one deploy hand to its release record.
  *
  * @param images the images of this deploy by service (and gateway) name; those not reached yet are absent
+ * @param smokeTests the smoke tests it ran, with their results
  */
-public record DeployEvidence(Map<String, ImageRef> images, List<PlanRecord> plans, List<Approval> approvals, List<MigrationRun> migrations) {
+public record DeployEvidence(Map<String, ImageRef> images, List<PlanRecord> plans, List<Approval> approvals, List<MigrationRun> migrations,
+        List<SmokeCheck> smokeTests) {
     public DeployEvidence {
         images = Collections.unmodifiableMap(new LinkedHashMap<>(images));
         plans = List.copyOf(plans);
         approvals = List.copyOf(approvals);
         migrations = List.copyOf(migrations);
+        smokeTests = List.copyOf(smokeTests);
+    }
+
+    /** Evidence of a deploy that ran no smoke tests. */
+    public DeployEvidence(Map<String, ImageRef> images, List<PlanRecord> plans, List<Approval> approvals, List<MigrationRun> migrations) {
+        this(images, plans, approvals, migrations, List.of());
     }
 }

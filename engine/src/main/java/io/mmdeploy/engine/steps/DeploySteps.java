@@ -9,6 +9,7 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.DeployFlow;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.health.HealthReport;
+import io.mmdeploy.engine.smoke.SmokeReport;
 import io.mmdeploy.engine.tofu.TofuSettings;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class DeploySteps {
     private final MigrationsPhase migrations;
     private final UrlsPhase urls;
     private final HealthPhase health;
+    private final SmokePhase smoke;
     private final GatewayPhase gateway;
     private final ReleasePhase release;
     private final RollbackPhase rollback;
@@ -52,6 +54,7 @@ public final class DeploySteps {
         this.migrations = new MigrationsPhase(run, tofu);
         this.urls = new UrlsPhase(run);
         this.health = new HealthPhase(run);
+        this.smoke = new SmokePhase(run);
         this.gateway = new GatewayPhase(run, tofu, health);
         this.release = new ReleasePhase(run);
         this.rollback = new RollbackPhase(run);
@@ -140,6 +143,11 @@ public final class DeploySteps {
      */
     public HealthReport healthCheck(String environment, List<String> only) throws InterruptedException {
         return health.check(run.env(environment), only);
+    }
+
+    /** mmSmokeTest: see {@link SmokePhase}; a failed test is returned, not thrown. */
+    public SmokeReport smokeTest(String environment) throws InterruptedException {
+        return smoke.check(run.env(environment));
     }
 
     /**

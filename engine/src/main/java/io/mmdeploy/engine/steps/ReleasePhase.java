@@ -99,7 +99,7 @@ final class ReleasePhase {
                         "No release was started for " + env.name() + " in this workspace",
                         "Call mmRelease(phase: 'start') after mmPreflight; " + RunJournal.file(env.name()) + " has no started record."));
                 finished = releases.cloudRun().recorder().finish(started, run.config, env,
-                        new DeployEvidence(entry.imageRefs(), entry.plans(), entry.approvals(), entry.migrations()), outcome);
+                        new DeployEvidence(entry.imageRefs(), entry.plans(), entry.approvals(), entry.migrations(), entry.smokeTests()), outcome);
             }
             run.journal.update(env.name(), d -> {
                 d.finished = finished;

@@ -84,11 +84,12 @@ public final class RunJournal {
      * @param images by service or gateway name
      * @param phases by phase id
      * @param pending the saved plans by the id of the phase that made them
+     * @param smokeTests the results of the latest smoke tests of this run
      */
     public record Entry(String release, String kind, String commit, String baseline, int attempt, ReleaseRecord started,
             ReleaseRecord finished, ReleaseRecord rollback, Map<String, StoredImage> images, List<PlanRecord> plans,
             List<ReleaseRecord.Approval> approvals, List<MigrationRun> migrations, Map<String, PhaseRecord> phases,
-            Map<String, PendingPlan> pending) {
+            Map<String, PendingPlan> pending, List<ReleaseRecord.SmokeCheck> smokeTests) {
         public Entry {
             images = images == null ? new LinkedHashMap<>() : new LinkedHashMap<>(images);
             plans = plans == null ? List.of() : List.copyOf(plans);
@@ -96,10 +97,11 @@ public final class RunJournal {
             migrations = migrations == null ? List.of() : List.copyOf(migrations);
             phases = phases == null ? new LinkedHashMap<>() : new LinkedHashMap<>(phases);
             pending = pending == null ? new LinkedHashMap<>() : new LinkedHashMap<>(pending);
+            smokeTests = smokeTests == null ? List.of() : List.copyOf(smokeTests);
         }
 
         static Entry begin(String release, String commit, String baseline, int attempt) {
-            return new Entry(release, null, commit, baseline, attempt, null, null, null, null, null, null, null, null, null);
+            return new Entry(release, null, commit, baseline, attempt, null, null, null, null, null, null, null, null, null, null);
         }
 
         /** A changed copy: the change edits a draft of this entry. */
@@ -146,6 +148,7 @@ public final class RunJournal {
         final List<MigrationRun> migrations;
         final Map<String, PhaseRecord> phases;
         final Map<String, PendingPlan> pending;
+        List<ReleaseRecord.SmokeCheck> smokeTests;
         private final Entry base;
 
         Draft(Entry base) {
@@ -161,6 +164,7 @@ public final class RunJournal {
             migrations = new ArrayList<>(base.migrations());
             phases = new LinkedHashMap<>(base.phases());
             pending = new LinkedHashMap<>(base.pending());
+            smokeTests = base.smokeTests();
         }
 
         void images(List<ImageRef> refs) {
@@ -173,7 +177,7 @@ public final class RunJournal {
 
         Entry build() {
             return new Entry(base.release(), kind, base.commit(), baseline, base.attempt(), started, finished, rollback, images,
-                    plans, approvals, migrations, phases, pending);
+                    plans, approvals, migrations, phases, pending, smokeTests);
         }
     }
 
@@ -210,7 +214,7 @@ public final class RunJournal {
         Entry before = read(environment);
         Entry resumed = new Entry(release, before.kind(), before.commit(), before.baseline(), before.attempt() + 1,
                 null, null, null, before.images(), before.plans(), before.approvals(), before.migrations(),
-                before.phases(), before.pending());
+                before.phases(), before.pending(), before.smokeTests());
         write(environment, resumed);
         return resumed;
     }

@@ -4,6 +4,7 @@ import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gateway.BuildGateway;
 import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.health.CloudRunReadiness;
 import io.mmdeploy.engine.health.HealthCheck;
 import io.mmdeploy.engine.images.BuildImages;
 import io.mmdeploy.engine.images.CloudBuildImageBuilder;
@@ -22,6 +23,7 @@ import io.mmdeploy.engine.release.ReleaseRecorder;
 import io.mmdeploy.engine.release.SecretManagerReleaseStore;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.ServiceUrlsSecret;
+import io.mmdeploy.engine.smoke.SmokeTests;
 import io.mmdeploy.engine.tofu.ApplyTofu;
 import io.mmdeploy.engine.tofu.TofuCli;
 import io.mmdeploy.engine.tofu.TofuSettings;
@@ -68,7 +70,14 @@ public final class Stages {
 
     /** Through the same HTTP proxy as the environment's clients (Jenkins' proxy configuration, in the plugin). */
     public HealthCheck healthCheck(GoogleClients clients) {
-        return HealthCheck.standard(host.sleeper(), log(HealthCheck.STAGE), clients.proxy());
+        return HealthCheck.standard(host.sleeper(), log(HealthCheck.STAGE), clients.proxy(),
+                new CloudRunReadiness(clients.services(), clients.revisions()));
+    }
+
+    /** Through the same client as the health check; what a result says is masked with the run's secrets. */
+    public SmokeTests smokeTests(GoogleClients clients) {
+        return new SmokeTests(HealthCheck.httpClient(clients.proxy()), new ParallelRunner(HealthCheck.PARALLEL), log(SmokeTests.STAGE),
+                host.mask(), HealthCheck.REQUEST_TIMEOUT);
     }
 
     public ApplyTofu applyTofu(EnvironmentSpec env) {

@@ -49,11 +49,14 @@ import org.eclipse.jgit.api.errors.GitAPIException;
  * workspace or a terminal has one. Tests assert on this world's end state.
  */
 public final class DeployWorld implements AutoCloseable {
-    /** How a revision answers its health check. */
-    public enum Health { HEALTHY, UNHEALTHY, SLOW, REDIRECT }
+    /** How a revision answers its health check (and FAILS_SMOKE: healthy, but its GraphQL answers errors). */
+    public enum Health { HEALTHY, UNHEALTHY, SLOW, REDIRECT, FAILS_SMOKE }
 
     /** The deployer's access token the host hands to tofu: a secret. */
     public static final String TOKEN = "ya29.world-access-token-7d1e55";
+    /** The gateway's smoke test token, the payload of the secret mesh-smoke-token in each environment: a secret. */
+    public static final String SMOKE_TOKEN = "smk-3f9a1c77e2d04b5a";
+    public static final String SMOKE_SECRET = "mesh-smoke-token";
     public static final Instant START = Instant.parse("2026-12-01T09:00:00Z");
 
     public final FakeGoogleCloud cloud;
@@ -66,6 +69,8 @@ public final class DeployWorld implements AutoCloseable {
     /** Cloud Run service name → (revisions numbered above this answer so, until healed). */
     private final Map<String, Scripted> scripted = new ConcurrentHashMap<>();
     private final AtomicInteger checkouts = new AtomicInteger();
+    /** Cloud Run service (short name) → HTTP requests it received. */
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final List<Checkout> opened = new ArrayList<>();
     final WorldTofu tofu;
     private DeployConfig config;
@@ -119,6 +124,7 @@ public final class DeployWorld implements AutoCloseable {
         Path backend = origin.resolve(env.tofu().backendConfig());
         String bucket = TfvarsDocument.parse(backend.toString(), Files.readString(backend)).strings().get("bucket");
         cloud.storage.addBucket(bucket, env.projectNumber());
+        cloud.secretManager.put(env.projectId(), SMOKE_SECRET, SMOKE_TOKEN);
     }
 
     /** Service names and the gateway's. */
@@ -196,13 +202,25 @@ public final class DeployWorld implements AutoCloseable {
         return number > s.above() ? s.health() : Health.HEALTHY;
     }
 
+    /** HTTP requests the Cloud Run service (short name, with the environment's suffix; {@code <name>/graphql}: to that path) received. */
+    public int requestsTo(String cloudRunService) {
+        AtomicInteger n = requests.get(cloudRunService);
+        return n == null ? 0 : n.get();
+    }
+
     private void answer(HttpExchange x) throws IOException {
         String[] path = x.getRequestURI().getPath().split("/");
         String cloudRunService = path[1];
+        requests.computeIfAbsent(cloudRunService, k -> new AtomicInteger()).incrementAndGet();
         String full = config.environments().values().stream()
                 .map(e -> FakeCloudRun.serviceName(e.projectId(), e.region(), cloudRunService))
                 .filter(n -> cloud.cloudRun.service(n) != null).findFirst().orElse(null);
         Health health = full == null ? Health.UNHEALTHY : health(full, cloud.cloudRun.servingRevision(full));
+        if (path.length > 2 && path[path.length - 1].equals("graphql")) {
+            requests.computeIfAbsent(cloudRunService + "/graphql", k -> new AtomicInteger()).incrementAndGet();
+            graphql(x, health);
+            return;
+        }
         if (path.length > 2 && path[path.length - 1].equals("redirected")) {
             health = Health.HEALTHY;
         }
@@ -222,6 +240,20 @@ public final class DeployWorld implements AutoCloseable {
                 x.close();
             }
             default -> send(x, 200, "{\"status\":\"healthy\"}");
+        }
+    }
+
+    /** The gateway's GraphQL endpoint: only with the smoke token, only for a query; a FAILS_SMOKE revision answers errors. */
+    private static void graphql(HttpExchange x, Health health) throws IOException {
+        String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        if (!("Bearer " + SMOKE_TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"))) {
+            send(x, 401, "{\"errors\":[{\"message\":\"unauthenticated\"}]}");
+        } else if (!x.getRequestMethod().equals("POST") || !body.contains("__typename")) {
+            send(x, 400, "{\"errors\":[{\"message\":\"no query\"}]}");
+        } else if (health == Health.FAILS_SMOKE) {
+            send(x, 200, "{\"data\":null,\"errors\":[{\"message\":\"Cannot reach subgraph journal\"}]}");
+        } else {
+            send(x, health == Health.UNHEALTHY ? 503 : 200, "{\"data\":{\"__typename\":\"Query\"}}");
         }
     }
 
@@ -342,7 +374,7 @@ public final class DeployWorld implements AutoCloseable {
      * sensitive output, and the URLs secret's payloads are looked for everywhere.
      */
     public void assertNoSecretLeaked() throws IOException {
-        List<String> secrets = new ArrayList<>(List.of(TOKEN, WorldTofu.DB_PASSWORD));
+        List<String> secrets = new ArrayList<>(List.of(TOKEN, WorldTofu.DB_PASSWORD, SMOKE_TOKEN));
         StringBuilder everything = new StringBuilder(log.text());
         for (EnvironmentSpec env : config.environments().values()) {
             cloud.secretManager.payloads(env.projectId(), SecretManagerReleaseStore.secretId(env)).forEach(everything::append);

@@ -41,7 +41,7 @@ class StagingDeployWorldTest {
                         org.assertj.core.groups.Tuple.tuple("migrate-habits-staging", "SUCCEEDED"));
         assertThat(world.serving("staging").values()).allMatch(image -> image.contains("@sha256:"));
         assertThat(result.phases().keySet()).containsExactly("build-images", "gateway-build", "services-plan", "migrations",
-                "services-apply", "service-urls", "gateway-plan", "gateway-apply", "health", "release", "alias");
+                "services-apply", "service-urls", "gateway-plan", "gateway-apply", "health", "smoke-tests", "release", "alias");
         world.assertNoSecretLeaked();
     }
 
