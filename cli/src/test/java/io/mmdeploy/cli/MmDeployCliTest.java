@@ -65,7 +65,7 @@ class MmDeployCliTest {
         // The flow in order, each gate named after the plan it approves.
         assertThat(plan.get("flow").findValuesAsText("id")).containsExactly("preflight", "build-images", "gateway-build",
                 "services-plan", "gate-services", "migrations", "services-apply", "service-urls", "gateway-plan", "gate-gateway",
-                "gateway-apply", "health", "release", "alias");
+                "gateway-apply", "health", "smoke-tests", "release", "alias");
         assertThat(plan.get("flow").get(4).get("gate").asText()).isEqualTo("services");
         assertThat(plan.get("flow").get(4).get("phase").asText()).isEqualTo("services-plan");
         assertThat(plan.get("flow").get(9).get("gate").asText()).isEqualTo("gateway");

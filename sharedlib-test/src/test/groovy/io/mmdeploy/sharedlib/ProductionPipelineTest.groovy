@@ -32,6 +32,7 @@ class ProductionPipelineTest extends PipelineTestSupport {
                 "mmApprovalGate phase=gateway summary=${gatewaySummary()} planHash=sha256:gateway-plan-2".toString(), '}',
                 'stage Gateway apply', 'mmDeployGateway approvedPlanHash=sha256:gateway-plan-2',
                 'stage Health', 'mmHealthCheck',
+                'stage Smoke tests', 'mmSmokeTest',
                 'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
                 'stage Alias', 'mmMoveAlias',
                 '}',

@@ -53,7 +53,7 @@ abstract class DeployPlannerContract {
         DeployPlan plan = plan(ExampleRepo.gitRepoInto(dir, "main"), "production", null);
         assertThat(plan.flow()).extracting(FlowStep::id).containsExactly("preflight", "build-images", "gateway-build",
                 "services-plan", "gate-services", "migrations", "services-apply", "service-urls", "gateway-plan", "gate-gateway",
-                "gateway-apply", "health", "release", "alias");
+                "gateway-apply", "health", "smoke-tests", "release", "alias");
         assertThat(plan.services().get(0).cloudRunService()).isEqualTo("agent-service");
         assertThat(plan.services().get(0).repository()).isEqualTo("us-east4-docker.pkg.dev/mindmirror-69/mindmirror/agent-service");
     }

@@ -356,7 +356,9 @@ public final class DeployWorld implements AutoCloseable {
         }
         List<String> urls = urlsSecretVersions(environment);
         assertThat(urls).isNotEmpty();
-        config.services().forEach(s -> assertThat(urls.get(urls.size() - 1)).contains(s.cloudRunService(env)));
+        config.httpServices().forEach(s -> assertThat(urls.get(urls.size() - 1)).contains(s.cloudRunService(env)));
+        config.services().stream().filter(s -> !s.health().http())
+                .forEach(s -> assertThat(urls.get(urls.size() - 1)).as("a worker has no URL").doesNotContain(s.name()));
         assertThat(leaseOf(environment)).as("the lease is given back").isNull();
         return record;
     }

@@ -35,7 +35,7 @@ class StagingDeployWorldTest {
         assertThat(result.status()).isEqualTo("SUCCEEDED");
         ReleaseRecord record = world.assertConverged("staging");
         assertThat(record.id()).isEqualTo(result.release());
-        assertThat(world.builds()).isEqualTo(8); // 7 services and the gateway
+        assertThat(world.builds()).isEqualTo(9); // 7 services, the celery worker and the gateway
         assertThat(record.migrations()).extracting(ReleaseRecord.MigrationRun::job, ReleaseRecord.MigrationRun::result)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("migrate-main-staging", "SUCCEEDED"),
                         org.assertj.core.groups.Tuple.tuple("migrate-habits-staging", "SUCCEEDED"));

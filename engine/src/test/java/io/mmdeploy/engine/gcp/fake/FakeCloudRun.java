@@ -101,6 +101,15 @@ public final class FakeCloudRun {
                 .build());
     }
 
+    /** A new revision that never became Ready (its container did not start): the service's newest, not its latest ready. */
+    public synchronized String addFailedRevision(String serviceName, String image, Instant at) {
+        long count = revisions.values().stream().filter(r -> r.getService().equals(serviceName)).count();
+        String id = serviceName.substring(serviceName.lastIndexOf('/') + 1) + String.format("-%05d-w", count + 1);
+        addRevision(serviceName, id, image, false, at);
+        services.computeIfPresent(serviceName, (n, s) -> s.toBuilder().setLatestCreatedRevision(serviceName + "/revisions/" + id).build());
+        return id;
+    }
+
     /** What deleting a revision (or Cloud Run's revision garbage collection) does. */
     public void removeRevision(String serviceName, String revision) {
         revisions.remove(serviceName + "/revisions/" + revision);
@@ -126,6 +135,7 @@ public final class FakeCloudRun {
                 .clearTraffic()
                 .addTraffic(TrafficTarget.newBuilder().setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST).setPercent(100))
                 .setLatestReadyRevision(serviceName + "/revisions/" + id)
+                .setLatestCreatedRevision(serviceName + "/revisions/" + id)
                 .build());
         return id;
     }
