@@ -246,8 +246,9 @@ final class ConfigReader {
             int last = 0;
             for (int i = 0; i < seq.items().size(); i++) {
                 YamlNode item = seq.items().get(i);
-                if (item instanceof YamlNode.Scalar s && s.value() instanceof Long n && n > last && n <= 100) {
-                    last = n.intValue();
+                if (item instanceof YamlNode.Scalar s && (s.value() instanceof Long || s.value() instanceof Integer)
+                        && ((Number) s.value()).longValue() > last && ((Number) s.value()).longValue() <= 100) {
+                    last = ((Number) s.value()).intValue();
                     steps.add(last);
                 } else {
                     error(item, path + ".steps[" + i + "]", "Invalid traffic step",

@@ -70,7 +70,8 @@ class CloudRunReadinessTest {
         HealthResult result = report.results().get(0);
         assertThat(result.healthy()).isFalse();
         assertThat(result.attempts()).isEqualTo(READY.waits().size() + 1);
-        assertThat(result.detail()).isEqualTo("celery-worker-staging-00002-w is not Ready: Container failed to start");
+        assertThat(result.detail()).isEqualTo(
+                "celery-worker-staging-00002-w is not Ready: Container failed to start (celery-worker-staging-00001-w still runs)");
         assertThat(slept).isNotEmpty();
     }
 
