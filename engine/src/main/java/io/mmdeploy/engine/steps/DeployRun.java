@@ -323,6 +323,7 @@ public final class DeployRun {
             log.info("Gate " + gate.id() + ": plan " + FlowGuard.shortHash(hash) + " approved on the command line by " + approver);
             return Optional.empty();
         }
+        steps.awaitingApproval(environment, open);
         if (planOnly) {
             log.info("Gate " + gate.id() + ": stopping for review (--plan-only). Approve with: --approve-plan " + gate.id() + "=" + hash);
             return Optional.of(new Result(release, "WAITING", gate.id(), hash, Map.of()));

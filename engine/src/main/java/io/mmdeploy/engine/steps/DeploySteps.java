@@ -5,6 +5,7 @@ import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.GatewaySpec;
 import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.config.WebhookSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.DeployFlow;
 import io.mmdeploy.engine.flow.Phase;
@@ -40,6 +41,7 @@ public final class DeploySteps {
     private final ReleasePhase release;
     private final RollbackPhase rollback;
     private final AliasPhase alias;
+    private final Notices notices;
 
     /** @param loaded the config, loaded from {@code host}'s workspace */
     public DeploySteps(StepHost host, LoadedConfig loaded, TofuSettings tofu) {
@@ -56,8 +58,9 @@ public final class DeploySteps {
         this.health = new HealthPhase(run);
         this.smoke = new SmokePhase(run);
         this.gateway = new GatewayPhase(run, tofu, health);
-        this.release = new ReleasePhase(run);
-        this.rollback = new RollbackPhase(run);
+        this.notices = new Notices(run);
+        this.release = new ReleasePhase(run, notices);
+        this.rollback = new RollbackPhase(run, notices);
         this.alias = new AliasPhase(run);
     }
 
@@ -120,6 +123,15 @@ public final class DeploySteps {
         Gate gate = Arrays.stream(Gate.values()).filter(g -> g.id().equals(gatePhase) && g != Gate.ROLLBACK).findFirst()
                 .orElseThrow(() -> DeployException.of("No plan gate \"" + gatePhase + "\"", "A plan gate is services or gateway."));
         return tofu.openGate(run.env(environment), gate);
+    }
+
+    /**
+     * The host waits for a person at a gate: the environment's webhooks hear of it ({@code waiting}), with the plan's
+     * hash and the build's page. The host calls it only where it really waits (not for a plan approved earlier).
+     */
+    public void awaitingApproval(String environment, GatePlan plan) {
+        notices.tell(run.env(environment), WebhookSpec.Event.WAITING,
+                "The " + plan.gate() + " plan " + FlowGuard.shortHash(plan.planHash()) + " waits for a person's approval.");
     }
 
     /** mmServiceUrls: see {@link UrlsPhase}. */

@@ -1,6 +1,7 @@
 package io.mmdeploy.engine.steps;
 
 import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.WebhookSpec.Event;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;
@@ -24,9 +25,11 @@ final class RollbackPhase {
     static final String REVERTED = "REVERTED";
 
     private final RunContext run;
+    private final Notices notices;
 
-    RollbackPhase(RunContext run) {
+    RollbackPhase(RunContext run, Notices notices) {
         this.run = run;
+        this.notices = notices;
     }
 
     /**
@@ -74,6 +77,11 @@ final class RollbackPhase {
                 }
             }
         });
+        if (revert && !plan.changing().isEmpty()) {
+            // A standalone rollback is told of when its record is finished; a deploy's revert is news at once.
+            notices.tell(env, Event.ROLLED_BACK, "Traffic moved back to what was live before this run: " + String.join(", ",
+                    plan.changing().stream().map(m -> m.service() + " to " + m.toRevision()).toList()) + ".");
+        }
         return new RollbackOutcome(plan.changing(), result.health().healthy(), result.record());
     }
 }

@@ -14,6 +14,7 @@ import io.mmdeploy.engine.images.ImageCatalog;
 import io.mmdeploy.engine.lease.EnvironmentLease;
 import io.mmdeploy.engine.lease.Lease;
 import io.mmdeploy.engine.migrations.RunMigrations;
+import io.mmdeploy.engine.notify.Webhooks;
 import io.mmdeploy.engine.port.Command;
 import io.mmdeploy.engine.port.CommandRunner;
 import io.mmdeploy.engine.port.MaskingEventSink;
@@ -44,6 +45,8 @@ public final class Stages {
     static final int HISTORY_READS = 8;
     /** Where OpenTofu's Google provider and gcs backend take an access token from. */
     static final String ACCESS_TOKEN_VARIABLE = "GOOGLE_OAUTH_ACCESS_TOKEN";
+    /** How long one webhook may take to answer. */
+    static final java.time.Duration WEBHOOK_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final StepHost host;
     private final TofuSettings tofu;
@@ -78,6 +81,11 @@ public final class Stages {
     public SmokeTests smokeTests(GoogleClients clients) {
         return new SmokeTests(HealthCheck.httpClient(clients.proxy()), new ParallelRunner(HealthCheck.PARALLEL), log(SmokeTests.STAGE),
                 host.mask(), HealthCheck.REQUEST_TIMEOUT);
+    }
+
+    /** Webhooks through the host's proxy as well; a slow one holds the run back at most {@link #WEBHOOK_TIMEOUT}. */
+    public Webhooks webhooks(GoogleClients clients) {
+        return new Webhooks(HealthCheck.httpClient(clients.proxy()), log(Webhooks.STAGE), WEBHOOK_TIMEOUT);
     }
 
     public ApplyTofu applyTofu(EnvironmentSpec env) {

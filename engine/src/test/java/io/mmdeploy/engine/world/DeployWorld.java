@@ -66,6 +66,10 @@ public final class DeployWorld implements AutoCloseable {
     final Path origin;
     final String branch;
     private final HttpServer http;
+    /** Webhook id → the bodies it received, in order. */
+    private final Map<String, List<String>> hooks = new ConcurrentHashMap<>();
+    /** Webhook ids that answer 500. */
+    private final java.util.Set<String> failingHooks = ConcurrentHashMap.newKeySet();
     /** Cloud Run service name → (revisions numbered above this answer so, until healed). */
     private final Map<String, Scripted> scripted = new ConcurrentHashMap<>();
     private final AtomicInteger checkouts = new AtomicInteger();
@@ -85,6 +89,7 @@ public final class DeployWorld implements AutoCloseable {
         cloud = FakeGoogleCloud.start();
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", this::answer);
+        http.createContext("/hooks/", this::hook);
         http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
         http.start();
         config = config();
@@ -200,6 +205,41 @@ public final class DeployWorld implements AutoCloseable {
         }
         int number = Integer.parseInt(revision.replaceAll(".*-(\\d{5})-w$", "$1"));
         return number > s.above() ? s.health() : Health.HEALTHY;
+    }
+
+    // ---- webhooks on loopback ----
+
+    /** A webhook's URL: it names a token, as a Slack webhook's URL does, so it is a secret. */
+    public String hookUrl(String id) {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/hooks/" + id + "/T0WORLD/" + hookToken(id);
+    }
+
+    public static String hookToken(String id) {
+        return "hk-" + Integer.toHexString(id.hashCode()) + "-4c1d9e0b7a";
+    }
+
+    /** Stores a webhook's URL as a secret of the environment, as a team would. */
+    public void addHook(String environment, String secretId, String hookId) {
+        cloud.secretManager.put(env(environment).projectId(), secretId, hookUrl(hookId));
+    }
+
+    public List<String> received(String hookId) {
+        return List.copyOf(hooks.getOrDefault(hookId, List.of()));
+    }
+
+    public void failHook(String hookId) {
+        failingHooks.add(hookId);
+    }
+
+    private void hook(HttpExchange x) throws IOException {
+        String id = x.getRequestURI().getPath().split("/")[2];
+        String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        if (!x.getRequestURI().getPath().endsWith("/" + hookToken(id))) {
+            send(x, 404, "no such hook");
+            return;
+        }
+        hooks.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(body);
+        send(x, failingHooks.contains(id) ? 500 : 200, "ok");
     }
 
     /** HTTP requests the Cloud Run service (short name, with the environment's suffix; {@code <name>/graphql}: to that path) received. */
@@ -377,7 +417,10 @@ public final class DeployWorld implements AutoCloseable {
      */
     public void assertNoSecretLeaked() throws IOException {
         List<String> secrets = new ArrayList<>(List.of(TOKEN, WorldTofu.DB_PASSWORD, SMOKE_TOKEN));
+        hooks.keySet().forEach(id -> secrets.add(hookToken(id)));
         StringBuilder everything = new StringBuilder(log.text());
+        // What the webhooks were told is searched too: a notification carries no secret.
+        hooks.values().forEach(bodies -> bodies.forEach(everything::append));
         for (EnvironmentSpec env : config.environments().values()) {
             cloud.secretManager.payloads(env.projectId(), SecretManagerReleaseStore.secretId(env)).forEach(everything::append);
         }
