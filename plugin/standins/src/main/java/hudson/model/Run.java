@@ -9,5 +9,6 @@ public abstract class Run<JobT, RunT extends Run<JobT, RunT>> {
     public <T extends Action> T getAction(Class<T> type) { throw new UnsupportedOperationException(); }
     public void addAction(Action a) { throw new UnsupportedOperationException(); }
     public String getExternalizableId() { throw new UnsupportedOperationException(); }
+    public String getUrl() { throw new UnsupportedOperationException(); }
     public synchronized void save() throws java.io.IOException { throw new UnsupportedOperationException(); }
 }

@@ -8,4 +8,5 @@ public class Jenkins {
 
     public static Jenkins get() throws IllegalStateException { throw new UnsupportedOperationException(); }
     public ProxyConfiguration getProxy() { throw new UnsupportedOperationException(); }
+    public String getRootUrl() throws IllegalStateException { throw new UnsupportedOperationException(); }
 }
