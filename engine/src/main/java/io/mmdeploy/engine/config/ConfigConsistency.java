@@ -23,7 +23,7 @@ final class ConfigConsistency {
         this.pathExists = pathExists;
     }
 
-    /** A worker answers no HTTP: nothing may send it a request or split its traffic by requests. */
+    /** A worker answers no HTTP: nothing may send it a request. */
     private void checkWorker(ServiceSpec s, String path) {
         if (s.health().http()) {
             return;
@@ -32,11 +32,6 @@ final class ConfigConsistency {
             error(path + ".smokeTests", "Smoke tests on the worker \"" + s.name() + "\"",
                     path + ".health has kind: ready (no HTTP), so there is no URL to send a smoke test to. Remove smokeTests, or use"
                             + " health kind: http if the service answers HTTP.");
-        }
-        if (s.rollout() != null) {
-            error(path + ".rollout", "A canary rollout of the worker \"" + s.name() + "\"",
-                    path + ".health has kind: ready (no HTTP): there are no requests to split or compare. Remove rollout; a worker's"
-                            + " new revision takes over at once.");
         }
     }
 

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +47,6 @@ final class ConfigReader {
     private static final Rule METHOD = rule(String.join("|", SmokeTestSpec.METHODS), "one of " + String.join(", ", SmokeTestSpec.METHODS));
     private static final Rule HEADER_NAME = rule("[A-Za-z0-9!#$%&'*+.^_`|~-]+", "an HTTP header name such as Authorization");
     private static final Rule JSON_POINTER = rule("(/[^/]*)+", "a JSON Pointer such as /data/__typename or /errors");
-    private static final Pattern DURATION = Pattern.compile("([1-9][0-9]*)(s|m|h)");
     private static final Rule BRANCH = rule("[A-Za-z0-9._/-]+", "a git branch name");
     private static final Pattern TAG_TEXT = Pattern.compile("[A-Za-z0-9_.-]*");
     private static final Set<String> TAG_PLACEHOLDERS = Set.of("{branch}", "{shortSha}", "{sha}", "{env}");
@@ -96,7 +94,7 @@ final class ConfigReader {
     }
 
     private ServiceSpec service(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("name", "build", "image", "health", "tfvarsVariable", "cloudRunName", "smokeTests", "rollout"));
+        Obj o = new Obj(node, path, List.of("name", "build", "image", "health", "tfvarsVariable", "cloudRunName", "smokeTests"));
         if (o.node == null) {
             return null;
         }
@@ -107,9 +105,8 @@ final class ConfigReader {
         String tfvars = o.string("tfvarsVariable", true, HCL_IDENTIFIER);
         String cloudRun = o.stringOr("cloudRunName", name, CLOUD_RUN_NAME);
         List<SmokeTestSpec> smoke = o.list("smokeTests", false, this::smokeTest);
-        RolloutSpec rollout = o.has("rollout") ? rollout(o.get("rollout"), path + ".rollout") : null;
         o.close();
-        return new ServiceSpec(name, build, image, health, tfvars, cloudRun, smoke == null ? List.of() : smoke, rollout);
+        return new ServiceSpec(name, build, image, health, tfvars, cloudRun, smoke == null ? List.of() : smoke);
     }
 
     private BuildSpec build(YamlNode node, String path) {
@@ -234,53 +231,6 @@ final class ConfigReader {
         return pointer == null ? null : new SmokeTestSpec.JsonExpectation(pointer, equals, !Boolean.TRUE.equals(absent));
     }
 
-    private RolloutSpec rollout(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("steps", "hold", "analysis"));
-        if (o.node == null) {
-            return null;
-        }
-        List<Integer> steps = new ArrayList<>();
-        if (!o.has("steps")) {
-            o.missing("steps", "the traffic percentages in order, ending with 100, e.g. [10, 50, 100]");
-        } else if (o.get("steps") instanceof YamlNode.Sequence seq) {
-            int last = 0;
-            for (int i = 0; i < seq.items().size(); i++) {
-                YamlNode item = seq.items().get(i);
-                if (item instanceof YamlNode.Scalar s && (s.value() instanceof Long || s.value() instanceof Integer)
-                        && ((Number) s.value()).longValue() > last && ((Number) s.value()).longValue() <= 100) {
-                    last = ((Number) s.value()).intValue();
-                    steps.add(last);
-                } else {
-                    error(item, path + ".steps[" + i + "]", "Invalid traffic step",
-                            "Found " + item.kind() + "; expected a whole percentage above the step before (" + last + ") and at most 100.");
-                }
-            }
-            if (!steps.isEmpty() && steps.get(steps.size() - 1) != 100) {
-                error(seq, path + ".steps", "The rollout does not end at 100 %",
-                        "The last step must be 100, so the new revision ends up serving everything; found " + steps + ".");
-            }
-        } else {
-            wrongType(o.get("steps"), path + ".steps", "a list of percentages such as [10, 50, 100]");
-        }
-        Duration hold = o.has("hold") ? o.duration("hold") : o.missing("hold", "how long each step is watched, e.g. 5m or 90s");
-        RolloutSpec.AnalysisSpec analysis = o.has("analysis") ? analysis(o.get("analysis"), path + ".analysis")
-                : o.missing("analysis", "the limits: maxErrorRatio, maxP95LatencyMs (and minRequests)");
-        o.close();
-        return hold == null || analysis == null ? null : new RolloutSpec(steps, hold, analysis);
-    }
-
-    private RolloutSpec.AnalysisSpec analysis(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("maxErrorRatio", "maxP95LatencyMs", "minRequests"));
-        if (o.node == null) {
-            return null;
-        }
-        Double ratio = o.ratio("maxErrorRatio");
-        Long p95 = o.integer("maxP95LatencyMs", true, 1, 600_000);
-        Long min = o.integer("minRequests", false, 0, 1_000_000_000);
-        o.close();
-        return ratio == null || p95 == null ? null : new RolloutSpec.AnalysisSpec(ratio, Duration.ofMillis(p95), min == null ? 0 : min);
-    }
-
     private WebhookSpec webhook(YamlNode node, String path) {
         Obj o = new Obj(node, path, List.of("format", "urlSecret", "credentialsId", "on"));
         if (o.node == null) {
@@ -356,7 +306,7 @@ final class ConfigReader {
 
     private EnvironmentSpec environment(YamlNode node, String path, String name) {
         Obj o = new Obj(node, path, List.of("branch", "project", "region", "registry", "credentialsId", "tofu",
-                "serviceUrlsSecret", "serviceNameSuffix", "tags", "approval", "notify", "rollout"));
+                "serviceUrlsSecret", "serviceNameSuffix", "tags", "approval", "notify"));
         if (o.node == null) {
             return null;
         }
@@ -391,10 +341,9 @@ final class ConfigReader {
         TagScheme tags = o.has("tags") ? tags(o.get("tags"), path + ".tags") : TagScheme.defaults();
         ApprovalPolicy approval = o.has("approval") ? approval(o.get("approval"), path + ".approval") : ApprovalPolicy.none();
         List<WebhookSpec> notify = o.list("notify", false, this::webhook);
-        RolloutSpec rollout = o.has("rollout") ? rollout(o.get("rollout"), path + ".rollout") : null;
         o.close();
         return new EnvironmentSpec(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, secret, suffix, tags, approval,
-                notify == null ? List.of() : notify, rollout);
+                notify == null ? List.of() : notify);
     }
 
     private TofuSpec tofu(YamlNode node, String path) {
@@ -720,39 +669,6 @@ final class ConfigReader {
             YamlNode at = get(key);
             String hint = Suggestions.closest(text, ids).map(x -> " Did you mean \"" + x + "\"?").orElse("");
             invalid(at.line(), at.column(), at(key), key, text, "one of " + String.join(", ", ids) + hint);
-            return null;
-        }
-
-        /** A duration written as a number and a unit: 90s, 5m, 1h. */
-        Duration duration(String key) {
-            String text = string(key, true, null);
-            if (text == null) {
-                return null;
-            }
-            Matcher m = DURATION.matcher(text.strip());
-            if (!m.matches()) {
-                YamlNode at = get(key);
-                invalid(at.line(), at.column(), at(key), "duration", text, "a whole number and a unit: s, m or h (90s, 5m, 1h)");
-                return null;
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-
-        /** A required number from 0 to 1. */
-        Double ratio(String key) {
-            if (!has(key)) {
-                return missing(key, "a share from 0 to 1, e.g. 0.01 for 1 %");
-            }
-            YamlNode v = get(key);
-            if (v instanceof YamlNode.Scalar s && s.value() instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1) {
-                return n.doubleValue();
-            }
-            error(v, at(key), "Invalid value for \"" + key + "\"", "Found " + v.kind() + "; expected a share from 0 to 1, e.g. 0.01 for 1 %.");
             return null;
         }
 

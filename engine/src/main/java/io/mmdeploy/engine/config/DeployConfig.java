@@ -42,17 +42,6 @@ public record DeployConfig(
         return services.stream().filter(s -> s.health().http()).toList();
     }
 
-    /**
-     * A service's canary rollout in an environment: its own, else the environment's; empty to move traffic at once. A
-     * worker has none: it serves no requests to compare.
-     */
-    public Optional<RolloutSpec> rollout(ServiceSpec service, EnvironmentSpec env) {
-        if (!service.health().http()) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(service.rollout() != null ? service.rollout() : env.rollout());
-    }
-
     public Optional<GatewaySpec> gatewaySpec() {
         return Optional.ofNullable(gateway);
     }

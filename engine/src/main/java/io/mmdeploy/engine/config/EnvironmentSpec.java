@@ -17,7 +17,6 @@ package io.mmdeploy.engine.config;
  * @param tags the image tag scheme
  * @param approval the approval policy
  * @param webhooks the webhooks its deploys notify (the config's {@code notify}); empty for none
- * @param rollout its services' canary rollout; null to move all traffic at once
  */
 public record EnvironmentSpec(
         String name,
@@ -32,18 +31,17 @@ public record EnvironmentSpec(
         String serviceNameSuffix,
         TagScheme tags,
         ApprovalPolicy approval,
-        java.util.List<WebhookSpec> webhooks,
-        RolloutSpec rollout) {
+        java.util.List<WebhookSpec> webhooks) {
 
     public EnvironmentSpec {
         webhooks = webhooks == null ? java.util.List.of() : java.util.List.copyOf(webhooks);
     }
 
-    /** An environment that notifies nobody and moves traffic at once. */
+    /** An environment that notifies nobody. */
     public EnvironmentSpec(String name, String branch, String projectId, String projectNumber, String region, RegistryPath registry,
             String credentialsId, TofuSpec tofu, String serviceUrlsSecret, String serviceNameSuffix, TagScheme tags,
             ApprovalPolicy approval) {
         this(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, serviceUrlsSecret, serviceNameSuffix, tags,
-                approval, java.util.List.of(), null);
+                approval, java.util.List.of());
     }
 }

@@ -135,7 +135,7 @@ public final class MalformedConfigs {
         cases.add(whole("two documents", "app: a\n---\napp: b\n", "", "More than one YAML document"));
         cases.add(whole("deeply nested", "app: " + "[".repeat(60) + "]".repeat(60) + "\n", "", "nested too deeply"));
         // Aliases are not expanded into collections, so a "billion laughs" document is refused at once, for its keys.
-        // delivery checks: workers, smoke tests, notifications, rollouts
+        // delivery checks: workers, smoke tests, notifications
         cases.add(replace("the gateway names the worker", "    USERS_SERVICE_URL: users\n", "    USERS_SERVICE_URL: users\n    WORKER_URL: celery-worker\n",
                 "gateway.serviceUrlArgs.WORKER_URL", "names the worker \"celery-worker\", which has no URL"));
         cases.add(replace("smoke tests on the worker", "    health:\n      kind: ready\n",
@@ -157,18 +157,6 @@ public final class MalformedConfigs {
         cases.add(replace("webhook event unknown", "    approval:\n      gates: []\n",
                 "    approval:\n      gates: []\n    notify:\n      - urlSecret: deploys-webhook\n        on: [succeeded, rolledback]\n",
                 "environments.staging.notify[0].on[1]", "Did you mean \"rolled-back\"?"));
-        cases.add(replace("rollout not ending at 100", "    approval:\n      gates: []\n",
-                "    approval:\n      gates: []\n    rollout:\n      steps: [10, 50]\n      hold: 5m\n      analysis: {maxErrorRatio: 0.01, maxP95LatencyMs: 800}\n",
-                "environments.staging.rollout.steps", "The last step must be 100"));
-        cases.add(replace("rollout hold without a unit", "    approval:\n      gates: []\n",
-                "    approval:\n      gates: []\n    rollout:\n      steps: [10, 100]\n      hold: 300\n      analysis: {maxErrorRatio: 0.01, maxP95LatencyMs: 800}\n",
-                "environments.staging.rollout.hold", "Expected a string"));
-        cases.add(replace("rollout error ratio above 1", "    approval:\n      gates: []\n",
-                "    approval:\n      gates: []\n    rollout:\n      steps: [10, 100]\n      hold: 5m\n      analysis: {maxErrorRatio: 5, maxP95LatencyMs: 800}\n",
-                "environments.staging.rollout.analysis.maxErrorRatio", "a share from 0 to 1"));
-        cases.add(replace("a rollout of the worker", "      kind: ready\n",
-                "      kind: ready\n    rollout:\n      steps: [100]\n      hold: 1m\n      analysis: {maxErrorRatio: 0.01, maxP95LatencyMs: 800}\n",
-                "services[7].rollout", "there are no requests to split or compare"));
         cases.add(whole("alias bomb", aliasBomb(), "a", "Unknown key \"a\""));
         cases.add(whole("oversized file", "app: mindmirror\n# " + "x".repeat(ConfigLoader.MAX_BYTES) + "\n", "", "Config file too large"));
         cases.add(new Case("no config file", repo -> {
