@@ -216,6 +216,33 @@ void requireHealthy(Map run, Map health) {
                     'No single service reported unhealthy; nothing was rolled back. See the health check log.'))
 }
 
+/**
+ * A smoke test checks the app as a whole (the gateway's federates every service), so a failure moves everything
+ * this run changed back to the release live before it; then the build fails naming each failed test.
+ *
+ * @param smoke an mmSmokeTest result
+ */
+void requireSmokePassed(Map run, Map smoke) {
+    if (smoke.passed) {
+        return
+    }
+    List lines = []
+    for (int i = 0; i < smoke.results.size(); i++) {
+        Map result = smoke.results[i]
+        if (!result.passed) {
+            lines << "  - ${result.target} ${result.name} (${result.method} ${result.path}): ${result.detail}"
+        }
+    }
+    Map rollback = mmRollback(environment: run.environment, config: run.config, service: 'all', to: 'previous')
+    List moved = new ArrayList(rollback.moved.keySet())
+    currentBuild.description = "${currentBuild.description} · smoke tests failed, rolled back: ${moved.join(', ')}"
+    error("Smoke tests failed in ${run.environment} after traffic moved (release ${run.release}).\n" +
+          "${lines.join('\n')}\n" +
+          (moved ? "Moved back to what was live before this run: ${moved.join(', ')}" +
+                   (rollback.healthy ? '' : ' (STILL UNHEALTHY: check the services now)') :
+                   'Nothing this run changed was live; nothing was moved.'))
+}
+
 /** The names whose health check failed, in the order of the results. */
 List unhealthy(Map health) {
     // Index loops over list copies: a map's iterator cannot be saved with the program state (CPS).

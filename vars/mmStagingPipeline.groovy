@@ -57,6 +57,9 @@ void call(Map args = [:]) {
                 mmDeployRun.phase(run, 'Health') {
                     mmDeployRun.requireHealthy(run, mmHealthCheck(common))
                 }
+                mmDeployRun.phase(run, 'Smoke tests') {
+                    mmDeployRun.requireSmokePassed(run, mmSmokeTest(common))
+                }
                 mmDeployRun.recordSuccess(run)
                 mmDeployRun.moveAlias(run)
             }

@@ -42,6 +42,25 @@ resource "google_cloud_run_v2_service" "service" {
   }
 }
 
+# The celery worker (mm-deploy.yaml: health kind ready): no ingress, always one instance with its CPU on, so it
+# consumes the queue without requests. It is not in service_urls: nothing calls it.
+resource "google_cloud_run_v2_service" "worker" {
+  name     = "celery-worker${var.service_name_suffix}"
+  location = var.region
+  ingress  = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+  template {
+    scaling {
+      min_instance_count = 1
+    }
+    containers {
+      image = var.celery_worker_container_image
+      resources {
+        cpu_idle = false
+      }
+    }
+  }
+}
+
 resource "google_cloud_run_v2_service" "gateway" {
   name     = "mesh-gateway${var.service_name_suffix}"
   location = var.region

@@ -26,4 +26,5 @@ variable "meals_service_container_image" { type = string }
 variable "movements_service_container_image" { type = string }
 variable "practices_service_container_image" { type = string }
 variable "users_service_container_image" { type = string }
+variable "celery_worker_container_image" { type = string }
 variable "gateway_container_image" { type = string }

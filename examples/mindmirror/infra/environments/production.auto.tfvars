@@ -13,4 +13,5 @@ meals_service_container_image = "us-east4-docker.pkg.dev/mindmirror-69/mindmirro
 movements_service_container_image = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/movements-service:initial"
 practices_service_container_image = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/practices-service:initial"
 users_service_container_image = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/users-service:initial"
+celery_worker_container_image = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/celery-worker:initial"
 gateway_container_image = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/mesh-gateway:initial"

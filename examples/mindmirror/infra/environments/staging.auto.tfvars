@@ -13,4 +13,5 @@ meals_service_container_image = "us-east4-docker.pkg.dev/mindmirror-staging/mind
 movements_service_container_image = "us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/movements-service:initial"
 practices_service_container_image = "us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/practices-service:initial"
 users_service_container_image = "us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/users-service:initial"
+celery_worker_container_image = "us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/celery-worker:initial"
 gateway_container_image = "us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/mesh-gateway:initial"

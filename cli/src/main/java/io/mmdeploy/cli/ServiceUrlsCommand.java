@@ -37,10 +37,10 @@ final class ServiceUrlsCommand extends CloudCommand {
             ServiceUrls urls;
             String version = null;
             if (readOnly) {
-                urls = secret.read(env, config.services().stream().map(ServiceSpec::name).toList());
+                urls = secret.read(env, config.httpServices().stream().map(ServiceSpec::name).toList());
             } else {
                 try (Lease lease = holdLease(stages, env, clients)) {
-                    urls = new CloudRunUrls(clients.services()).read(env, config.services());
+                    urls = new CloudRunUrls(clients.services()).read(env, config.httpServices());
                     version = secret.publish(env, urls);
                 }
             }

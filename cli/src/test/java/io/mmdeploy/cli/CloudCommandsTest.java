@@ -97,17 +97,17 @@ class CloudCommandsTest {
         Run first = run(new BuildImagesCommand(), "-o", "json");
         assertThat(first.exit()).as(first.err()).isZero();
         JsonNode images = new ObjectMapper().readTree(first.out());
-        assertThat(images).hasSize(7);
+        assertThat(images).hasSize(8);
         assertThat(images.get(0).path("service").asText()).isEqualTo("agent");
         assertThat(images.get(0).path("built").asBoolean()).isTrue();
         assertThat(images.get(0).path("tags").get(0).asText()).startsWith("staging-");
-        assertThat(cloud.cloudBuild.submitted()).hasSize(7);
+        assertThat(cloud.cloudBuild.submitted()).hasSize(8);
 
         Run second = run(new BuildImagesCommand());
         assertThat(second.exit()).as(second.err()).isZero();
-        assertThat(second.out().lines().filter(l -> l.contains(" reused "))).hasSize(7);
-        assertThat(cloud.cloudBuild.submitted()).hasSize(7);
-        assertThat(second.err()).contains("[build-images] Images ready: 0 built, 7 reused");
+        assertThat(second.out().lines().filter(l -> l.contains(" reused "))).hasSize(8);
+        assertThat(cloud.cloudBuild.submitted()).hasSize(8);
+        assertThat(second.err()).contains("[build-images] Images ready: 0 built, 8 reused");
     }
 
     @Test

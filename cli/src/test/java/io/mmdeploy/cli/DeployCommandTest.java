@@ -215,7 +215,7 @@ class DeployCommandTest {
         List<String> phases = new ArrayList<>();
         result.path("phases").fieldNames().forEachRemaining(phases::add);
         assertThat(phases).containsExactly("build-images", "gateway-build", "services-plan", "migrations", "services-apply",
-                "service-urls", "gateway-plan", "gateway-apply", "health", "release", "alias");
+                "service-urls", "gateway-plan", "gateway-apply", "health", "smoke-tests", "release", "alias");
         assertThat(r.err()).contains("] Build images").doesNotContain(DeployWorld.TOKEN);
         world.assertNoSecretLeaked();
     }

@@ -60,12 +60,12 @@ class MmDeployCliTest {
         Run r = run("plan", "-e", "production", "-c", repo.config().toString(), "--output", "json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode plan = new ObjectMapper().readTree(r.out());
-        assertThat(plan.get("services")).hasSize(7);
+        assertThat(plan.get("services")).hasSize(8);
         assertThat(plan.get("isolated").asBoolean()).isTrue();
         // The flow in order, each gate named after the plan it approves.
         assertThat(plan.get("flow").findValuesAsText("id")).containsExactly("preflight", "build-images", "gateway-build",
                 "services-plan", "gate-services", "migrations", "services-apply", "service-urls", "gateway-plan", "gate-gateway",
-                "gateway-apply", "health", "release", "alias");
+                "gateway-apply", "health", "smoke-tests", "release", "alias");
         assertThat(plan.get("flow").get(4).get("gate").asText()).isEqualTo("services");
         assertThat(plan.get("flow").get(4).get("phase").asText()).isEqualTo("services-plan");
         assertThat(plan.get("flow").get(9).get("gate").asText()).isEqualTo("gateway");
@@ -104,7 +104,7 @@ class MmDeployCliTest {
     void validatePassesOnTheExample() {
         Run r = run("validate", "--config", ExampleRepo.copyInto(dir).config().toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("is valid: app mindmirror, 7 services, gateway mesh, 2 migration job(s), environments staging, production");
+        assertThat(r.out()).contains("is valid: app mindmirror, 8 services, gateway mesh, 2 migration job(s), environments staging, production");
     }
 
     static Stream<MalformedConfigs.Case> malformed() {

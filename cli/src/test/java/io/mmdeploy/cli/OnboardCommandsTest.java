@@ -139,7 +139,7 @@ class OnboardCommandsTest {
 
         Run valid = run(new ValidateCommand(), "--config", repo.config().toString());
         assertThat(valid.exit()).as(valid.err()).isZero();
-        assertThat(valid.out()).contains("is valid: app mindmirror, 7 services, gateway mesh, 2 migration job(s), environments production, staging");
+        assertThat(valid.out()).contains("is valid: app mindmirror, 8 services, gateway mesh, 2 migration job(s), environments production, staging");
         assertThat(Set.of(proposal.err(), refused.err())).noneMatch(s -> s.contains("\tat "));
     }
 }

@@ -152,10 +152,10 @@ class ReleaseCommandsTest {
         Run done = run("rollback", "--env", "staging");
 
         assertThat(done.exit()).as(done.err()).isZero();
-        assertThat(done.out()).containsPattern("Rollback \\S+-rollback succeeded: 6 service\\(s\\) moved, 8 alias\\(es\\) moved");
+        assertThat(done.out()).containsPattern("Rollback \\S+-rollback succeeded: 7 service\\(s\\) moved, 9 alias\\(es\\) moved");
         assertThat(world.serving("agent")).isEqualTo(world.revision("agent", 1));
         assertThat(world.serving("mesh")).isEqualTo(world.revision("mesh", 1));
-        assertThat(done.err()).contains("[health] 8 of 8 healthy");
+        assertThat(done.err()).contains("[health] 9 of 9 healthy");
         assertThat(run("releases", "--env", "staging").out()).contains("restores " + first.id(), "rolled back by");
     }
 
@@ -169,8 +169,8 @@ class ReleaseCommandsTest {
         Run done = run("rollback", "--env", "staging", "-o", "json");
         JsonNode result = new ObjectMapper().readTree(done.out());
         assertThat(result.get("record").get("kind").asText()).isEqualTo("rollback");
-        assertThat(result.get("moved")).hasSize(6);
-        assertThat(result.get("health").get("results")).hasSize(8);
+        assertThat(result.get("moved")).hasSize(7);
+        assertThat(result.get("health").get("results")).hasSize(9);
     }
 
     @Test

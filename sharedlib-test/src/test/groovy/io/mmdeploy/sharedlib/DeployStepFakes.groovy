@@ -21,6 +21,8 @@ class DeployStepFakes {
     Set<String> unhealthy = [] as Set
     /** Services still unhealthy after mmRollback moved them back. */
     Set<String> unhealthyAfterRollback = [] as Set
+    /** Smoke tests (target/name) that fail. */
+    Set<String> failingSmokeTests = [] as Set
     /** Gate phases whose approver rejects. */
     Set<String> rejectedGates = [] as Set
     /** Steps that throw when called, e.g. mmRunMigrations. */
@@ -57,6 +59,7 @@ class DeployStepFakes {
                 mmDeployGateway : this.&deployGateway,
                 mmHealthCheck   : this.&healthCheck,
                 mmOpenGate      : this.&openGate,
+                mmSmokeTest     : this.&smokeTest,
                 mmApprovalGate  : this.&approvalGate,
                 mmRollback      : this.&rollback,
                 mmRelease       : this.&release,
@@ -181,6 +184,15 @@ class DeployStepFakes {
         Map approval = environments[args.environment].approval
         boolean waits = args.phase == 'rollback' ? !approval.gates.isEmpty() : args.phase in approval.gates
         [phase: args.phase, planHash: plan.planHash, summaryText: plan.summaryText, automatic: !waits]
+    }
+
+    Map smokeTest(Map args) {
+        record('mmSmokeTest', args)
+        List results = [[target: GATEWAY, name: 'federates', method: 'POST', path: '/graphql']].collect { Map t ->
+            boolean ok = !("${t.target}/${t.name}".toString() in failingSmokeTests)
+            t + [passed: ok, status: 200, millis: 40, detail: ok ? '' : '/errors is present: [{"message":"down"}]']
+        }
+        [passed: results.every { it.passed }, results: results]
     }
 
     Map approvalGate(Map args) {

@@ -36,6 +36,7 @@ class ProductionPipelineTest extends PipelineTestSupport {
                 'milestone 70', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 80', back, workspace,
                 'stage Gateway apply', 'mmDeployGateway approvedPlanHash=sha256:gateway-plan-2',
                 'stage Health', 'mmHealthCheck',
+                'stage Smoke tests', 'mmSmokeTest',
                 'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
                 'stage Alias', 'mmMoveAlias',
                 '}', '}', '}',

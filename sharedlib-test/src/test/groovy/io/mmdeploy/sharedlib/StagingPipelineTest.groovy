@@ -30,6 +30,7 @@ class StagingPipelineTest extends PipelineTestSupport {
                 'stage Gateway plan', 'mmDeployGateway planOnly=true',
                 'stage Gateway apply', 'mmDeployGateway approvedPlanHash=sha256:gateway-plan-2',
                 'stage Health', 'mmHealthCheck',
+                'stage Smoke tests', 'mmSmokeTest',
                 'stage Release record', 'mmRelease phase=finish result=SUCCEEDED',
                 'stage Alias', 'mmMoveAlias',
                 '}', '}', '}',
@@ -76,7 +77,7 @@ class StagingPipelineTest extends PipelineTestSupport {
     @Test
     void everyStepTargetsStagingWithTheConfigFile() {
         runJenkinsfile('Jenkinsfile.example')
-        assert fakes.calls.size() == 14
+        assert fakes.calls.size() == 15
         fakes.calls.findAll { it.step != 'mmEnvironmentFor' }.each { assert it.args.environment == 'staging': it }
         fakes.calls.each { assert it.args.config == 'mm-deploy.yaml': it }
     }
@@ -117,6 +118,25 @@ class StagingPipelineTest extends PipelineTestSupport {
         fakes.unhealthyAfterRollback = ['users'] as Set
         Throwable failure = runJenkinsfile('Jenkinsfile.example')
         assert failure.message.contains('users-00041-old, STILL UNHEALTHY')
+    }
+
+    @Test
+    void aFailedSmokeTestMovesEverythingBackAndTheBuildFailsNamingIt() {
+        fakes.failingSmokeTests = ['mesh/federates'] as Set
+        Throwable failure = runJenkinsfile('Jenkinsfile.example')
+
+        assert failure instanceof PipelineError
+        assert trailFrom('stage Smoke tests') == [
+                'stage Smoke tests', 'mmSmokeTest',
+                'mmRollback service=all to=previous',
+                '}',
+                'mmRelease phase=finish result=FAILED failedPhase=Smoke tests',
+        ]
+        assert failure.message.contains('Smoke tests failed in staging after traffic moved')
+        assert failure.message.contains('mesh federates (POST /graphql): /errors is present')
+        assert failure.message.contains('Moved back to what was live before this run: agent, journal')
+        assert description.contains('smoke tests failed, rolled back: agent')
+        assert !trail.contains('mmMoveAlias')
     }
 
     @Test

@@ -23,6 +23,29 @@ final class ConfigConsistency {
         this.pathExists = pathExists;
     }
 
+    /** A worker answers no HTTP: nothing may send it a request. */
+    private void checkWorker(ServiceSpec s, String path) {
+        if (s.health().http()) {
+            return;
+        }
+        if (!s.smokeTests().isEmpty()) {
+            error(path + ".smokeTests", "Smoke tests on the worker \"" + s.name() + "\"",
+                    path + ".health has kind: ready (no HTTP), so there is no URL to send a smoke test to. Remove smokeTests, or use"
+                            + " health kind: http if the service answers HTTP.");
+        }
+    }
+
+    private void checkSmokeNames(List<SmokeTestSpec> tests, String path) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < tests.size(); i++) {
+            Integer first = seen.putIfAbsent(tests.get(i).name(), i);
+            if (first != null) {
+                error(path + "[" + i + "].name", "Duplicate smoke test name \"" + tests.get(i).name() + "\"",
+                        path + "[" + first + "] already uses it; the record names each check by its name.");
+            }
+        }
+    }
+
     void check() {
         List<ServiceSpec> services = config.services();
         Map<String, Integer> names = new HashMap<>();
@@ -35,6 +58,8 @@ final class ConfigConsistency {
                         "services[" + first + "] already uses the name \"" + s.name() + "\"; service names must be unique.");
             }
             claimTfvars(tfvars, s.tfvarsVariable(), "services[" + i + "]");
+            checkWorker(s, "services[" + i + "]");
+            checkSmokeNames(s.smokeTests(), "services[" + i + "].smokeTests");
         }
         config.gatewaySpec().ifPresent(g -> {
             if (names.containsKey(g.name())) {
@@ -47,8 +72,14 @@ final class ConfigConsistency {
                     String hint = Suggestions.closest(service, names.keySet()).map(x -> " Did you mean \"" + x + "\"?").orElse("");
                     error("gateway.serviceUrlArgs." + arg, "Build arg " + arg + " names an unknown service \"" + service + "\"",
                             "The services are " + String.join(", ", services.stream().map(ServiceSpec::name).toList()) + "." + hint);
+                } else if (!services.get(names.get(service)).health().http()) {
+                    error("gateway.serviceUrlArgs." + arg, "Build arg " + arg + " names the worker \"" + service + "\", which has no URL",
+                            "services[" + names.get(service) + "] has health kind: ready (no HTTP), so it gets no URL in the URLs secret and the"
+                                    + " gateway cannot call it. Expected a service that answers HTTP: "
+                                    + String.join(", ", config.httpServices().stream().map(ServiceSpec::name).toList()) + ".");
                 }
             });
+            checkSmokeNames(g.smokeTests(), "gateway.smokeTests");
         });
         Map<String, Integer> jobs = new HashMap<>();
         for (int i = 0; i < config.migrations().size(); i++) {

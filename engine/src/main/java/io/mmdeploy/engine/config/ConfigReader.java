@@ -46,6 +46,9 @@ final class ConfigReader {
     private static final Rule TOFU_ADDRESS = rule(
             "(module\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]]+\\])?\\.?)+|((module\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]]+\\])?\\.)*(data\\.)?[A-Za-z_][A-Za-z0-9_-]*\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[^\\]]+\\])?)",
             "a resource or module address such as module.gateway or google_cloud_run_v2_service.gateway");
+    private static final Rule METHOD = rule(String.join("|", SmokeTestSpec.METHODS), "one of " + String.join(", ", SmokeTestSpec.METHODS));
+    private static final Rule HEADER_NAME = rule("[A-Za-z0-9!#$%&'*+.^_`|~-]+", "an HTTP header name such as Authorization");
+    private static final Rule JSON_POINTER = rule("(/[^/]*)+", "a JSON Pointer such as /data/__typename or /errors");
     private static final Rule BRANCH = rule("[A-Za-z0-9._/-]+", "a git branch name");
     private static final Rule THRESHOLD = rule("CRITICAL|HIGH", "CRITICAL (the default) or HIGH");
     private static final Rule ON_SCAN_TIMEOUT = rule("fail|warn", "fail (the default: a scan that did not finish blocks) or warn");
@@ -97,7 +100,7 @@ final class ConfigReader {
     }
 
     private ServiceSpec service(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("name", "build", "image", "health", "tfvarsVariable", "cloudRunName"));
+        Obj o = new Obj(node, path, List.of("name", "build", "image", "health", "tfvarsVariable", "cloudRunName", "smokeTests"));
         if (o.node == null) {
             return null;
         }
@@ -107,8 +110,9 @@ final class ConfigReader {
         HealthSpec health = o.has("health") ? health(o.get("health"), path + ".health") : HealthSpec.defaults();
         String tfvars = o.string("tfvarsVariable", true, HCL_IDENTIFIER);
         String cloudRun = o.stringOr("cloudRunName", name, CLOUD_RUN_NAME);
+        List<SmokeTestSpec> smoke = o.list("smokeTests", false, this::smokeTest);
         o.close();
-        return new ServiceSpec(name, build, image, health, tfvars, cloudRun);
+        return new ServiceSpec(name, build, image, health, tfvars, cloudRun, smoke == null ? List.of() : smoke);
     }
 
     private BuildSpec build(YamlNode node, String path) {
@@ -151,9 +155,14 @@ final class ConfigReader {
     }
 
     private HealthSpec health(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("path", "attempts", "delaySeconds"));
+        Obj o = new Obj(node, path, List.of("kind", "path", "attempts", "delaySeconds"));
         if (o.node == null) {
             return null;
+        }
+        HealthSpec.Kind kind = o.choice("kind", HealthSpec.Kind.values(), HealthSpec.Kind::id, HealthSpec.Kind.HTTP);
+        if (kind == HealthSpec.Kind.READY && o.has("path")) {
+            error(o.get("path"), path + ".path", "A health path on a service without HTTP",
+                    "kind: ready checks that the revision is Ready in Cloud Run and sends no request; remove path, or use kind: http.");
         }
         String hp = o.stringOr("path", HealthSpec.DEFAULT_PATH, HEALTH_PATH);
         Long attempts = o.integer("attempts", false, 1, 20);
@@ -161,11 +170,110 @@ final class ConfigReader {
         o.close();
         return new HealthSpec(hp,
                 attempts == null ? HealthSpec.DEFAULT_ATTEMPTS : attempts.intValue(),
-                delay == null ? HealthSpec.DEFAULT_DELAY : Duration.ofSeconds(delay));
+                delay == null ? HealthSpec.DEFAULT_DELAY : Duration.ofSeconds(delay), kind == null ? HealthSpec.Kind.HTTP : kind);
+    }
+
+    private SmokeTestSpec smokeTest(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("name", "method", "path", "headers", "body", "expect"));
+        if (o.node == null) {
+            return null;
+        }
+        String name = o.string("name", true, SHORT_NAME);
+        String method = o.stringOr("method", "GET", METHOD);
+        String urlPath = o.string("path", true, HEALTH_PATH);
+        Map<String, SmokeTestSpec.HeaderValue> headers = o.map("headers", false, HEADER_NAME, (n, p, key) -> headerValue(n, p));
+        String body = o.string("body", false, null);
+        int status = 200;
+        List<SmokeTestSpec.JsonExpectation> json = List.of();
+        if (o.has("expect")) {
+            Obj e = new Obj(o.get("expect"), path + ".expect", List.of("status", "json"));
+            if (e.node != null) {
+                Long expected = e.integer("status", false, 100, 599);
+                status = expected == null ? 200 : expected.intValue();
+                List<SmokeTestSpec.JsonExpectation> read = e.list("json", false, this::jsonExpectation);
+                json = read == null ? List.of() : read;
+                e.close();
+            }
+        }
+        o.close();
+        return new SmokeTestSpec(name, method, urlPath, headers == null ? Map.of() : headers, body, status, json);
+    }
+
+    private SmokeTestSpec.HeaderValue headerValue(YamlNode node, String path) {
+        if (node instanceof YamlNode.Scalar s && s.value() instanceof String text) {
+            return SmokeTestSpec.HeaderValue.plain(text);
+        }
+        Obj o = new Obj(node, path, List.of("secret", "prefix"));
+        if (o.node == null) {
+            return null;
+        }
+        String secret = o.string("secret", true, SECRET_ID);
+        String prefix = o.string("prefix", false, null);
+        o.close();
+        return secret == null ? null : SmokeTestSpec.HeaderValue.fromSecret(secret, prefix);
+    }
+
+    private SmokeTestSpec.JsonExpectation jsonExpectation(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("path", "equals", "absent"));
+        if (o.node == null) {
+            return null;
+        }
+        String pointer = o.string("path", true, JSON_POINTER);
+        Object equals = null;
+        if (o.has("equals")) {
+            YamlNode v = o.get("equals");
+            if (v instanceof YamlNode.Scalar s && s.value() != null) {
+                equals = s.value();
+            } else {
+                error(v, path + ".equals", "Wrong type for \"equals\"", "Expected a string, number or boolean, found " + v.kind() + ".");
+            }
+        }
+        Boolean absent = o.bool("absent", false);
+        if (Boolean.TRUE.equals(absent) && o.has("equals")) {
+            error(o.get("absent"), path + ".absent", "A value expected and absent at once",
+                    "Give either equals: <value> or absent: true for " + pointer + ", not both.");
+        }
+        o.close();
+        return pointer == null ? null : new SmokeTestSpec.JsonExpectation(pointer, equals, !Boolean.TRUE.equals(absent));
+    }
+
+    private WebhookSpec webhook(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("format", "urlSecret", "credentialsId", "on"));
+        if (o.node == null) {
+            return null;
+        }
+        WebhookSpec.Format format = o.choice("format", WebhookSpec.Format.values(), WebhookSpec.Format::id, WebhookSpec.Format.SLACK);
+        String secret = o.string("urlSecret", false, SECRET_ID);
+        String credentials = o.string("credentialsId", false, null);
+        if (o.has("urlSecret") == o.has("credentialsId")) {
+            error(o.node, path, "A webhook needs exactly one URL source",
+                    "Set urlSecret (a Secret Manager secret of the environment's project holding the URL) or credentialsId (a Jenkins"
+                            + " secret text credential holding it), not " + (o.has("urlSecret") ? "both" : "neither") + ".");
+        }
+        Set<WebhookSpec.Event> events = EnumSet.allOf(WebhookSpec.Event.class);
+        if (o.has("on")) {
+            List<String> names = o.stringList("on");
+            events = EnumSet.noneOf(WebhookSpec.Event.class);
+            for (int i = 0; names != null && i < names.size(); i++) {
+                String n = names.get(i);
+                WebhookSpec.Event event = java.util.Arrays.stream(WebhookSpec.Event.values()).filter(e -> e.id().equals(n)).findFirst().orElse(null);
+                if (event == null) {
+                    YamlNode at = ((YamlNode.Sequence) o.get("on")).items().get(i);
+                    String hint = Suggestions.closest(n, WebhookSpec.Event.ids()).map(x -> " Did you mean \"" + x + "\"?").orElse("");
+                    error(at, path + ".on[" + i + "]", "Unknown event \"" + n + "\"",
+                            "Expected one of: " + String.join(", ", WebhookSpec.Event.ids()) + "." + hint);
+                } else {
+                    events.add(event);
+                }
+            }
+        }
+        o.close();
+        return format == null ? null : new WebhookSpec(format, secret, credentials, events);
     }
 
     private GatewaySpec gateway(YamlNode node, String path) {
-        Obj o = new Obj(node, path, List.of("name", "build", "image", "serviceUrlArgs", "tfvarsVariable", "tofuTarget", "health", "cloudRunName"));
+        Obj o = new Obj(node, path, List.of("name", "build", "image", "serviceUrlArgs", "tfvarsVariable", "tofuTarget", "health", "cloudRunName",
+                "smokeTests"));
         if (o.node == null) {
             return null;
         }
@@ -177,8 +285,14 @@ final class ConfigReader {
         String target = o.string("tofuTarget", true, TOFU_ADDRESS);
         HealthSpec health = o.has("health") ? health(o.get("health"), path + ".health") : HealthSpec.defaults();
         String cloudRun = o.stringOr("cloudRunName", name, CLOUD_RUN_NAME);
+        List<SmokeTestSpec> smoke = o.list("smokeTests", false, this::smokeTest);
         o.close();
-        return new GatewaySpec(name, build, image, urlArgs == null ? Map.of() : urlArgs, tfvars, target, health, cloudRun);
+        if (health != null && !health.http()) {
+            error(o.get("health"), path + ".health.kind", "A gateway without HTTP",
+                    "The gateway serves the app's API over HTTP; its health kind is http (the default).");
+        }
+        return new GatewaySpec(name, build, image, urlArgs == null ? Map.of() : urlArgs, tfvars, target, health, cloudRun,
+                smoke == null ? List.of() : smoke);
     }
 
     private MigrationSpec migration(YamlNode node, String path) {
@@ -199,7 +313,7 @@ final class ConfigReader {
     private EnvironmentSpec environment(YamlNode node, String path, String name) {
         Obj o = new Obj(node, path, List.of("branch", "project", "region", "registry", "credentialsId", "tofu",
                 "serviceUrlsSecret", "serviceNameSuffix", "tags", "approval", "promoteFrom", "requirePromotion", "vulnerabilities",
-                "retention"));
+                "retention", "notify"));
         if (o.node == null) {
             return null;
         }
@@ -243,9 +357,10 @@ final class ConfigReader {
         PromotionSpec promotion = promoteFrom == null ? null : new PromotionSpec(promoteFrom, Boolean.TRUE.equals(requirePromotion));
         VulnerabilityPolicy vulnerabilities = o.has("vulnerabilities") ? vulnerabilities(o.get("vulnerabilities"), path + ".vulnerabilities") : null;
         RetentionPolicy retention = o.has("retention") ? retention(o.get("retention"), path + ".retention") : RetentionPolicy.defaults();
+        List<WebhookSpec> notify = o.list("notify", false, this::webhook);
         o.close();
         return new EnvironmentSpec(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, secret, suffix, tags, approval,
-                promotion, vulnerabilities, retention);
+                promotion, vulnerabilities, retention, notify == null ? List.of() : notify);
     }
 
     private VulnerabilityPolicy vulnerabilities(YamlNode node, String path) {
@@ -618,6 +733,27 @@ final class ConfigReader {
                 invalid(v.line(), v.column(), at(key), "date", String.valueOf(text), "a date, YYYY-MM-DD, such as 2027-01-31");
                 return null;
             }
+        }
+
+        /** One of a fixed set of words; the fallback when absent, null (and an error) when another word. */
+        <E> E choice(String key, E[] values, java.util.function.Function<E, String> id, E fallback) {
+            if (!has(key)) {
+                return fallback;
+            }
+            List<String> ids = java.util.Arrays.stream(values).map(id).toList();
+            String text = string(key, true, null);
+            if (text == null) {
+                return null;
+            }
+            for (E v : values) {
+                if (id.apply(v).equals(text)) {
+                    return v;
+                }
+            }
+            YamlNode at = get(key);
+            String hint = Suggestions.closest(text, ids).map(x -> " Did you mean \"" + x + "\"?").orElse("");
+            invalid(at.line(), at.column(), at(key), key, text, "one of " + String.join(", ", ids) + hint);
+            return null;
         }
 
         Boolean bool(String key, boolean fallback) {

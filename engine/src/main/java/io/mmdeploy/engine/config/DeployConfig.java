@@ -37,6 +37,11 @@ public record DeployConfig(
         return services.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /** The services that answer HTTP: they have URLs (the URLs secret, the gateway's build args); workers have none. */
+    public List<ServiceSpec> httpServices() {
+        return services.stream().filter(s -> s.health().http()).toList();
+    }
+
     public Optional<GatewaySpec> gatewaySpec() {
         return Optional.ofNullable(gateway);
     }

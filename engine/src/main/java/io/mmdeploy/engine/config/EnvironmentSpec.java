@@ -19,6 +19,7 @@ package io.mmdeploy.engine.config;
  * @param promotion where its images are promoted from instead of built; null when they are built here
  * @param vulnerabilities the vulnerability gate; null when the environment has none
  * @param retention what {@code mmdeploy retention} keeps
+ * @param webhooks the webhooks its deploys notify (the config's {@code notify}); empty for none
  */
 public record EnvironmentSpec(
         String name,
@@ -35,16 +36,18 @@ public record EnvironmentSpec(
         ApprovalPolicy approval,
         PromotionSpec promotion,
         VulnerabilityPolicy vulnerabilities,
-        RetentionPolicy retention) {
+        RetentionPolicy retention,
+        java.util.List<WebhookSpec> webhooks) {
 
     public EnvironmentSpec {
         retention = retention == null ? RetentionPolicy.defaults() : retention;
+        webhooks = webhooks == null ? java.util.List.of() : java.util.List.copyOf(webhooks);
     }
 
-    /** An environment that builds its own images, has no vulnerability gate and the default retention. */
+    /** An environment that builds its own images, has no vulnerability gate, the default retention and notifies nobody. */
     public EnvironmentSpec(String name, String branch, String projectId, String projectNumber, String region, RegistryPath registry,
             String credentialsId, TofuSpec tofu, String serviceUrlsSecret, String serviceNameSuffix, TagScheme tags, ApprovalPolicy approval) {
         this(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, serviceUrlsSecret, serviceNameSuffix, tags,
-                approval, null, null, null);
+                approval, null, null, null, java.util.List.of());
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param tofuTarget the resource address for the gateway-only apply ({@code -target})
  * @param health its health check (default 3 tries, 10 s apart)
  * @param cloudRunName the Cloud Run service's base name; the environment's suffix is appended
+ * @param smokeTests its HTTP checks after the health check (e.g. that it federates); empty for none
  */
 public record GatewaySpec(
         String name,
@@ -22,10 +23,18 @@ public record GatewaySpec(
         String tfvarsVariable,
         String tofuTarget,
         HealthSpec health,
-        String cloudRunName) {
+        String cloudRunName,
+        java.util.List<SmokeTestSpec> smokeTests) {
 
     public GatewaySpec {
         serviceUrlArgs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(serviceUrlArgs));
+        smokeTests = java.util.List.copyOf(smokeTests);
+    }
+
+    /** A gateway without smoke tests. */
+    public GatewaySpec(String name, BuildSpec build, String image, Map<String, String> serviceUrlArgs, String tfvarsVariable,
+            String tofuTarget, HealthSpec health, String cloudRunName) {
+        this(name, build, image, serviceUrlArgs, tfvarsVariable, tofuTarget, health, cloudRunName, java.util.List.of());
     }
 
     public String cloudRunService(EnvironmentSpec environment) {

@@ -7,9 +7,26 @@ import java.util.List;
 /**
  * How a deployed service proves it is alive: {@code GET <url><path>} until it answers healthy, for as long as
  * {@code attempts} tries {@code delay} apart would take (seed 002: 3 tries, 10 s apart), polling fast first
- * ({@link #waits}).
+ * ({@link #waits}). A service without HTTP (a worker: {@code kind: ready}) proves it by its serving revision being
+ * Ready in Cloud Run with its containers started, asked of the Cloud Run API with the same tries; no request is sent.
  */
-public record HealthSpec(String path, int attempts, Duration delay) {
+public record HealthSpec(String path, int attempts, Duration delay, Kind kind) {
+    /** How health is asked: an HTTP request, or Cloud Run's Ready condition of the revision. */
+    public enum Kind {
+        HTTP("http"),
+        READY("ready");
+
+        private final String id;
+
+        Kind(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
     public static final String DEFAULT_PATH = "/health";
     public static final int DEFAULT_ATTEMPTS = 3;
     public static final Duration DEFAULT_DELAY = Duration.ofSeconds(10);
@@ -17,8 +34,18 @@ public record HealthSpec(String path, int attempts, Duration delay) {
     /** The first wait after an unhealthy answer: a revision that is just starting is seen within about a second. */
     static final Duration FIRST_WAIT = Duration.ofMillis(500);
 
+    /** An HTTP health check. */
+    public HealthSpec(String path, int attempts, Duration delay) {
+        this(path, attempts, delay, Kind.HTTP);
+    }
+
     public static HealthSpec defaults() {
         return new HealthSpec(DEFAULT_PATH, DEFAULT_ATTEMPTS, DEFAULT_DELAY);
+    }
+
+    /** Whether the service answers HTTP: it has a URL for the gateway and the URLs secret, and may have smoke tests. */
+    public boolean http() {
+        return kind != Kind.READY;
     }
 
     /**

@@ -26,7 +26,9 @@ public enum Phase {
     GATEWAY_PLAN("gateway-plan", "Gateway plan", "mmDeployGateway(planOnly: true)", List.of("gateway-build", "service-urls")),
     GATEWAY_APPLY("gateway-apply", "Gateway apply", "mmDeployGateway(approvedPlanHash: …)", List.of("gateway-plan")),
     HEALTH("health", "Health", "mmHealthCheck", List.of("services-apply", "gateway-apply")),
-    RELEASE("release", "Release record", "mmRelease(phase: 'finish')", List.of("health")),
+    // The app's own answers (seed 001: the gateway federates), once everything is healthy; a failure moves traffic back.
+    SMOKE_TESTS("smoke-tests", "Smoke tests", "mmSmokeTest", List.of("health")),
+    RELEASE("release", "Release record", "mmRelease(phase: 'finish')", List.of("smoke-tests")),
     ALIAS("alias", "Alias", "mmMoveAlias", List.of("release"));
 
     private final String id;

@@ -41,7 +41,7 @@ public final class BuildGateway {
      */
     public ImageRef run(DeployConfig config, EnvironmentSpec env, String sourceFingerprint, List<String> tags)
             throws InterruptedException {
-        List<String> services = config.services().stream().map(ServiceSpec::name).toList();
+        List<String> services = config.httpServices().stream().map(ServiceSpec::name).toList();
         return run(config, env, sourceFingerprint, tags, urlsSecret.read(env, services), "secret " + ServiceUrlsSecret.secretId(env));
     }
 

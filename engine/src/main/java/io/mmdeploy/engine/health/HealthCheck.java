@@ -20,7 +20,8 @@ import java.util.Optional;
 /**
  * {@code GET <url><path>} for every target at once, each until it answers healthy or runs out of attempts.
  * Healthy: HTTP 200 and, when the body is JSON with a {@code status}, {@code "healthy"}; when a version is
- * expected, the body's {@code version} must be it.
+ * expected, the body's {@code version} must be it. A worker ({@code kind: ready}) is asked of {@link Readiness}
+ * instead, with the same tries: no request reaches it.
  */
 public final class HealthCheck {
     public static final String STAGE = "health";
@@ -30,14 +31,21 @@ public final class HealthCheck {
     private final ParallelRunner runner;
     private final StageLog log;
     private final Duration requestTimeout;
+    private final Readiness readiness;
     private final ObjectMapper json = new ObjectMapper();
 
-    public HealthCheck(HttpClient http, Sleeper sleeper, ParallelRunner runner, StageLog log, Duration requestTimeout) {
+    public HealthCheck(HttpClient http, Sleeper sleeper, ParallelRunner runner, StageLog log, Duration requestTimeout, Readiness readiness) {
         this.http = http;
         this.sleeper = sleeper;
         this.runner = runner;
         this.log = log;
         this.requestTimeout = requestTimeout;
+        this.readiness = readiness;
+    }
+
+    /** For targets that all answer HTTP. */
+    public HealthCheck(HttpClient http, Sleeper sleeper, ParallelRunner runner, StageLog log, Duration requestTimeout) {
+        this(http, sleeper, runner, log, requestTimeout, Readiness.NONE);
     }
 
     /** How long one health request may take. */
@@ -46,18 +54,22 @@ public final class HealthCheck {
     public static final int PARALLEL = 16;
 
     /**
-     * The health check of every host (a deploy's, the CLI's, a rollback's): the same client, redirects followed as a
-     * browser would (Cloud Run answers some paths with a redirect), the same timeouts.
+     * The health check of every host (a deploy's, the CLI's, a rollback's): the same client, through the host's HTTP
+     * proxy when it has one (the one its Google clients use: {@code GoogleClients.proxy()}), the same timeouts; workers
+     * asked of {@code readiness}.
      */
-    public static HealthCheck standard(Sleeper sleeper, StageLog log) {
-        return standard(sleeper, log, Optional.empty());
+    public static HealthCheck standard(Sleeper sleeper, StageLog log, Optional<HttpProxy> proxy, Readiness readiness) {
+        return new HealthCheck(httpClient(proxy), sleeper, new ParallelRunner(PARALLEL), log, REQUEST_TIMEOUT, readiness);
     }
 
-    /** The same, through the host's HTTP proxy when it has one (the one its Google clients use: {@code GoogleClients.proxy()}). */
-    public static HealthCheck standard(Sleeper sleeper, StageLog log, Optional<HttpProxy> proxy) {
+    /**
+     * The HTTP client of the checks that reach a deployed service (health, smoke tests): redirects followed as a
+     * browser would (Cloud Run answers some paths with a redirect), through the host's proxy.
+     */
+    public static HttpClient httpClient(Optional<HttpProxy> proxy) {
         HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(REQUEST_TIMEOUT);
         proxy.ifPresent(p -> p.applyTo(b));
-        return new HealthCheck(b.build(), sleeper, new ParallelRunner(PARALLEL), log, REQUEST_TIMEOUT);
+        return b.build();
     }
 
     public HealthReport check(List<HealthTarget> targets) throws InterruptedException {
@@ -77,20 +89,24 @@ public final class HealthCheck {
         int status = 0;
         String detail = "";
         for (int attempt = 1; attempt <= attempts; attempt++) {
-            try {
-                HttpResponse<String> response = http.send(
-                        HttpRequest.newBuilder(URI.create(target.endpoint())).timeout(requestTimeout).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                status = response.statusCode();
-                detail = verdict(target, response);
-            } catch (IOException | IllegalArgumentException e) {
-                status = 0;
-                detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            if (!target.spec().http()) {
+                detail = readiness.notReady(target);
+            } else {
+                try {
+                    HttpResponse<String> response = http.send(
+                            HttpRequest.newBuilder(URI.create(target.endpoint())).timeout(requestTimeout).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    status = response.statusCode();
+                    detail = verdict(target, response);
+                } catch (IOException | IllegalArgumentException e) {
+                    status = 0;
+                    detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                }
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
             if (detail.isEmpty()) {
                 log.info(target.name() + ": healthy (attempt " + attempt + "/" + attempts + ", " + millis + " ms)");
-                return new HealthResult(target.name(), target.url(), true, attempt, status, millis, "");
+                return new HealthResult(target.name(), target.where(), true, attempt, status, millis, "");
             }
             log.info(target.name() + ": attempt " + attempt + "/" + attempts + " not healthy: " + detail);
             if (attempt < attempts) {
@@ -99,7 +115,7 @@ public final class HealthCheck {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.warn(target.name() + ": not healthy after " + attempts + " attempt(s)");
-        return new HealthResult(target.name(), target.url(), false, attempts, status, millis, detail);
+        return new HealthResult(target.name(), target.where(), false, attempts, status, millis, detail);
     }
 
     /** Empty when healthy, else why not. */

@@ -1,5 +1,6 @@
 package io.mmdeploy.engine.health;
 
+import com.google.cloud.run.v2.ServiceName;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.GatewaySpec;
@@ -25,14 +26,18 @@ public final class HealthTargets {
         List<HealthTarget> targets = new ArrayList<>();
         for (ServiceSpec s : config.services()) {
             if (all || only.contains(s.name())) {
-                targets.add(new HealthTarget(s.name(), urls.url(env, s.cloudRunService(env)),
-                        Objects.requireNonNullElse(s.health(), HealthSpec.defaults()), expectedVersion));
+                HealthSpec spec = Objects.requireNonNullElse(s.health(), HealthSpec.defaults());
+                String service = ServiceName.of(env.projectId(), env.region(), s.cloudRunService(env)).toString();
+                // A worker has no URL to ask: Cloud Run tells whether it is up.
+                targets.add(new HealthTarget(s.name(), spec.http() ? urls.url(env, s.cloudRunService(env)) : null, spec,
+                        spec.http() ? expectedVersion : null, service));
             }
         }
         GatewaySpec gateway = config.gateway();
         if (gateway != null && (all || only.contains(gateway.name()))) {
             targets.add(new HealthTarget(gateway.name(), urls.url(env, gateway.cloudRunService(env)),
-                    Objects.requireNonNullElse(gateway.health(), HealthSpec.defaults()), expectedVersion));
+                    Objects.requireNonNullElse(gateway.health(), HealthSpec.defaults()), expectedVersion,
+                    ServiceName.of(env.projectId(), env.region(), gateway.cloudRunService(env)).toString()));
         }
         if (targets.isEmpty()) {
             throw DeployException.of("Nothing to check", String.join(",", only) + " names no service or gateway of " + config.file() + ".");

@@ -274,7 +274,9 @@ public final class ConfigProposer {
                 String first = variable.split("_")[0];
                 String imageFirst = image == null ? "" : image.split("[-_.]")[0];
                 for (Build b : builds) {
-                    if (!out.containsKey(b.name()) && (b.name().replace('-', '_').equals(first) || b.name().equals(imageFirst))) {
+                    // A one-word build matches by the variable's first word; a hyphenated one (celery-worker) by its whole name.
+                    boolean named = b.name().replace('-', '_').equals(first) || variable.startsWith(b.name().replace('-', '_') + "_");
+                    if (!out.containsKey(b.name()) && (named || b.name().equals(imageFirst))) {
                         out.put(b.name(), variable);
                         if (image != null) {
                             out.put(b.name() + "#image", image);

@@ -110,9 +110,16 @@ public final class DeployPlanText {
             case GATEWAY_PLAN -> "Gateway-only tofu plan (-target)";
             case GATEWAY_APPLY -> "Apply exactly that gateway plan";
             case HEALTH -> "Health-check services and gateway (traffic back on failure)";
+            case SMOKE_TESTS -> smokeTests();
             case RELEASE -> "Record the release (Secret Manager)";
             case ALIAS -> "Move " + new ImageTags(env).alias() + " to the deployed digests";
         };
+    }
+
+    private String smokeTests() {
+        long count = config.services().stream().mapToLong(s -> s.smokeTests().size()).sum()
+                + config.gatewaySpec().map(g -> (long) g.smokeTests().size()).orElse(0L);
+        return count == 0 ? "Smoke tests: none configured" : "Run " + count + " smoke test(s) (all traffic back on a failure)";
     }
 
     private static void line(StringBuilder out, ServicePlan s, int width, String promoteFrom) {

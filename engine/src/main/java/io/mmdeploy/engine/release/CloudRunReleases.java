@@ -1,6 +1,7 @@
 package io.mmdeploy.engine.release;
 
 import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.health.CloudRunReadiness;
 import io.mmdeploy.engine.health.HealthCheck;
 import io.mmdeploy.engine.images.ImageCatalog;
 import io.mmdeploy.engine.port.Sleeper;
@@ -55,7 +56,8 @@ public final class CloudRunReleases {
     }
 
     public EnvironmentRollback rollback() {
-        HealthCheck health = HealthCheck.standard(sleeper, logs.apply(HealthCheck.STAGE), clients.proxy());
+        HealthCheck health = HealthCheck.standard(sleeper, logs.apply(HealthCheck.STAGE), clients.proxy(),
+                new CloudRunReadiness(clients.services(), clients.revisions()));
         return new EnvironmentRollback(store, live(), traffic(), new CloudRunUrls(clients.services()), health, new ParallelRunner(PARALLEL), aliases(), clock,
                 logs.apply(EnvironmentRollback.STAGE));
     }

@@ -4,6 +4,7 @@ import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.release.ReleaseRecord.Approval;
 import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
+import io.mmdeploy.engine.release.ReleaseRecord.SmokeCheck;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,18 +15,21 @@ import java.util.Map;
  *
  * @param images the images of this deploy by service (and gateway) name; those not reached yet are absent
  * @param vulnerabilities the vulnerability gate's counts by severity, by service (and gateway) name; empty without a gate
+ * @param smokeTests the smoke tests it ran, with their results
  */
 public record DeployEvidence(Map<String, ImageRef> images, List<PlanRecord> plans, List<Approval> approvals, List<MigrationRun> migrations,
-        Map<String, Map<String, Integer>> vulnerabilities) {
+        Map<String, Map<String, Integer>> vulnerabilities, List<SmokeCheck> smokeTests) {
     public DeployEvidence {
         images = Collections.unmodifiableMap(new LinkedHashMap<>(images));
         plans = List.copyOf(plans);
         approvals = List.copyOf(approvals);
         migrations = List.copyOf(migrations);
         vulnerabilities = Map.copyOf(vulnerabilities);
+        smokeTests = List.copyOf(smokeTests);
     }
 
+    /** Evidence of a deploy without a vulnerability gate or smoke tests. */
     public DeployEvidence(Map<String, ImageRef> images, List<PlanRecord> plans, List<Approval> approvals, List<MigrationRun> migrations) {
-        this(images, plans, approvals, migrations, Map.of());
+        this(images, plans, approvals, migrations, Map.of(), List.of());
     }
 }

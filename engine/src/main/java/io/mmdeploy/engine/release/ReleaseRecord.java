@@ -41,10 +41,11 @@ import java.util.Optional;
  * @param approvals who let each gated phase go on
  * @param migrations the migration executions this run started
  * @param rollback for a rollback: what it rolled back from and to; null for a deploy
+ * @param smokeTests each smoke test this deploy ran and how it ended (no header value, no body)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"schemaVersion", "id", "kind", "environment", "projectId", "commit", "startedAt", "finishedAt", "outcome",
-        "services", "gateway", "plans", "approvals", "migrations", "rollback"})
+        "services", "gateway", "plans", "approvals", "migrations", "rollback", "smokeTests"})
 public record ReleaseRecord(
         int schemaVersion,
         String id,
@@ -60,7 +61,8 @@ public record ReleaseRecord(
         List<PlanRecord> plans,
         List<Approval> approvals,
         List<MigrationRun> migrations,
-        RollbackDetail rollback) {
+        RollbackDetail rollback,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SmokeCheck> smokeTests) {
 
     public static final int SCHEMA_VERSION = 1;
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -88,6 +90,7 @@ public record ReleaseRecord(
         plans = plans == null ? List.of() : List.copyOf(plans);
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
         migrations = migrations == null ? List.of() : List.copyOf(migrations);
+        smokeTests = smokeTests == null ? List.of() : List.copyOf(smokeTests);
     }
 
     /** A new id from the start time and, for a deploy, the commit: ids sort in start order. */
@@ -98,22 +101,22 @@ public record ReleaseRecord(
     /** The record written when a run starts. */
     public static ReleaseRecord started(String id, Kind kind, EnvironmentSpec env, Commit commit, Instant at) {
         return new ReleaseRecord(SCHEMA_VERSION, id, kind, env.name(), env.projectId(), commit, at, null,
-                Outcome.inProgress(), List.of(), null, List.of(), List.of(), List.of(), null);
+                Outcome.inProgress(), List.of(), null, List.of(), List.of(), List.of(), null, List.of());
     }
 
     public ReleaseRecord withServing(List<ServiceRelease> serving, ServiceRelease gatewayServing) {
         return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, finishedAt, outcome,
-                serving, gatewayServing, plans, approvals, migrations, rollback);
+                serving, gatewayServing, plans, approvals, migrations, rollback, smokeTests);
     }
 
     public ReleaseRecord withEvidence(List<PlanRecord> newPlans, List<Approval> newApprovals, List<MigrationRun> newMigrations) {
         return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, finishedAt, outcome,
-                services, gateway, newPlans, newApprovals, newMigrations, rollback);
+                services, gateway, newPlans, newApprovals, newMigrations, rollback, smokeTests);
     }
 
     public ReleaseRecord withRollback(RollbackDetail detail) {
         return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, finishedAt, outcome,
-                services, gateway, plans, approvals, migrations, detail);
+                services, gateway, plans, approvals, migrations, detail, smokeTests);
     }
 
     public ReleaseRecord finished(Outcome end, Instant at) {
@@ -121,7 +124,12 @@ public record ReleaseRecord(
             throw new IllegalArgumentException("a finished release needs a final status");
         }
         return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, at, end,
-                services, gateway, plans, approvals, migrations, rollback);
+                services, gateway, plans, approvals, migrations, rollback, smokeTests);
+    }
+
+    public ReleaseRecord withSmokeTests(List<SmokeCheck> checks) {
+        return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, finishedAt, outcome,
+                services, gateway, plans, approvals, migrations, rollback, checks);
     }
 
     @JsonIgnore
@@ -298,6 +306,20 @@ public record ReleaseRecord(
     public record MigrationRun(String job, String execution, String result, String image) {
         public static MigrationRun of(MigrationResult result) {
             return new MigrationRun(result.job(), result.execution(), result.result(), result.image());
+        }
+    }
+
+    /**
+     * One smoke test of the deploy.
+     *
+     * @param target the service or gateway it checked
+     * @param status the HTTP status of the answer; 0 when there was none
+     * @param detail why it failed; absent when it passed
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record SmokeCheck(String target, String name, String method, String path, boolean passed, int status, long millis, String detail) {
+        public static SmokeCheck of(io.mmdeploy.engine.smoke.SmokeResult r) {
+            return new SmokeCheck(r.target(), r.name(), r.method(), r.path(), r.passed(), r.status(), r.millis(), r.detail());
         }
     }
 

@@ -66,6 +66,7 @@ public final class ReleaseRecorder {
         }
         ReleaseRecord finished = started.withServing(services, gateway)
                 .withEvidence(evidence.plans(), evidence.approvals(), evidence.migrations())
+                .withSmokeTests(evidence.smokeTests())
                 .finished(outcome, clock.instant());
         store.append(finished);
         return finished;

@@ -16,6 +16,7 @@ import io.mmdeploy.engine.health.HealthResult;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.release.RollbackPlan;
+import io.mmdeploy.engine.smoke.SmokeReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -295,6 +296,11 @@ public final class DeployRun {
                 requireHealthy(environment, phase, steps.healthCheck(environment, null));
                 return "everything healthy";
             }
+            case SMOKE_TESTS -> {
+                SmokeReport smoke = steps.smokeTest(environment);
+                requirePassed(environment, smoke);
+                return smoke.results().isEmpty() ? "none configured" : smoke.results().size() + " passed";
+            }
             case RELEASE -> {
                 return "recorded " + steps.release(environment, DeploySteps.FINISH, "SUCCEEDED", null, null).release();
             }
@@ -324,6 +330,7 @@ public final class DeployRun {
             log.info("Gate " + gate.id() + ": plan " + FlowGuard.shortHash(hash) + " approved on the command line by " + approver);
             return Optional.empty();
         }
+        steps.awaitingApproval(environment, open);
         if (planOnly) {
             log.info("Gate " + gate.id() + ": stopping for review (--plan-only). Approve with: --approve-plan " + gate.id() + "=" + hash);
             return Optional.of(new Result(release, "WAITING", gate.id(), hash, Map.of()));
@@ -355,6 +362,29 @@ public final class DeployRun {
         }
         throw DeployException.of("Health check failed in " + steps.environment(environment).name() + " after traffic moved (phase "
                 + phase.id() + ")", "Moved back to what was live before this run:\n  - " + String.join("\n  - ", lines));
+    }
+
+    /**
+     * A smoke test checks the app as a whole (the gateway's federates every service), so a failure moves everything
+     * this run changed back to what was live before it, by the rule of a failed health check.
+     */
+    private void requirePassed(String environment, SmokeReport smoke) throws InterruptedException {
+        if (smoke.passed()) {
+            return;
+        }
+        String summary = "Smoke tests failed in " + steps.environment(environment).name() + " after traffic moved";
+        String failed = "  - " + String.join("\n  - ", SmokePhase.describe(smoke));
+        List<String> moved;
+        try {
+            moved = steps.rollback(environment, "all", "previous", false).moved().stream()
+                    .map(m -> m.service() + " from " + m.from() + " to " + m.toRevision()).toList();
+        } catch (DeployException refused) {
+            List<Diagnostic> all = new ArrayList<>(List.of(Diagnostic.error(summary, failed + "\nThe traffic could not be moved back:")));
+            all.addAll(refused.diagnostics());
+            throw new DeployException(all);
+        }
+        throw DeployException.of(summary, failed + "\nMoved back to what was live before this run: "
+                + (moved.isEmpty() ? "nothing had changed" : String.join(", ", moved)) + ".");
     }
 
     /** The deploy stops: the release is recorded as failed in that phase, and the error says how to go on. */

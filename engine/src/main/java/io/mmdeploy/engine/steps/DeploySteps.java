@@ -5,10 +5,12 @@ import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.GatewaySpec;
 import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.config.WebhookSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.DeployFlow;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.health.HealthReport;
+import io.mmdeploy.engine.smoke.SmokeReport;
 import io.mmdeploy.engine.tofu.TofuSettings;
 import java.util.Arrays;
 import java.util.List;
@@ -36,10 +38,12 @@ public final class DeploySteps {
     private final MigrationsPhase migrations;
     private final UrlsPhase urls;
     private final HealthPhase health;
+    private final SmokePhase smoke;
     private final GatewayPhase gateway;
     private final ReleasePhase release;
     private final RollbackPhase rollback;
     private final AliasPhase alias;
+    private final Notices notices;
 
     /** @param loaded the config, loaded from {@code host}'s workspace */
     public DeploySteps(StepHost host, LoadedConfig loaded, TofuSettings tofu) {
@@ -56,9 +60,11 @@ public final class DeploySteps {
         this.migrations = new MigrationsPhase(run, tofu);
         this.urls = new UrlsPhase(run);
         this.health = new HealthPhase(run);
+        this.smoke = new SmokePhase(run);
         this.gateway = new GatewayPhase(run, tofu, health);
-        this.release = new ReleasePhase(run);
-        this.rollback = new RollbackPhase(run);
+        this.notices = new Notices(run);
+        this.release = new ReleasePhase(run, notices);
+        this.rollback = new RollbackPhase(run, notices);
         this.alias = new AliasPhase(run);
     }
 
@@ -126,11 +132,23 @@ public final class DeploySteps {
         tofu.prepare(run.env(environment));
     }
 
-    /** What the approver of a gate ({@code services} or {@code gateway}) is shown: see {@link TofuPhase#openGate}. */
+    /**
+     * What the approver of a gate is shown: the open plan of {@code services} or {@code gateway} ({@link
+     * TofuPhase#openGate}), or the run a {@code rollback} confirmation confirms ({@link RollbackPhase#confirmation}).
+     */
     public GatePlan openGate(String environment, String gatePhase) {
-        Gate gate = Arrays.stream(Gate.values()).filter(g -> g.id().equals(gatePhase) && g != Gate.ROLLBACK).findFirst()
-                .orElseThrow(() -> DeployException.of("No plan gate \"" + gatePhase + "\"", "A plan gate is services or gateway."));
-        return tofu.openGate(run.env(environment), gate);
+        Gate gate = Arrays.stream(Gate.values()).filter(g -> g.id().equals(gatePhase)).findFirst()
+                .orElseThrow(() -> DeployException.of("No gate \"" + gatePhase + "\"", "A gate is services, gateway or rollback."));
+        return gate == Gate.ROLLBACK ? rollback.confirmation(run.env(environment)) : tofu.openGate(run.env(environment), gate);
+    }
+
+    /**
+     * The host waits for a person at a gate: the environment's webhooks hear of it ({@code waiting}), with the plan's
+     * hash and the build's page. The host calls it only where it really waits (not for a plan approved earlier).
+     */
+    public void awaitingApproval(String environment, GatePlan plan) {
+        notices.tell(run.env(environment), WebhookSpec.Event.WAITING,
+                "The " + plan.gate() + " plan " + FlowGuard.shortHash(plan.planHash()) + " waits for a person's approval.");
     }
 
     /** mmServiceUrls: see {@link UrlsPhase}. */
@@ -154,6 +172,11 @@ public final class DeploySteps {
      */
     public HealthReport healthCheck(String environment, List<String> only) throws InterruptedException {
         return health.check(run.env(environment), only);
+    }
+
+    /** mmSmokeTest: see {@link SmokePhase}; a failed test is returned, not thrown. */
+    public SmokeReport smokeTest(String environment) throws InterruptedException {
+        return smoke.check(run.env(environment));
     }
 
     /**

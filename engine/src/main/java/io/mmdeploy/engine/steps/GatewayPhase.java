@@ -64,8 +64,8 @@ final class GatewayPhase {
                 Lease.KeptAlive held = Lease.keepAlive(run.lease(env, clients, entry), run.stages.log("lease"))) {
             try {
                 ServiceUrls urls = published
-                        ? run.stages.urlsSecret(clients).read(env, run.config.services().stream().map(s -> s.name()).toList())
-                        : new CloudRunUrls(clients.services()).expected(env, run.config.services());
+                        ? run.stages.urlsSecret(clients).read(env, run.config.httpServices().stream().map(s -> s.name()).toList())
+                        : new CloudRunUrls(clients.services()).expected(env, run.config.httpServices());
                 urlsBuiltWith = UrlsPhase.fingerprint(urls);
                 image = run.stages.gatewayBuild(env, clients).run(run.config, env, planned.buildFingerprint(), planned.buildTags(), urls,
                         published ? "secret " + ServiceUrlsSecret.secretId(env) : "expected service URLs");

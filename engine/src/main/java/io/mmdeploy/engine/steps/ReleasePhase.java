@@ -1,6 +1,7 @@
 package io.mmdeploy.engine.steps;
 
 import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.WebhookSpec.Event;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;
@@ -27,9 +28,11 @@ final class ReleasePhase {
     static final String FINISH = "finish";
 
     private final RunContext run;
+    private final Notices notices;
 
-    ReleasePhase(RunContext run) {
+    ReleasePhase(RunContext run, Notices notices) {
         this.run = run;
+        this.notices = notices;
     }
 
     /**
@@ -99,7 +102,8 @@ final class ReleasePhase {
                         "No release was started for " + env.name() + " in this workspace",
                         "Call mmRelease(phase: 'start') after mmPreflight; " + RunJournal.file(env.name()) + " has no started record."));
                 finished = releases.cloudRun().recorder().finish(started, run.config, env,
-                        new DeployEvidence(entry.imageRefs(), entry.plans(), entry.approvals(), entry.migrations(), entry.vulnerabilities()), outcome);
+                        new DeployEvidence(entry.imageRefs(), entry.plans(), entry.approvals(), entry.migrations(), entry.vulnerabilities(),
+                                entry.smokeTests()), outcome);
             }
             run.journal.update(env.name(), d -> {
                 d.finished = finished;
@@ -109,7 +113,16 @@ final class ReleasePhase {
             run.releaseLease(env, clients, entry);
         }
         run.writeRecord(finished);
+        boolean rollback = finished.kind() == Kind.ROLLBACK;
+        notices.tell(env, finished.succeeded() ? (rollback ? Event.ROLLED_BACK : Event.SUCCEEDED) : Event.FAILED,
+                finished.succeeded() ? (rollback ? rolledBackTo(finished) : null)
+                        : finished.outcome().describe() + (finished.outcome().detail() == null ? "" : ": " + finished.outcome().detail()));
         return new ReleaseResult(finished.id(), finished);
+    }
+
+    private static String rolledBackTo(ReleaseRecord rollback) {
+        String to = rollback.rollback() == null ? null : rollback.rollback().toRelease();
+        return to == null ? "Rolled back the named revisions." : "Rolled back to release " + to + ".";
     }
 
     private ReleaseRecord failedRollback(EnvironmentSpec env, RunJournal.Entry entry, Outcome outcome, Stages.Releases releases) {

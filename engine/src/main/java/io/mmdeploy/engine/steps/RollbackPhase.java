@@ -1,6 +1,9 @@
 package io.mmdeploy.engine.steps;
 
+import io.mmdeploy.engine.approval.GatePlan;
+import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.config.WebhookSpec.Event;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;
@@ -24,9 +27,49 @@ final class RollbackPhase {
     static final String REVERTED = "REVERTED";
 
     private final RunContext run;
+    private final Notices notices;
 
-    RollbackPhase(RunContext run) {
+    RollbackPhase(RunContext run, Notices notices) {
         this.run = run;
+        this.notices = notices;
+    }
+
+    /**
+     * The rollback's confirmation gate: what its approver confirms is this run (its release id), so a confirmation
+     * recorded for one rollback never lets another through. The run waits for it without the environment's lease.
+     */
+    GatePlan confirmation(EnvironmentSpec env) {
+        RunJournal.Entry entry = run.journal.read(env.name());
+        if (entry.release() == null) {
+            throw FlowGuard.refusal(run.flow(env), env, Phase.PREFLIGHT, "no run was started in this workspace", Phase.PREFLIGHT);
+        }
+        try (GoogleClients clients = run.open(env)) {
+            run.releaseLease(env, clients, entry);
+        }
+        return new GatePlan(Gate.ROLLBACK.id(), confirmationKey(entry.release()), "Roll back " + env.name() + " (run " + entry.release() + ")",
+                List.of(), true, !RunContext.policy(env).hasGates(), false);
+    }
+
+    static String confirmationKey(String release) {
+        return "rollback-run:" + release;
+    }
+
+    /**
+     * Where the policy has any gate, a rollback (not a deploy's own revert) moves traffic only once a person confirmed
+     * this run, as the host recorded it: a hand-written Jenkinsfile or a Replay calling mmRollback gets no further.
+     */
+    private void requireConfirmation(EnvironmentSpec env, RunJournal.Entry entry) {
+        if (!RunContext.policy(env).hasGates()) {
+            return;
+        }
+        boolean confirmed = entry.release() != null
+                && run.host.approvals().find(env.name(), Gate.ROLLBACK, confirmationKey(entry.release())).isPresent();
+        if (!confirmed) {
+            throw DeployException.of("Refusing Rollback in " + env.name() + ": nobody confirmed this rollback",
+                    "The " + env.name() + " policy has approval gates, so a rollback waits for a person first: mmOpenGate and"
+                            + " mmApprovalGate(phase: 'rollback') record the confirmation of this run on the build (the rollback job"
+                            + " does). Nothing was changed.");
+        }
     }
 
     /**
@@ -40,6 +83,9 @@ final class RollbackPhase {
         boolean revert = "deploy".equals(entry.kind()) && entry.started() != null && entry.finished() == null
                 && (to == null || RollbackRequest.PREVIOUS.equals(to));
         RollbackRequest.Revert revertOf = revert ? new RollbackRequest.Revert(entry.release(), entry.baseline(), entry.migrations()) : null;
+        if (!revert) {
+            requireConfirmation(env, entry);
+        }
         RollbackPlan plan;
         RollbackResult result;
         try (GoogleClients clients = run.open(env)) {
@@ -74,6 +120,11 @@ final class RollbackPhase {
                 }
             }
         });
+        if (revert && !plan.changing().isEmpty()) {
+            // A standalone rollback is told of when its record is finished; a deploy's revert is news at once.
+            notices.tell(env, Event.ROLLED_BACK, "Traffic moved back to what was live before this run: " + String.join(", ",
+                    plan.changing().stream().map(m -> m.service() + " to " + m.toRevision()).toList()) + ".");
+        }
         return new RollbackOutcome(plan.changing(), result.health().healthy(), result.record());
     }
 }

@@ -85,11 +85,13 @@ public final class RunJournal {
      * @param phases by phase id
      * @param pending the saved plans by the id of the phase that made them
      * @param vulnerabilities the vulnerability gate's counts by severity, by service (and gateway) name
+     * @param smokeTests the results of the latest smoke tests of this run
      */
     public record Entry(String release, String kind, String commit, String baseline, int attempt, ReleaseRecord started,
             ReleaseRecord finished, ReleaseRecord rollback, Map<String, StoredImage> images, List<PlanRecord> plans,
             List<ReleaseRecord.Approval> approvals, List<MigrationRun> migrations, Map<String, PhaseRecord> phases,
-            Map<String, PendingPlan> pending, Map<String, Map<String, Integer>> vulnerabilities) {
+            Map<String, PendingPlan> pending, Map<String, Map<String, Integer>> vulnerabilities,
+            List<ReleaseRecord.SmokeCheck> smokeTests) {
         public Entry {
             vulnerabilities = vulnerabilities == null ? new LinkedHashMap<>() : new LinkedHashMap<>(vulnerabilities);
             images = images == null ? new LinkedHashMap<>() : new LinkedHashMap<>(images);
@@ -98,10 +100,11 @@ public final class RunJournal {
             migrations = migrations == null ? List.of() : List.copyOf(migrations);
             phases = phases == null ? new LinkedHashMap<>() : new LinkedHashMap<>(phases);
             pending = pending == null ? new LinkedHashMap<>() : new LinkedHashMap<>(pending);
+            smokeTests = smokeTests == null ? List.of() : List.copyOf(smokeTests);
         }
 
         static Entry begin(String release, String commit, String baseline, int attempt) {
-            return new Entry(release, null, commit, baseline, attempt, null, null, null, null, null, null, null, null, null, null);
+            return new Entry(release, null, commit, baseline, attempt, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         /** A changed copy: the change edits a draft of this entry. */
@@ -149,6 +152,7 @@ public final class RunJournal {
         final Map<String, PhaseRecord> phases;
         final Map<String, PendingPlan> pending;
         final Map<String, Map<String, Integer>> vulnerabilities;
+        List<ReleaseRecord.SmokeCheck> smokeTests;
         private final Entry base;
 
         Draft(Entry base) {
@@ -165,6 +169,7 @@ public final class RunJournal {
             phases = new LinkedHashMap<>(base.phases());
             pending = new LinkedHashMap<>(base.pending());
             vulnerabilities = new LinkedHashMap<>(base.vulnerabilities());
+            smokeTests = base.smokeTests();
         }
 
         void images(List<ImageRef> refs) {
@@ -177,7 +182,7 @@ public final class RunJournal {
 
         Entry build() {
             return new Entry(base.release(), kind, base.commit(), baseline, base.attempt(), started, finished, rollback, images,
-                    plans, approvals, migrations, phases, pending, vulnerabilities);
+                    plans, approvals, migrations, phases, pending, vulnerabilities, smokeTests);
         }
     }
 
@@ -214,7 +219,7 @@ public final class RunJournal {
         Entry before = read(environment);
         Entry resumed = new Entry(release, before.kind(), before.commit(), before.baseline(), before.attempt() + 1,
                 null, null, null, before.images(), before.plans(), before.approvals(), before.migrations(),
-                before.phases(), before.pending(), before.vulnerabilities());
+                before.phases(), before.pending(), before.vulnerabilities(), before.smokeTests());
         write(environment, resumed);
         return resumed;
     }

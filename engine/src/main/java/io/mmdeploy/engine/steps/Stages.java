@@ -4,6 +4,7 @@ import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gateway.BuildGateway;
 import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.health.CloudRunReadiness;
 import io.mmdeploy.engine.health.HealthCheck;
 import io.mmdeploy.engine.images.BuildImages;
 import io.mmdeploy.engine.images.CloudBuildImageBuilder;
@@ -13,6 +14,7 @@ import io.mmdeploy.engine.images.ImageCatalog;
 import io.mmdeploy.engine.lease.EnvironmentLease;
 import io.mmdeploy.engine.lease.Lease;
 import io.mmdeploy.engine.migrations.RunMigrations;
+import io.mmdeploy.engine.notify.Webhooks;
 import io.mmdeploy.engine.port.Command;
 import io.mmdeploy.engine.port.CommandRunner;
 import io.mmdeploy.engine.port.MaskingEventSink;
@@ -23,6 +25,7 @@ import io.mmdeploy.engine.release.ReleaseRecorder;
 import io.mmdeploy.engine.release.SecretManagerReleaseStore;
 import io.mmdeploy.engine.run.ParallelRunner;
 import io.mmdeploy.engine.serviceurls.ServiceUrlsSecret;
+import io.mmdeploy.engine.smoke.SmokeTests;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.tofu.ApplyTofu;
 import io.mmdeploy.engine.tofu.TofuCli;
@@ -46,6 +49,8 @@ public final class Stages {
     static final int HISTORY_READS = 8;
     /** Where OpenTofu's Google provider and gcs backend take an access token from. */
     static final String ACCESS_TOKEN_VARIABLE = "GOOGLE_OAUTH_ACCESS_TOKEN";
+    /** How long one webhook may take to answer. */
+    static final java.time.Duration WEBHOOK_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final StepHost host;
     private final TofuSettings tofu;
@@ -74,7 +79,19 @@ public final class Stages {
 
     /** Through the same HTTP proxy as the environment's clients (Jenkins' proxy configuration, in the plugin). */
     public HealthCheck healthCheck(GoogleClients clients) {
-        return HealthCheck.standard(host.sleeper(), log(HealthCheck.STAGE), clients.proxy());
+        return HealthCheck.standard(host.sleeper(), log(HealthCheck.STAGE), clients.proxy(),
+                new CloudRunReadiness(clients.services(), clients.revisions()));
+    }
+
+    /** Through the same client as the health check; what a result says is masked with the run's secrets. */
+    public SmokeTests smokeTests(GoogleClients clients) {
+        return new SmokeTests(HealthCheck.httpClient(clients.proxy()), new ParallelRunner(HealthCheck.PARALLEL), log(SmokeTests.STAGE),
+                host.mask(), HealthCheck.REQUEST_TIMEOUT);
+    }
+
+    /** Webhooks through the host's proxy as well; a slow one holds the run back at most {@link #WEBHOOK_TIMEOUT}. */
+    public Webhooks webhooks(GoogleClients clients) {
+        return new Webhooks(HealthCheck.httpClient(clients.proxy()), log(Webhooks.STAGE), WEBHOOK_TIMEOUT);
     }
 
     public ApplyTofu applyTofu(EnvironmentSpec env) {

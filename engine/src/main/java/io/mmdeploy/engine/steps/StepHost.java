@@ -3,6 +3,7 @@ package io.mmdeploy.engine.steps;
 import io.mmdeploy.engine.approval.ApprovalLedger;
 import io.mmdeploy.engine.port.CommandRunner;
 import io.mmdeploy.engine.port.EventSink;
+import io.mmdeploy.engine.port.HostSecrets;
 import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.port.Workspace;
@@ -28,6 +29,8 @@ import java.time.Clock;
  * @param buildBranch the branch the host is building (Jenkins' {@code BRANCH_NAME} in a multibranch job); null when the
  *     host builds no branch (a terminal, a plain job). Where given, a mutating phase refuses an environment whose
  *     {@code branch} is another one, so a Replay or a job of another branch cannot deploy there.
+ * @param buildUrl the page of the build that runs, for notifications; null when there is none (a terminal)
+ * @param secrets the secret texts the host keeps (a webhook's URL as a Jenkins credential)
  */
 public record StepHost(
         Workspace workspace,
@@ -40,7 +43,15 @@ public record StepHost(
         Sleeper sleeper,
         ApprovalLedger approvals,
         String holder,
-        String buildBranch) {
+        String buildBranch,
+        String buildUrl,
+        HostSecrets secrets) {
+
+    /** A host without a build page or secrets of its own (a terminal). */
+    public StepHost(Workspace workspace, Path localRoot, CommandRunner commands, EventSink events, SecretMask mask,
+            GoogleConnection google, Clock clock, Sleeper sleeper, ApprovalLedger approvals, String holder, String buildBranch) {
+        this(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, buildBranch, null, HostSecrets.NONE);
+    }
 
     /** A host that records no approvals (every gated phase refuses) and names itself {@code unnamed}. */
     public StepHost(Workspace workspace, Path localRoot, CommandRunner commands, EventSink events, SecretMask mask,
@@ -49,10 +60,15 @@ public record StepHost(
     }
 
     public StepHost withApprovals(ApprovalLedger ledger) {
-        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, ledger, holder, buildBranch);
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, ledger, holder, buildBranch, buildUrl, secrets);
     }
 
     public StepHost withBuildBranch(String branch) {
-        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, branch);
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, branch, buildUrl, secrets);
+    }
+
+    /** The build's page and the host's secret texts, for notifications. */
+    public StepHost withBuild(String url, HostSecrets hostSecrets) {
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, buildBranch, url, hostSecrets);
     }
 }

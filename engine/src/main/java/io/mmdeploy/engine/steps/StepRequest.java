@@ -2,6 +2,7 @@ package io.mmdeploy.engine.steps;
 
 import io.mmdeploy.engine.approval.GatePlan;
 import io.mmdeploy.engine.health.HealthReport;
+import io.mmdeploy.engine.smoke.SmokeReport;
 import java.util.List;
 
 /**
@@ -94,6 +95,13 @@ public sealed interface StepRequest<R> {
         @Override
         public HealthReport runOn(DeploySteps steps) throws InterruptedException {
             return steps.healthCheck(environment, services);
+        }
+    }
+
+    record SmokeTest(String environment) implements StepRequest<SmokeReport> {
+        @Override
+        public SmokeReport runOn(DeploySteps steps) throws InterruptedException {
+            return steps.smokeTest(environment);
         }
     }
 

@@ -27,7 +27,7 @@ final class UrlsPhase {
             ServiceUrls urls;
             String version;
             try {
-                urls = new CloudRunUrls(clients.services()).read(env, run.config.services());
+                urls = new CloudRunUrls(clients.services()).read(env, run.config.httpServices());
                 version = run.stages.urlsSecret(clients).publish(env, urls);
             } catch (RuntimeException e) {
                 run.failed(env, Phase.SERVICE_URLS, e);

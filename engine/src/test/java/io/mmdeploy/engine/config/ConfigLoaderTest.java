@@ -31,7 +31,7 @@ class ConfigLoaderTest {
         assertThat(loaded.warnings()).isEmpty();
         assertThat(config.app()).isEqualTo("mindmirror");
         assertThat(config.services()).extracting(ServiceSpec::name)
-                .containsExactly("agent", "journal", "habits", "meals", "movements", "practices", "users");
+                .containsExactly("agent", "journal", "habits", "meals", "movements", "practices", "users", "celery-worker");
         EnvironmentSpec staging = config.environment("staging");
         EnvironmentSpec production = config.environment("production");
         assertThat(staging.projectId()).isEqualTo("mindmirror-staging");
@@ -48,6 +48,16 @@ class ConfigLoaderTest {
         assertThat(config.migrations()).extracting(m -> m.cloudRunJob(staging)).containsExactly("migrate-main-staging", "migrate-habits-staging");
         assertThat(staging.tags()).isEqualTo(TagScheme.defaults());
         assertThat(config.services().get(0).health()).isEqualTo(HealthSpec.defaults());
+        // The celery worker answers no HTTP: it has no URL, and its health is Cloud Run's Ready condition.
+        assertThat(config.service("celery-worker").orElseThrow().health().kind()).isEqualTo(HealthSpec.Kind.READY);
+        assertThat(config.httpServices()).extracting(ServiceSpec::name).doesNotContain("celery-worker").hasSize(7);
+        assertThat(config.gateway().smokeTests()).singleElement().satisfies(t -> {
+            assertThat(t.method()).isEqualTo("POST");
+            assertThat(t.path()).isEqualTo("/graphql");
+            assertThat(t.status()).isEqualTo(200);
+            assertThat(t.headers().get("Authorization")).isEqualTo(SmokeTestSpec.HeaderValue.fromSecret("mesh-smoke-token", "Bearer "));
+            assertThat(t.json()).extracting(SmokeTestSpec.JsonExpectation::describe).containsExactly("/data/__typename = Query", "/errors absent");
+        });
     }
 
     static Stream<MalformedConfigs.Case> malformed() {

@@ -48,7 +48,7 @@ class EnvironmentChoiceTest {
 
         assertThat(map.keySet()).containsExactly("environment", "gated", "known", "environments", "services", "gateway");
         assertThat(map.get("environments")).isEqualTo(List.of("staging", "production"));
-        assertThat(map.get("services")).isEqualTo(List.of("agent", "journal", "habits", "meals", "movements", "practices", "users"));
+        assertThat(map.get("services")).isEqualTo(List.of("agent", "journal", "habits", "meals", "movements", "practices", "users", "celery-worker"));
         assertThat(map.get("gateway")).isEqualTo("mesh");
         assertThat(List.copyOf(((Map<?, ?>) map.get("known")).keySet())).isEqualTo(List.of("staging", "main"));
     }

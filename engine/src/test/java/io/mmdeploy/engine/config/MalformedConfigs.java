@@ -157,6 +157,28 @@ public final class MalformedConfigs {
         cases.add(whole("two documents", "app: a\n---\napp: b\n", "", "More than one YAML document"));
         cases.add(whole("deeply nested", "app: " + "[".repeat(60) + "]".repeat(60) + "\n", "", "nested too deeply"));
         // Aliases are not expanded into collections, so a "billion laughs" document is refused at once, for its keys.
+        // delivery checks: workers, smoke tests, notifications
+        cases.add(replace("the gateway names the worker", "    USERS_SERVICE_URL: users\n", "    USERS_SERVICE_URL: users\n    WORKER_URL: celery-worker\n",
+                "gateway.serviceUrlArgs.WORKER_URL", "names the worker \"celery-worker\", which has no URL"));
+        cases.add(replace("smoke tests on the worker", "    health:\n      kind: ready\n",
+                "    health:\n      kind: ready\n    smokeTests:\n      - name: ping\n        path: /ping\n",
+                "services[7].smokeTests", "there is no URL to send a smoke test to"));
+        cases.add(replace("a health path on the worker", "      kind: ready\n", "      kind: ready\n      path: /health\n",
+                "services[7].health.path", "sends no request"));
+        cases.add(replace("unknown health kind", "      kind: ready\n", "      kind: redy\n", "services[7].health.kind", "Did you mean \"ready\"?"));
+        cases.add(replace("smoke test method unknown", "      method: POST\n", "      method: FETCH\n", "gateway.smokeTests[0].method",
+                "one of GET, POST, PUT, PATCH, DELETE, HEAD"));
+        cases.add(replace("smoke test status out of range", "        status: 200\n", "        status: 700\n", "gateway.smokeTests[0].expect.status",
+                "from 100 to 599"));
+        cases.add(replace("smoke test pointer without a slash", "          - path: /errors\n", "          - path: errors\n",
+                "gateway.smokeTests[0].expect.json[1].path", "a JSON Pointer such as /data/__typename"));
+        cases.add(replace("smoke header secret with a space", "{secret: mesh-smoke-token,", "{secret: mesh smoke token,",
+                "gateway.smokeTests[0].headers.Authorization.secret", "a Secret Manager secret id"));
+        cases.add(replace("webhook without a URL source", "    approval:\n      gates: []\n", "    approval:\n      gates: []\n    notify:\n      - format: slack\n",
+                "environments.staging.notify[0]", "A webhook needs exactly one URL source"));
+        cases.add(replace("webhook event unknown", "    approval:\n      gates: []\n",
+                "    approval:\n      gates: []\n    notify:\n      - urlSecret: deploys-webhook\n        on: [succeeded, rolledback]\n",
+                "environments.staging.notify[0].on[1]", "Did you mean \"rolled-back\"?"));
         cases.add(whole("alias bomb", aliasBomb(), "a", "Unknown key \"a\""));
         cases.add(whole("oversized file", "app: mindmirror\n# " + "x".repeat(ConfigLoader.MAX_BYTES) + "\n", "", "Config file too large"));
         cases.add(new Case("no config file", repo -> {

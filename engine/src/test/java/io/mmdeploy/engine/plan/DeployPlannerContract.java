@@ -37,11 +37,11 @@ abstract class DeployPlannerContract {
         ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "staging");
         DeployPlan plan = plan(repo, "staging", null);
         assertThat(plan.flow()).extracting(FlowStep::id).containsExactly("preflight", "build-images", "gateway-build",
-                "services-plan", "migrations", "services-apply", "service-urls", "gateway-plan", "gateway-apply", "health",
+                "services-plan", "migrations", "services-apply", "service-urls", "gateway-plan", "gateway-apply", "health", "smoke-tests",
                 "release", "alias");
         assertThat(plan.gateCount()).isZero();
         assertThat(plan.isolated()).isTrue();
-        assertThat(plan.services()).hasSize(7).allMatch(ServicePlan::rebuild);
+        assertThat(plan.services()).hasSize(8).allMatch(ServicePlan::rebuild);
         String sha = plan.revision().shortSha();
         assertThat(plan.services().get(0).tags()).containsExactly("staging-" + sha);
         assertThat(plan.alias()).isEqualTo("staging-latest");
@@ -53,7 +53,7 @@ abstract class DeployPlannerContract {
         DeployPlan plan = plan(ExampleRepo.gitRepoInto(dir, "main"), "production", null);
         assertThat(plan.flow()).extracting(FlowStep::id).containsExactly("preflight", "build-images", "gateway-build",
                 "services-plan", "gate-services", "migrations", "services-apply", "service-urls", "gateway-plan", "gate-gateway",
-                "gateway-apply", "health", "release", "alias");
+                "gateway-apply", "health", "smoke-tests", "release", "alias");
         assertThat(plan.services().get(0).cloudRunService()).isEqualTo("agent-service");
         assertThat(plan.services().get(0).repository()).isEqualTo("us-east4-docker.pkg.dev/mindmirror-69/mindmirror/agent-service");
     }
@@ -77,7 +77,7 @@ abstract class DeployPlannerContract {
         String before = repo.commit("baseline");
         repo.write("shared/mindmirror_shared/tracing.py", "ENABLED = True\n");
         repo.commit("shared: tracing");
-        assertThat(plan(repo, "staging", before).rebuildCount()).isEqualTo(7);
+        assertThat(plan(repo, "staging", before).rebuildCount()).isEqualTo(8);
     }
 
     @Test

@@ -56,7 +56,11 @@ class DeployStepsTest {
     static final String PRODUCTION = "mindmirror-69";
     static final String REGION = "us-east4";
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T05:00:00Z"), ZoneOffset.UTC);
+    /** The example's services that answer HTTP; its celery worker (health kind: ready) has no URL. */
     static final List<String> SERVICES = List.of("agent", "journal", "habits", "meals", "movements", "practices", "users");
+    static final String WORKER = "celery-worker";
+    /** What a deploy builds: every service, the worker included. */
+    static final List<String> IMAGES = List.of("agent", "journal", "habits", "meals", "movements", "practices", "users", WORKER);
     static final String HOLDER = "jenkins:mindmirror/deploy#42";
     static final String STAGING_BUCKET = "mindmirror-staging-tfstate";
     static final String STAGING_LEASE = "mindmirror/staging/mm-deploy.lease";
@@ -87,7 +91,14 @@ class DeployStepsTest {
         http.createContext("/", exchange -> {
             String service = exchange.getRequestURI().getPath().split("/")[1];
             int status = unhealthy.contains(service) ? 503 : 200;
-            exchange.sendResponseHeaders(status, -1);
+            if (exchange.getRequestURI().getPath().endsWith("/graphql")) {
+                // The example gateway's smoke test.
+                byte[] body = "{\"data\":{\"__typename\":\"Query\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(status, body.length);
+                exchange.getResponseBody().write(body);
+            } else {
+                exchange.sendResponseHeaders(status, -1);
+            }
             exchange.close();
         });
         http.start();
@@ -96,6 +107,9 @@ class DeployStepsTest {
             cloud.cloudRun.addService(PRODUCTION, REGION, s + "-service", url(s));
         }
         cloud.cloudRun.addService(PROJECT, REGION, "mesh-gateway-staging", url("mesh"));
+        // The worker is asked of Cloud Run, not over HTTP: it needs a ready revision.
+        cloud.cloudRun.addService(PROJECT, REGION, WORKER + "-staging", url(WORKER));
+        cloud.cloudRun.deployImage(FakeCloudRun.serviceName(PROJECT, REGION, WORKER + "-staging"), "old", CLOCK.instant());
         cloud.cloudRun.addService(PRODUCTION, REGION, "mesh-gateway", url("mesh"));
         for (String job : List.of("migrate-main", "migrate-habits")) {
             cloud.cloudRun.addJob(PROJECT, REGION, job + "-staging", "old", 0);
@@ -104,6 +118,7 @@ class DeployStepsTest {
         // The lease lives in each environment's state bucket (infra/environments/*.backend.hcl).
         cloud.storage.addBucket(STAGING_BUCKET, "1234567890");
         cloud.storage.addBucket("mindmirror-69-tfstate", "3858903851");
+        cloud.secretManager.put(PROJECT, "mesh-smoke-token", "smoke-token-of-the-steps-test");
         steps = steps(host(new LocalWorkspace(repo.root()), repo.root(), new LocalCommandRunner(repo.root())));
     }
 
@@ -204,7 +219,7 @@ class DeployStepsTest {
         assertThat(cloud.cloudBuild.submitted()).isEmpty();
 
         steps(host.withBuildBranch("staging")).buildImages("staging", null, null);
-        assertThat(cloud.cloudBuild.submitted()).hasSize(SERVICES.size());
+        assertThat(cloud.cloudBuild.submitted()).hasSize(IMAGES.size());
     }
 
     @Test
@@ -214,9 +229,9 @@ class DeployStepsTest {
 
         ImagesResult first = steps.buildImages("staging", null, null);
 
-        assertThat(first.built()).isEqualTo(7L);
+        assertThat(first.built()).isEqualTo(8L);
         assertThat(first.reused()).isZero();
-        assertThat(first.images()).extracting(ImageRef::service).containsExactlyElementsOf(SERVICES);
+        assertThat(first.images()).extracting(ImageRef::service).containsExactlyElementsOf(IMAGES);
         ImageRef agent = first.images().get(0);
         assertThat(agent.repository()).isEqualTo("us-east4-docker.pkg.dev/mindmirror-staging/mindmirror/agent-service");
         assertThat(agent.tag()).startsWith("staging-");
@@ -230,7 +245,7 @@ class DeployStepsTest {
         assertThat(again.built()).isZero();
         assertThat(again.reused()).isEqualTo(2L);
         assertThat(again.images()).extracting(ImageRef::service).containsExactly("agent", "users");
-        assertThat(cloud.cloudBuild.submitted()).hasSize(7);
+        assertThat(cloud.cloudBuild.submitted()).hasSize(8);
 
         steps.applyTofu("staging", null, true, null);
         assertThat(repo.read(VAR_FILE)).contains("agent_service_container_image", agent.ref());
@@ -287,8 +302,9 @@ class DeployStepsTest {
         assertThat(cloud.cloudRun.executions()).hasSize(2);
         assertThat(cloud.cloudRun.jobImage(FakeCloudRun.jobName(PROJECT, REGION, "migrate-habits-staging")))
                 .isEqualTo(images.get("habits").ref());
+        // Recorded as each ends; the two databases' migrations run at once.
         assertThat(steps.run("staging").migrations()).extracting(ReleaseRecord.MigrationRun::job)
-                .containsExactly("migrate-main-staging", "migrate-habits-staging");
+                .containsExactlyInAnyOrder("migrate-main-staging", "migrate-habits-staging");
 
         // Same images, same run: not run again.
         assertThat(steps.runMigrations("staging").skipped()).isTrue();
@@ -394,7 +410,7 @@ class DeployStepsTest {
         assertThatThrownBy(() -> steps.deployGateway("staging", false, true, null)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("Refusing Gateway plan in staging: Gateway build has not run")
                 .hasMessageContaining("mmDeployGateway(buildOnly: true) provides it");
-        assertThat(cloud.cloudBuild.submitted()).hasSize(7);
+        assertThat(cloud.cloudBuild.submitted()).hasSize(8);
 
         steps.serviceUrls("staging");
         assertThatThrownBy(() -> steps.deployGateway("staging", true, true, null)).isInstanceOf(DeployException.class)
@@ -467,7 +483,7 @@ class DeployStepsTest {
         assertThatThrownBy(() -> unreachable.buildImages("staging", null, null)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("node");
         ImagesResult built = onAgent.buildImages("staging", null, null);
-        assertThat(built.built()).isEqualTo(7L);
+        assertThat(built.built()).isEqualTo(8L);
         assertThat(byService(built).get("agent").tag()).isEqualTo("staging-" + head.substring(0, 7));
         assertThatThrownBy(() -> unreachable.applyTofu("staging", null, true, null)).isInstanceOf(DeployException.class)
                 .hasMessageContaining("node");
@@ -479,7 +495,7 @@ class DeployStepsTest {
         assertThat(gateway.tag()).isEqualTo("staging-" + head.substring(0, 7));
         Map<String, byte[]> contexts = new java.util.HashMap<>(cloud.storage.objects());
         contexts.remove(STAGING_BUCKET + "/" + STAGING_LEASE);
-        assertThat(contexts).hasSize(8).allSatisfy((name, archive) -> assertThat(archive).isNotEmpty());
+        assertThat(contexts).hasSize(9).allSatisfy((name, archive) -> assertThat(archive).isNotEmpty());
     }
 
     @Test
@@ -500,6 +516,7 @@ class DeployStepsTest {
         steps.deployGateway("staging", true, false, null);
         steps.deployGateway("staging", false, false, null);
         assertThat(steps.healthCheck("staging", null).healthy()).isTrue();
+        assertThat(steps.smokeTest("staging").passed()).isTrue();
 
         ReleaseResult finish = steps.release("staging", "finish", "SUCCEEDED", null, null);
 
@@ -511,6 +528,7 @@ class DeployStepsTest {
         assertThat(record.plans()).extracting(ReleaseRecord.PlanRecord::phase).containsExactly("services", "gateway");
         assertThat(record.migrations()).extracting(ReleaseRecord.MigrationRun::job).containsExactlyInAnyOrder("migrate-main-staging", "migrate-habits-staging");
         assertThat(record.approvals()).extracting(ReleaseRecord.Approval::approver).containsExactly("auto", "auto");
+        assertThat(record.smokeTests()).extracting(ReleaseRecord.SmokeCheck::name).containsExactly("federates");
         assertThat(record.serving("agent").orElseThrow().revision()).isEqualTo("agent-service-staging-00002-new");
         assertThat(record.serving("journal").orElseThrow().image().digest()).isEqualTo(images.get("journal").digest());
         // The lease goes with the final record.
@@ -534,7 +552,10 @@ class DeployStepsTest {
         steps.deployGateway("staging", false, false, null);
 
         assertThatThrownBy(() -> steps.release("staging", "finish", "SUCCEEDED", null, null)).isInstanceOf(DeployException.class)
-                .hasMessageContaining("Refusing Release record in staging: Health has not run")
+                .hasMessageContaining("Refusing Release record in staging: Smoke tests has not run")
+                .hasMessageContaining("mmSmokeTest provides it");
+        assertThatThrownBy(() -> steps.smokeTest("staging")).isInstanceOf(DeployException.class)
+                .hasMessageContaining("Refusing Smoke tests in staging: Health has not run")
                 .hasMessageContaining("mmHealthCheck provides it");
         assertThatThrownBy(() -> steps.moveAlias("staging")).isInstanceOf(DeployException.class)
                 .hasMessageContaining("No succeeded release to move staging-latest");
@@ -639,6 +660,7 @@ class DeployStepsTest {
         steps.deployGateway("staging", true, false, null);
         steps.deployGateway("staging", false, false, null);
         steps.healthCheck("staging", null);
+        steps.smokeTest("staging");
         steps.release("staging", "finish", "SUCCEEDED", null, null);
         repo.replace(ExampleRepo.CONFIG, "registry: us-east4-docker.pkg.dev/mindmirror-staging/mindmirror",
                 "registry: us-east4-docker.pkg.dev/mindmirror-69/mindmirror");

@@ -46,6 +46,7 @@ class DeployFaultMatrixWorldTest {
         GATEWAY_APPLY("gateway-apply", "gateway-apply", w -> w.tofu.failApplyAfter = 0),
         SERVICE_HEALTH("services-apply", "health", w -> w.nextRevisions(ENV, "journal", DeployWorld.Health.UNHEALTHY)),
         GATEWAY_HEALTH("gateway-apply", "gateway-apply", w -> w.nextRevisions(ENV, "mesh", DeployWorld.Health.UNHEALTHY)),
+        SMOKE_TEST("gateway-apply", "smoke-tests", w -> w.nextRevisions(ENV, "mesh", DeployWorld.Health.FAILS_SMOKE)),
         RECORD_WRITE("release", "release", w -> w.cloud.faults.failNext(SecretManagerServiceGrpc.getAddSecretVersionMethod(),
                 Status.PERMISSION_DENIED.withDescription("Permission 'secretmanager.versions.add' denied"), 1)),
         ALIAS_MOVE("alias", null, w -> {

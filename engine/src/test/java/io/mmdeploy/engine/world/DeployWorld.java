@@ -49,8 +49,8 @@ import org.eclipse.jgit.api.errors.GitAPIException;
  * workspace or a terminal has one. Tests assert on this world's end state.
  */
 public final class DeployWorld implements AutoCloseable {
-    /** How a revision answers its health check. */
-    public enum Health { HEALTHY, UNHEALTHY, SLOW, REDIRECT }
+    /** How a revision answers its health check (and FAILS_SMOKE: healthy, but its GraphQL answers errors). */
+    public enum Health { HEALTHY, UNHEALTHY, SLOW, REDIRECT, FAILS_SMOKE }
 
     /** The deployer's access token the host hands to tofu: a secret. */
     public static final String TOKEN = "ya29.world-access-token-7d1e55";
@@ -59,6 +59,9 @@ public final class DeployWorld implements AutoCloseable {
         return "ya29.registry-" + environment + "-5d21";
     }
 
+    /** The gateway's smoke test token, the payload of the secret mesh-smoke-token in each environment: a secret. */
+    public static final String SMOKE_TOKEN = "smk-3f9a1c77e2d04b5a";
+    public static final String SMOKE_SECRET = "mesh-smoke-token";
     public static final Instant START = Instant.parse("2026-12-01T09:00:00Z");
 
     public final FakeGoogleCloud cloud;
@@ -71,9 +74,15 @@ public final class DeployWorld implements AutoCloseable {
     final String branch;
     private final HttpServer http;
     private final java.util.concurrent.ExecutorService healthThreads = java.util.concurrent.Executors.newFixedThreadPool(8);
+    /** Webhook id → the bodies it received, in order. */
+    private final Map<String, List<String>> hooks = new ConcurrentHashMap<>();
+    /** Webhook ids that answer 500. */
+    private final java.util.Set<String> failingHooks = ConcurrentHashMap.newKeySet();
     /** Cloud Run service name → (revisions numbered above this answer so, until healed). */
     private final Map<String, Scripted> scripted = new ConcurrentHashMap<>();
     private final AtomicInteger checkouts = new AtomicInteger();
+    /** Cloud Run service (short name) → HTTP requests it received. */
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final List<Checkout> opened = new ArrayList<>();
     final WorldTofu tofu;
     private DeployConfig config;
@@ -106,6 +115,7 @@ public final class DeployWorld implements AutoCloseable {
         cloud = FakeGoogleCloud.start();
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", this::answer);
+        http.createContext("/hooks/", this::hook);
         http.setExecutor(healthThreads);
         http.start();
         config = config();
@@ -149,6 +159,7 @@ public final class DeployWorld implements AutoCloseable {
         Path backend = origin.resolve(env.tofu().backendConfig());
         String bucket = TfvarsDocument.parse(backend.toString(), Files.readString(backend)).strings().get("bucket");
         cloud.storage.addBucket(bucket, env.projectNumber());
+        cloud.secretManager.put(env.projectId(), SMOKE_SECRET, SMOKE_TOKEN);
     }
 
     /** Service names and the gateway's. */
@@ -229,6 +240,47 @@ public final class DeployWorld implements AutoCloseable {
     /** How long a health request takes to answer (the benchmark's profile). */
     volatile Duration healthLatency = Duration.ZERO;
 
+    // ---- webhooks on loopback ----
+
+    /** A webhook's URL: it names a token, as a Slack webhook's URL does, so it is a secret. */
+    public String hookUrl(String id) {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/hooks/" + id + "/T0WORLD/" + hookToken(id);
+    }
+
+    public static String hookToken(String id) {
+        return "hk-" + Integer.toHexString(id.hashCode()) + "-4c1d9e0b7a";
+    }
+
+    /** Stores a webhook's URL as a secret of the environment, as a team would. */
+    public void addHook(String environment, String secretId, String hookId) {
+        cloud.secretManager.put(env(environment).projectId(), secretId, hookUrl(hookId));
+    }
+
+    public List<String> received(String hookId) {
+        return List.copyOf(hooks.getOrDefault(hookId, List.of()));
+    }
+
+    public void failHook(String hookId) {
+        failingHooks.add(hookId);
+    }
+
+    private void hook(HttpExchange x) throws IOException {
+        String id = x.getRequestURI().getPath().split("/")[2];
+        String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        if (!x.getRequestURI().getPath().endsWith("/" + hookToken(id))) {
+            send(x, 404, "no such hook");
+            return;
+        }
+        hooks.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(body);
+        send(x, failingHooks.contains(id) ? 500 : 200, "ok");
+    }
+
+    /** HTTP requests the Cloud Run service (short name, with the environment's suffix; {@code <name>/graphql}: to that path) received. */
+    public int requestsTo(String cloudRunService) {
+        AtomicInteger n = requests.get(cloudRunService);
+        return n == null ? 0 : n.get();
+    }
+
     private void answer(HttpExchange x) throws IOException {
         if (!healthLatency.isZero()) {
             try {
@@ -239,10 +291,16 @@ public final class DeployWorld implements AutoCloseable {
         }
         String[] path = x.getRequestURI().getPath().split("/");
         String cloudRunService = path[1];
+        requests.computeIfAbsent(cloudRunService, k -> new AtomicInteger()).incrementAndGet();
         String full = config.environments().values().stream()
                 .map(e -> FakeCloudRun.serviceName(e.projectId(), e.region(), cloudRunService))
                 .filter(n -> cloud.cloudRun.service(n) != null).findFirst().orElse(null);
         Health health = full == null ? Health.UNHEALTHY : health(full, cloud.cloudRun.servingRevision(full));
+        if (path.length > 2 && path[path.length - 1].equals("graphql")) {
+            requests.computeIfAbsent(cloudRunService + "/graphql", k -> new AtomicInteger()).incrementAndGet();
+            graphql(x, health);
+            return;
+        }
         if (path.length > 2 && path[path.length - 1].equals("redirected")) {
             health = Health.HEALTHY;
         }
@@ -262,6 +320,20 @@ public final class DeployWorld implements AutoCloseable {
                 x.close();
             }
             default -> send(x, 200, "{\"status\":\"healthy\"}");
+        }
+    }
+
+    /** The gateway's GraphQL endpoint: only with the smoke token, only for a query; a FAILS_SMOKE revision answers errors. */
+    private static void graphql(HttpExchange x, Health health) throws IOException {
+        String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        if (!("Bearer " + SMOKE_TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"))) {
+            send(x, 401, "{\"errors\":[{\"message\":\"unauthenticated\"}]}");
+        } else if (!x.getRequestMethod().equals("POST") || !body.contains("__typename")) {
+            send(x, 400, "{\"errors\":[{\"message\":\"no query\"}]}");
+        } else if (health == Health.FAILS_SMOKE) {
+            send(x, 200, "{\"data\":null,\"errors\":[{\"message\":\"Cannot reach subgraph journal\"}]}");
+        } else {
+            send(x, health == Health.UNHEALTHY ? 503 : 200, "{\"data\":{\"__typename\":\"Query\"}}");
         }
     }
 
@@ -364,7 +436,9 @@ public final class DeployWorld implements AutoCloseable {
         }
         List<String> urls = urlsSecretVersions(environment);
         assertThat(urls).isNotEmpty();
-        config.services().forEach(s -> assertThat(urls.get(urls.size() - 1)).contains(s.cloudRunService(env)));
+        config.httpServices().forEach(s -> assertThat(urls.get(urls.size() - 1)).contains(s.cloudRunService(env)));
+        config.services().stream().filter(s -> !s.health().http())
+                .forEach(s -> assertThat(urls.get(urls.size() - 1)).as("a worker has no URL").doesNotContain(s.name()));
         assertThat(leaseOf(environment)).as("the lease is given back").isNull();
         return record;
     }
@@ -382,8 +456,11 @@ public final class DeployWorld implements AutoCloseable {
      * sensitive output, and the URLs secret's payloads are looked for everywhere.
      */
     public void assertNoSecretLeaked() throws IOException {
-        List<String> secrets = new ArrayList<>(List.of(TOKEN, WorldTofu.DB_PASSWORD));
+        List<String> secrets = new ArrayList<>(List.of(TOKEN, WorldTofu.DB_PASSWORD, SMOKE_TOKEN));
+        hooks.keySet().forEach(id -> secrets.add(hookToken(id)));
         StringBuilder everything = new StringBuilder(log.text());
+        // What the webhooks were told is searched too: a notification carries no secret.
+        hooks.values().forEach(bodies -> bodies.forEach(everything::append));
         for (EnvironmentSpec env : config.environments().values()) {
             cloud.secretManager.payloads(env.projectId(), SecretManagerReleaseStore.secretId(env)).forEach(everything::append);
         }

@@ -70,7 +70,7 @@ class FlowGraphWorldTest {
         events.assertNothingStartedBeforeWhatItWaitsFor(FlowGraph.of(checkout.steps().flow("staging")));
         // The gateway's build (300 ms) ran while the services' builds (300 ms) did.
         assertThat(events.seen.indexOf("start gateway-build")).isLessThan(events.seen.indexOf("end build-images"));
-        assertThat(world.builds()).isEqualTo(8);
+        assertThat(world.builds()).isEqualTo(9);
         world.assertConverged("staging");
         world.assertNoSecretLeaked();
     }
@@ -92,7 +92,7 @@ class FlowGraphWorldTest {
         DeployRun.Result result = world.checkout("cli:ana@laptop").deploy("staging", Checkout.noTerminal(), moveUrl);
 
         assertThat(result.status()).isEqualTo("SUCCEEDED");
-        assertThat(world.builds()).as("7 services, the gateway twice").isEqualTo(9);
+        assertThat(world.builds()).as("7 services, the worker, the gateway twice").isEqualTo(10);
         assertThat(world.log.text()).contains("The gateway was built with URLs other than the ones the services published");
         assertThat(world.revisionCount("staging", "mesh")).as("one new gateway revision: only the rebuilt image was applied")
                 .isEqualTo(meshRevisions + 1);

@@ -35,14 +35,14 @@ class StagingDeployWorldTest {
         assertThat(result.status()).isEqualTo("SUCCEEDED");
         ReleaseRecord record = world.assertConverged("staging");
         assertThat(record.id()).isEqualTo(result.release());
-        assertThat(world.builds()).isEqualTo(8); // 7 services and the gateway
+        assertThat(world.builds()).isEqualTo(9); // 7 services, the celery worker and the gateway
         // Two databases: both at once, recorded as each ends.
         assertThat(record.migrations()).extracting(ReleaseRecord.MigrationRun::job, ReleaseRecord.MigrationRun::result)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("migrate-main-staging", "SUCCEEDED"),
                         org.assertj.core.groups.Tuple.tuple("migrate-habits-staging", "SUCCEEDED"));
         assertThat(world.serving("staging").values()).allMatch(image -> image.contains("@sha256:"));
         assertThat(result.phases().keySet()).containsExactly("build-images", "gateway-build", "services-plan", "migrations",
-                "services-apply", "service-urls", "gateway-plan", "gateway-apply", "health", "release", "alias");
+                "services-apply", "service-urls", "gateway-plan", "gateway-apply", "health", "smoke-tests", "release", "alias");
         world.assertNoSecretLeaked();
     }
 

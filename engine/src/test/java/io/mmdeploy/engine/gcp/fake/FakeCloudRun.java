@@ -100,6 +100,19 @@ public final class FakeCloudRun {
                         .setState(ready ? Condition.State.CONDITION_SUCCEEDED : Condition.State.CONDITION_FAILED)
                         .setMessage(ready ? "" : "Container failed to start"))
                 .build());
+        // As Cloud Run reports them: the newest revision, and the newest that became ready.
+        services.computeIfPresent(serviceName, (n, s) -> {
+            Service.Builder b = s.toBuilder().setLatestCreatedRevision(name);
+            return (ready ? b.setLatestReadyRevision(name) : b).build();
+        });
+    }
+
+    /** A new revision that never became Ready (its container did not start): the service's newest, not its latest ready. */
+    public synchronized String addFailedRevision(String serviceName, String image, Instant at) {
+        long count = revisions.values().stream().filter(r -> r.getService().equals(serviceName)).count();
+        String id = serviceName.substring(serviceName.lastIndexOf('/') + 1) + String.format("-%05d-w", count + 1);
+        addRevision(serviceName, id, image, false, at);
+        return id;
     }
 
     /** What deleting a revision (or Cloud Run's revision garbage collection) does. */
@@ -127,6 +140,7 @@ public final class FakeCloudRun {
                 .clearTraffic()
                 .addTraffic(TrafficTarget.newBuilder().setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST).setPercent(100))
                 .setLatestReadyRevision(serviceName + "/revisions/" + id)
+                .setLatestCreatedRevision(serviceName + "/revisions/" + id)
                 .build());
         return id;
     }

@@ -44,13 +44,19 @@ final class OpenGateExecution extends SynchronousNonBlockingStepExecution<Map<St
             EnvironmentSpec env = loaded.config().environment(environment);
             ApprovalGate gate = new ApprovalGate(Clock.systemUTC());
             GateDecision decision = gate.decide(env, phase, summary);
-            // The approver is shown the run's open plan as the engine saved it, and approves exactly its hash.
-            GatePlan plan = decision.phase() == Gate.ROLLBACK ? null
-                    : new StepRequest.OpenGate(environment, phase).runOn(new DeploySteps(host.stepHost(), loaded, TofuSettings.defaults()));
-            boolean automatic = decision.automatic() || plan != null && plan.automatic();
-            String shown = plan == null ? decision.message() : plan.summaryText();
-            String planHash = plan == null ? null : plan.planHash();
+            // The approver is shown the run's open plan as the engine saved it, and approves exactly its hash; a rollback's
+            // confirmation is of this run, under the key the engine gives it (its mmRollback checks that key).
+            DeploySteps steps = new DeploySteps(host.stepHost(), loaded, TofuSettings.defaults());
+            GatePlan plan = new StepRequest.OpenGate(environment, phase).runOn(steps);
+            boolean rollback = decision.phase() == Gate.ROLLBACK;
+            boolean automatic = decision.automatic() || !rollback && plan.automatic();
+            String shown = rollback ? decision.message() : plan.summaryText();
+            String planHash = plan.planHash();
             GateRequest opened = ApprovalPage.open(host.run(), decision, planHash, gate.prompt(decision, plan), shown, automatic, gate.now());
+            if (!automatic) {
+                // The environment's webhooks hear that a person is awaited (a failing one never fails the gate).
+                steps.awaitingApproval(environment, plan);
+            }
             host.events().emit(new LogEvent(LogEvent.Level.INFO, "approval", automatic
                     ? "The " + phase + " gate of " + environment + " passes by itself: "
                             + (decision.automatic() ? "the policy has no such gate." : "the plan changes nothing.")

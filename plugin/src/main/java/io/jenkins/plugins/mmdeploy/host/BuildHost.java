@@ -6,6 +6,7 @@ import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.mmdeploy.approval.GateApprovals;
+import io.jenkins.plugins.mmdeploy.credentials.SecretTextCredentials;
 import io.mmdeploy.engine.port.CommandRunner;
 import io.mmdeploy.engine.port.EventSink;
 import io.mmdeploy.engine.port.SecretMask;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import io.mmdeploy.engine.steps.StepHost;
 import java.nio.file.Path;
 import java.time.Clock;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
@@ -39,7 +41,14 @@ public record BuildHost(Run<?, ?> run, Workspace workspace, Path localRoot, Comm
      */
     public StepHost stepHost() {
         return new StepHost(workspace, localRoot, commands, events, mask, new CredentialedGoogleConnection(run), Clock.systemUTC(),
-                Sleeper.real(), GateApprovals.ledger(run), "jenkins:" + run.getExternalizableId(), pipeline.buildBranch());
+                Sleeper.real(), GateApprovals.ledger(run), "jenkins:" + run.getExternalizableId(), pipeline.buildBranch())
+                .withBuild(buildUrl(run), new SecretTextCredentials(run));
+    }
+
+    /** The build's page for notifications; null when Jenkins' URL is not configured (Manage Jenkins → System). */
+    static String buildUrl(Run<?, ?> run) {
+        String root = Jenkins.get().getRootUrl();
+        return root == null ? null : root + run.getUrl();
     }
 
     /** Reads the step's context; steps that use it require {@code FilePath} (and {@code Launcher} for commands). */

@@ -8,6 +8,8 @@ import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.migrations.MigrationResult;
 import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.release.RollbackPlan;
+import io.mmdeploy.engine.smoke.SmokeReport;
+import io.mmdeploy.engine.smoke.SmokeResult;
 import io.mmdeploy.engine.steps.AliasResult;
 import io.mmdeploy.engine.steps.DeploySteps;
 import io.mmdeploy.engine.steps.GatewayResult;
@@ -67,6 +69,9 @@ public final class StepMaps {
         }
         if (result instanceof HealthReport r) {
             return health(r);
+        }
+        if (result instanceof SmokeReport r) {
+            return smoke(r);
         }
         if (result instanceof RollbackOutcome r) {
             return rollback(r);
@@ -151,6 +156,15 @@ public final class StepMaps {
                     "url", r.url()));
         }
         return ordered("healthy", report.healthy(), "results", results);
+    }
+
+    private static Map<String, Object> smoke(SmokeReport report) {
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (SmokeResult r : report.results()) {
+            results.add(ordered("target", r.target(), "name", r.name(), "method", r.method(), "path", r.path(), "passed", r.passed(),
+                    "status", r.status(), "millis", r.millis(), "detail", r.detail()));
+        }
+        return ordered("passed", report.passed(), "results", results);
     }
 
     private static Map<String, Object> rollback(RollbackOutcome r) {

@@ -6,6 +6,8 @@ import io.mmdeploy.engine.config.ApprovalPolicy;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.health.HealthReport;
+import io.mmdeploy.engine.smoke.SmokeReport;
+import io.mmdeploy.engine.smoke.SmokeResult;
 import io.mmdeploy.engine.health.HealthResult;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.release.ReleaseRecord;
@@ -90,6 +92,23 @@ class StepMapsTest {
                 .containsEntry("healthy", true).containsEntry("release", "20261202-050000-rollback");
         assertThat(StepMaps.of(new AliasResult("staging-latest", Map.of("agent", "r@sha256:aa")), ""))
                 .containsEntry("alias", "staging-latest").containsEntry("images", Map.of("agent", "r@sha256:aa"));
+    }
+
+    @Test
+    void smokeTestsGiveEachResultAsAListAndWhetherAllPassed() {
+        SmokeReport report = new SmokeReport(List.of(
+                new SmokeResult("mesh", "federates", "POST", "/graphql", false, 200, 31, "/errors is present: [1]"),
+                new SmokeResult("agent", "root", "GET", "/", true, 200, 4, "")));
+
+        Map<String, Object> map = StepMaps.of(report, "");
+
+        assertThat(map.keySet()).containsExactly("passed", "results");
+        assertThat(map).containsEntry("passed", false);
+        assertThat(map.get("results")).isEqualTo(List.of(
+                Map.of("target", "mesh", "name", "federates", "method", "POST", "path", "/graphql", "passed", false, "status", 200,
+                        "millis", 31L, "detail", "/errors is present: [1]"),
+                Map.of("target", "agent", "name", "root", "method", "GET", "path", "/", "passed", true, "status", 200, "millis", 4L,
+                        "detail", "")));
     }
 
     @Test

@@ -1,0 +1,62 @@
+package io.mmdeploy.engine.steps;
+
+import io.mmdeploy.engine.config.EnvironmentSpec;
+import io.mmdeploy.engine.flow.Phase;
+import io.mmdeploy.engine.gcp.EnvironmentSecrets;
+import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.release.ReleaseRecord.SmokeCheck;
+import io.mmdeploy.engine.serviceurls.CloudRunUrls;
+import io.mmdeploy.engine.smoke.SmokeReport;
+import io.mmdeploy.engine.smoke.SmokeResult;
+import io.mmdeploy.engine.smoke.SmokeTarget;
+import io.mmdeploy.engine.smoke.SmokeTargets;
+import io.mmdeploy.engine.smoke.SmokeTests;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * mmSmokeTest: every service's and the gateway's smoke tests, once the health check passed. The secrets their headers
+ * need are read (and masked) before the first request, so a missing one fails the phase with nothing sent. A failed
+ * test is returned, not thrown, like a health check: the host moves the traffic back. Each result goes into the run's
+ * journal, and from there into the release record.
+ */
+final class SmokePhase {
+    private final RunContext run;
+
+    SmokePhase(RunContext run) {
+        this.run = run;
+    }
+
+    SmokeReport check(EnvironmentSpec env) throws InterruptedException {
+        run.guard(env, Phase.SMOKE_TESTS);
+        SmokeReport report;
+        try (GoogleClients clients = run.open(env)) {
+            try {
+                CloudRunUrls urls = new CloudRunUrls(clients.services());
+                List<SmokeTarget> targets = SmokeTargets.of(run.config, env, service -> urls.url(env, service));
+                EnvironmentSecrets secrets = new EnvironmentSecrets(clients.secretManager(), env, run.host.mask());
+                Map<String, String> values = new LinkedHashMap<>();
+                SmokeTests.secretsNeeded(targets).forEach((secret, usedBy) -> values.put(secret, secrets.value(secret, usedBy)));
+                report = run.stages.smokeTests(clients).run(targets, values);
+            } catch (RuntimeException e) {
+                run.failed(env, Phase.SMOKE_TESTS, e);
+                throw e;
+            }
+        }
+        List<SmokeCheck> checks = report.results().stream().map(SmokeCheck::of).toList();
+        run.journal.update(env.name(), d -> {
+            d.smokeTests = checks;
+            d.phase(Phase.SMOKE_TESTS, report.passed() ? RunJournal.SUCCEEDED : RunJournal.FAILED, null, run.now(), report.passed()
+                    ? report.results().size() + " passed"
+                    : "failed: " + String.join(", ", report.failures().stream().map(r -> r.target() + "/" + r.name()).toList()));
+        });
+        return report;
+    }
+
+    /** The failures, one line each, for the error that ends a deploy. */
+    static List<String> describe(SmokeReport report) {
+        return report.failures().stream().map((SmokeResult r) -> r.target() + " " + r.name() + " (" + r.method() + " " + r.path() + "): "
+                + r.detail()).toList();
+    }
+}
