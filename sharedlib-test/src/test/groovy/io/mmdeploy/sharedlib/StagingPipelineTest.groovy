@@ -126,11 +126,14 @@ class StagingPipelineTest extends PipelineTestSupport {
         Throwable failure = runJenkinsfile('Jenkinsfile.example')
 
         assert failure instanceof PipelineError
+        // The failure is recorded back in the run's own workspace, after the lock and the node were left.
         assert trailFrom('stage Smoke tests') == [
                 'stage Smoke tests', 'mmSmokeTest',
                 'mmRollback service=all to=previous',
-                '}',
+                '}', '}', '}',
+                'node agent-1 {', 'ws /home/jenkins/workspace/app_main {',
                 'mmRelease phase=finish result=FAILED failedPhase=Smoke tests',
+                '}', '}',
         ]
         assert failure.message.contains('Smoke tests failed in staging after traffic moved')
         assert failure.message.contains('mesh federates (POST /graphql): /errors is present')
