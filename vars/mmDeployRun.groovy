@@ -106,6 +106,25 @@ void phase(Map run, String name, Closure body) {
 }
 
 /**
+ * Migrations, then the services' apply of exactly the plan shown (and, where gated, approved), then their URLs: one
+ * order for every pipeline, the engine's. In a gated environment this runs only after the services' gate.
+ */
+void applyServices(Map run, Map servicesPlan) {
+    Map common = [environment: run.environment, config: run.config]
+    phase(run, 'Migrations') {
+        mmRunMigrations(common)
+    }
+    phase(run, 'Services apply') {
+        // The plan just shown, not a new one: what is applied is what the log (and the approver) saw.
+        mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])
+    }
+    phase(run, 'Service URLs secret') {
+        Map urls = mmServiceUrls(common)
+        echo("Service URLs saved as ${urls.secret}")
+    }
+}
+
+/**
  * The images of the run, as the engine's flow has them for the environment (mmPreflight's phases): Promote images
  * where the environment has promoteFrom (staging's digests copied; else built), Build images, and the Vulnerability
  * scan where it has a gate, which fails the build before anything in the environment changes.

@@ -42,16 +42,7 @@ void call(Map args = [:]) {
         Map gatewayGate = null
         mmDeployRun.locked(run) {
             mmDeployRun.onAgent(run) {
-                mmDeployRun.phase(run, 'Migrations') {
-                    mmRunMigrations(common)
-                }
-                mmDeployRun.phase(run, 'Services apply') {
-                    mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])
-                }
-                mmDeployRun.phase(run, 'Service URLs secret') {
-                    Map urls = mmServiceUrls(common)
-                    echo("Service URLs saved as ${urls.secret}")
-                }
+                mmDeployRun.applyServices(run, servicesPlan)
                 mmDeployRun.phase(run, 'Gateway plan') {
                     gatewayPlan = mmDeployGateway(planOnly)
                     gatewayGate = mmDeployRun.openGate(run, 'gateway')

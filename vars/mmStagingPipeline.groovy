@@ -35,17 +35,7 @@ void call(Map args = [:]) {
                     servicesPlan = mmApplyTofu(planOnly)
                     echo(servicesPlan.summaryText)
                 }
-                mmDeployRun.phase(run, 'Migrations') {
-                    mmRunMigrations(common)
-                }
-                mmDeployRun.phase(run, 'Services apply') {
-                    // The plan just shown, not a new one: what is applied is what the log says.
-                    mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])
-                }
-                mmDeployRun.phase(run, 'Service URLs secret') {
-                    Map urls = mmServiceUrls(common)
-                    echo("Service URLs saved as ${urls.secret}")
-                }
+                mmDeployRun.applyServices(run, servicesPlan)
                 mmDeployRun.phase(run, 'Gateway plan') {
                     gatewayPlan = mmDeployGateway(planOnly)
                     echo(gatewayPlan.summaryText)

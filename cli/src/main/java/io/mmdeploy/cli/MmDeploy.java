@@ -59,8 +59,13 @@ public final class MmDeploy {
         CommandLine cli = new CommandLine(new MmDeploy());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, line, err));
-        return cli.execute(args);
+        return reporting(cli).execute(args);
+    }
+
+    /** Failures as the CLI reports them on its stderr: a DeployException's diagnostics, else an internal error. */
+    static CommandLine reporting(CommandLine cli) {
+        cli.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, line, cli.getErr()));
+        return cli;
     }
 
     private static int report(Exception ex, CommandLine line, PrintWriter err) {

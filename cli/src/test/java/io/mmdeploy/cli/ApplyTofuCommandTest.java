@@ -3,7 +3,6 @@ package io.mmdeploy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mmdeploy.engine.config.ConfigLoader;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.gcp.fake.CapturedLog;
 import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
@@ -66,13 +65,7 @@ class ApplyTofuCommandTest {
         CommandLine cli = new CommandLine(command);
         cli.setOut(new PrintWriter(o, true));
         cli.setErr(new PrintWriter(e, true));
-        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof DeployException d) {
-                MmDeploy.printDiagnostics(d, line.getErr());
-                return MmDeploy.FAILED;
-            }
-            throw ex;
-        });
+        MmDeploy.reporting(cli);
         List<String> argv = new ArrayList<>(List.of("--config", repo.config().toString(), "--binary", fake.binary().toString()));
         argv.addAll(List.of(args));
         int code = cli.execute(argv.toArray(String[]::new));

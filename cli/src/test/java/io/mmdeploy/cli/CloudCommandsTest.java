@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.fake.FakeCloudRun;
 import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
 import io.mmdeploy.engine.testing.ExampleRepo;
@@ -80,13 +79,7 @@ class CloudCommandsTest {
         CommandLine cli = new CommandLine(command);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof DeployException d) {
-                MmDeploy.printDiagnostics(d, line.getErr());
-                return MmDeploy.FAILED;
-            }
-            throw ex;
-        });
+        MmDeploy.reporting(cli);
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--env", "staging", "--config", repo.config().toString()));
         return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
@@ -169,10 +162,7 @@ class CloudCommandsTest {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(command);
         cli.setErr(new PrintWriter(err, true));
-        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            MmDeploy.printDiagnostics((DeployException) ex, line.getErr());
-            return MmDeploy.FAILED;
-        });
+        MmDeploy.reporting(cli);
 
         int exit = cli.execute("--env", "staging", "--config", repo.config().toString(), "--credentials", key.toString());
 

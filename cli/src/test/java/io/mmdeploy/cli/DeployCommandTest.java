@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.steps.StepHost;
 import io.mmdeploy.engine.testing.ExampleRepo;
@@ -89,13 +88,7 @@ class DeployCommandTest {
         CommandLine cli = new CommandLine(new MmDeploy(), factory);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof DeployException d) {
-                MmDeploy.printDiagnostics(d, line.getErr());
-                return MmDeploy.FAILED;
-            }
-            throw ex;
-        });
+        MmDeploy.reporting(cli);
         return new Run(cli.execute(args), out.toString(), err.toString());
     }
 

@@ -116,13 +116,7 @@ class MutationIsolationTest {
         CommandLine cli = new CommandLine(new MmDeploy(), factory);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof DeployException d) {
-                MmDeploy.printDiagnostics(d, line.getErr());
-                return MmDeploy.FAILED;
-            }
-            throw ex;
-        });
+        MmDeploy.reporting(cli);
         List<String> argv = new ArrayList<>(command);
         argv.addAll(List.of("--env", "staging", "--config", repo.config().toString()));
         return new Run(cli.execute(argv.toArray(String[]::new)), out.toString(), err.toString());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
 import io.mmdeploy.engine.testing.ExampleRepo;
 import java.io.PrintWriter;
@@ -58,13 +57,7 @@ class OnboardCommandsTest {
         CommandLine cli = new CommandLine(command);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof DeployException d) {
-                MmDeploy.printDiagnostics(d, line.getErr());
-                return MmDeploy.FAILED;
-            }
-            throw ex;
-        });
+        MmDeploy.reporting(cli);
         return new Run(cli.execute(args), out.toString(), err.toString());
     }
 

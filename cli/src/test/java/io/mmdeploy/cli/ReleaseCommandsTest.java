@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.run.v2.ServiceName;
 import io.mmdeploy.engine.config.ConfigLoader;
 import io.mmdeploy.engine.config.DeployConfig;
-import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.local.LocalWorkspace;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.release.ReleaseWorld;
@@ -76,13 +75,7 @@ class ReleaseCommandsTest {
         CommandLine cli = new CommandLine(new MmDeploy(), factory);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(errWriter);
-        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof DeployException deploy) {
-                MmDeploy.printDiagnostics(deploy, errWriter);
-                return MmDeploy.FAILED;
-            }
-            throw ex;
-        });
+        MmDeploy.reporting(cli);
         String[] full = new String[args.length + 2];
         System.arraycopy(args, 0, full, 0, args.length);
         full[args.length] = "--config";

@@ -20,7 +20,6 @@ import io.mmdeploy.engine.steps.DeploySteps;
 import io.mmdeploy.engine.steps.ImagesResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,7 +5,6 @@ import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
