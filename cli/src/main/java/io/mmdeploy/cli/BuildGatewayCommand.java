@@ -6,7 +6,6 @@ import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.LoadedConfig;
 import io.mmdeploy.engine.diagnostics.DeployException;
-import io.mmdeploy.engine.gateway.BuildGateway;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.plan.DeployPlan;
@@ -37,7 +36,7 @@ final class BuildGatewayCommand extends CloudCommand {
         }
         Stages stages = build.stages(this, 1);
         try (GoogleClients clients = connect(env, build.timeout()); Lease lease = holdLease(stages, env, clients)) {
-            ImageRef image = new BuildGateway(stages.urlsSecret(clients), build.images(stages, clients, env), stages.log(BuildGateway.STAGE))
+            ImageRef image = stages.gatewayBuild(env, clients)
                     .run(config, env, gateway.buildFingerprint(), gateway.buildTags());
             print(image, imageLine(image));
         }

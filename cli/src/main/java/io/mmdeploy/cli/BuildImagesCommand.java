@@ -56,7 +56,7 @@ final class BuildImagesCommand extends CloudCommand {
         }
         Stages stages = build.stages(this, maxParallel);
         try (GoogleClients clients = connect(env, build.timeout()); Lease lease = holdLease(stages, env, clients)) {
-            List<ImageRef> images = build.images(stages, clients, env).run(requests);
+            List<ImageRef> images = stages.imageBuilds(env, clients, Stages.CLOUD_BUILD).run(requests);
             StringBuilder text = new StringBuilder();
             for (ImageRef image : images) {
                 text.append(imageLine(image));

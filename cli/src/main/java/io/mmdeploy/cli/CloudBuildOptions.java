@@ -1,8 +1,5 @@
 package io.mmdeploy.cli;
 
-import io.mmdeploy.engine.config.EnvironmentSpec;
-import io.mmdeploy.engine.gcp.GoogleClients;
-import io.mmdeploy.engine.images.BuildImages;
 import io.mmdeploy.engine.steps.Stages;
 import io.mmdeploy.engine.tofu.TofuSettings;
 import java.time.Duration;
@@ -23,9 +20,5 @@ final class CloudBuildOptions {
     /** The command's stages with these build limits. */
     Stages stages(CloudCommand command, int maxParallel) {
         return new Stages(command.host(), TofuSettings.defaults(), command.settings().withBuilds(timeout(), maxParallel, bucket));
-    }
-
-    BuildImages images(Stages stages, GoogleClients clients, EnvironmentSpec env) {
-        return stages.imageBuilds(env, clients, Stages.CLOUD_BUILD);
     }
 }

@@ -61,7 +61,7 @@ final class GatewayPhase {
         ImageRef image;
         String urlsBuiltWith;
         try (GoogleClients clients = run.open(env, run.stages.settings().buildTimeout());
-                Lease.KeptAlive held = Lease.keepAlive(run.lease(env, clients, entry), run.stages.log("lease"))) {
+                Lease.KeptAlive held = run.keepAlive(run.lease(env, clients, entry))) {
             try {
                 ServiceUrls urls = published
                         ? run.stages.urlsSecret(clients).read(env, run.config.httpServices().stream().map(s -> s.name()).toList())

@@ -54,7 +54,7 @@ final class ImagesPhase {
         }
         List<ImageRef> images;
         try (GoogleClients clients = run.open(env, run.stages.settings().buildTimeout());
-                Lease.KeptAlive held = Lease.keepAlive(run.lease(env, clients, entry), run.stages.log("lease"))) {
+                Lease.KeptAlive held = run.keepAlive(run.lease(env, clients, entry))) {
             run.journal.update(env.name(), d -> d.phase(Phase.BUILD_IMAGES, RunJournal.RUNNING, entry.commit(), run.now(), null));
             try {
                 images = run.stages.imageBuilds(env, clients, builder).run(requests);

@@ -48,7 +48,7 @@ final class MigrationsPhase {
             }
             Lease lease = run.lease(env, clients, entry);
             run.journal.update(env.name(), d -> d.phase(Phase.MIGRATIONS, RunJournal.RUNNING, inputs, run.now(), null));
-            try (Lease.KeptAlive held = Lease.keepAlive(lease, run.stages.log("lease"))) {
+            try (Lease.KeptAlive held = run.keepAlive(lease)) {
                 results = run.stages.migrations(clients).run(env, run.config.migrations(), entry.imageRefs(),
                         r -> run.journal.update(env.name(), d -> d.migrations.add(MigrationRun.of(r))));
             } catch (RuntimeException e) {

@@ -103,7 +103,7 @@ final class PromotePhase {
         }
         List<ImageRef> images;
         try (GoogleClients clients = run.open(env);
-                Lease.KeptAlive held = Lease.keepAlive(run.lease(env, clients, entry), run.stages.log("lease"))) {
+                Lease.KeptAlive held = run.keepAlive(run.lease(env, clients, entry))) {
             run.journal.update(env.name(), d -> d.phase(Phase.PROMOTE_IMAGES, RunJournal.RUNNING, entry.commit(), run.now(), null));
             images = TaskOutcome.valuesOrThrow(new ParallelRunner(run.stages.settings().maxParallelBuilds()).runAll(STAGE, copies));
         } catch (RuntimeException e) {

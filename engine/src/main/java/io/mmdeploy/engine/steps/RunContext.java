@@ -10,6 +10,7 @@ import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.isolation.IsolationPreflight;
 import io.mmdeploy.engine.isolation.IsolationViolation;
+import io.mmdeploy.engine.lease.EnvironmentLease;
 import io.mmdeploy.engine.lease.Lease;
 import io.mmdeploy.engine.plan.DeployPlan;
 import io.mmdeploy.engine.plan.DeployPlanner;
@@ -98,6 +99,11 @@ final class RunContext {
     synchronized Lease lease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) throws InterruptedException {
         String release = entry.release() != null ? entry.release() : ReleaseRecord.newId(host.clock().instant(), "step");
         return stages.acquireLease(env, clients, release);
+    }
+
+    /** Renews the lease on its own while a long phase runs (null: the environment keeps no lease). */
+    Lease.KeptAlive keepAlive(Lease lease) {
+        return Lease.keepAlive(lease, stages.log(EnvironmentLease.STAGE));
     }
 
     /** Gives the lease back if this run of this host holds it. */

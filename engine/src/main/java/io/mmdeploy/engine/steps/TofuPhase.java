@@ -131,7 +131,7 @@ final class TofuPhase {
                 d.phase(applyPhase, RunJournal.RUNNING, inputs, run.now(), null);
             });
             ApplyTofu.Outcome outcome;
-            try (Lease.KeptAlive held = Lease.keepAlive(lease, run.stages.log("lease"))) {
+            try (Lease.KeptAlive held = run.keepAlive(lease)) {
                 outcome = run.stages.applyTofu(env).run(request, false, planHash);
             } catch (RuntimeException e) {
                 run.failed(env, applyPhase, e);
