@@ -1,7 +1,5 @@
 package jenkins.model;
 
-import hudson.ProxyConfiguration;
-import hudson.security.SecurityRealm;
 import org.springframework.security.core.Authentication;
 
 // Compile-only stand-in of the real Jenkins type (see ../signatures.tsv). No logic; never packaged.
@@ -9,8 +7,6 @@ public class Jenkins {
     private Jenkins() {}
 
     public static Jenkins get() throws IllegalStateException { throw new UnsupportedOperationException(); }
-    public ProxyConfiguration getProxy() { throw new UnsupportedOperationException(); }
     public static Authentication getAuthentication2() { throw new UnsupportedOperationException(); }
-    public SecurityRealm getSecurityRealm() { throw new UnsupportedOperationException(); }
     public String getRootUrl() throws IllegalStateException { throw new UnsupportedOperationException(); }
 }

@@ -7,7 +7,7 @@ import java.util.List;
  * deploys. On a push- or indexing-triggered build nobody started it by hand, so the authors are what four eyes has.
  *
  * @param starters the ids of the users who started the build (none for a push, a timer, branch indexing)
- * @param authors the ids of the authors of the commits the build deploys (its change sets)
+ * @param authors the people of the commits the build deploys (names, e-mails, the user ids they resolve to)
  */
 public record Involved(List<String> starters, List<String> authors) {
     public Involved {

@@ -19,10 +19,12 @@ import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
- * The host's HTTP proxy (Jenkins: Manage Jenkins › System › HTTP Proxy), for every connection the engine makes to
+ * The host's HTTP proxy (in Jenkins: the controller JVM's own {@code https.proxyHost} settings), for every connection the engine makes to
  * Google and to the services it health-checks: gRPC channels (HTTP CONNECT), HTTP/JSON clients and token refreshes
  * (the JDK's HttpURLConnection), and the JDK HTTP client. {@code noProxyHosts} is read as Jenkins reads its "No Proxy Host"
  * field: names separated by spaces, commas, {@code |} or new lines, {@code *} matching anything.
@@ -42,6 +44,30 @@ public record HttpProxy(String host, int port, String username, String password,
         }
         username = username == null || username.isBlank() ? null : username.strip();
         password = username == null ? null : password;
+    }
+
+    /**
+     * The proxy the JDK itself uses for HTTPS: {@code https.proxyHost}, {@code https.proxyPort} (443 when unset) and
+     * {@code http.nonProxyHosts} (which the JDK reads for HTTPS too); empty when no host is set.
+     *
+     * @throws IllegalArgumentException naming the property when the port is not a number in 1..65535
+     */
+    public static Optional<HttpProxy> fromSystemProperties(Properties properties) {
+        String host = properties.getProperty("https.proxyHost");
+        if (host == null || host.isBlank()) {
+            return Optional.empty();
+        }
+        String port = properties.getProperty("https.proxyPort", "443").strip();
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            number = -1;
+        }
+        if (number <= 0 || number > 65535) {
+            throw new IllegalArgumentException("https.proxyPort is \"" + port + "\"; expected a port from 1 to 65535");
+        }
+        return Optional.of(new HttpProxy(host.strip(), number, null, null, properties.getProperty("http.nonProxyHosts")));
     }
 
     /** Whether {@code target} is reached without the proxy. */

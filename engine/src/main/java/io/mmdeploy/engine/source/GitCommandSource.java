@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -101,6 +102,25 @@ public final class GitCommandSource implements SourceTree {
             }
         }
         return out.stream().sorted().toList();
+    }
+
+    @Override
+    public List<String> people(String since) {
+        boolean range = since != null && run(commands, where, List.of("cat-file", "-e", since + "^{commit}")).succeeded();
+        List<String> args = new ArrayList<>(List.of("log", "--format=%an%x00%ae%x00%cn%x00%ce", "-n",
+                String.valueOf(range ? PEOPLE_COMMITS : 1), "HEAD"));
+        if (range) {
+            args.add("^" + since);
+        }
+        LinkedHashSet<String> people = new LinkedHashSet<>();
+        output(args.toArray(String[]::new)).lines().forEach(line -> {
+            for (String field : line.split("\0")) {
+                if (!field.isBlank()) {
+                    people.add(field.strip());
+                }
+            }
+        });
+        return List.copyOf(people);
     }
 
     private String commit(String rev) {

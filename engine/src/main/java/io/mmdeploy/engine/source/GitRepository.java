@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -106,6 +108,41 @@ public final class GitRepository implements SourceTree {
             return out.stream().map(p -> SourceTree.inConfigDir(prefix, p)).sorted().toList();
         } catch (GitAPIException e) {
             return List.of();
+        }
+    }
+
+    @Override
+    public List<String> people(String since) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            walk.markStart(walk.parseCommit(resolve("HEAD")));
+            ObjectId base = since == null ? null : commitOrNull(since);
+            boolean range = base != null;
+            if (range) {
+                walk.markUninteresting(walk.parseCommit(base));
+            }
+            LinkedHashSet<String> people = new LinkedHashSet<>();
+            int read = 0;
+            for (RevCommit commit : walk) {
+                for (PersonIdent person : List.of(commit.getAuthorIdent(), commit.getCommitterIdent())) {
+                    people.add(person.getName());
+                    people.add(person.getEmailAddress());
+                }
+                if (!range || ++read >= PEOPLE_COMMITS) {
+                    break;
+                }
+            }
+            people.removeIf(String::isBlank);
+            return List.copyOf(people);
+        } catch (IOException | RuntimeException e) {
+            throw DeployException.of("Cannot read the commits HEAD deploys in " + describe(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private ObjectId commitOrNull(String rev) throws IOException {
+        try {
+            return repository.resolve(rev + "^{commit}");
+        } catch (MissingObjectException e) {
+            return null;
         }
     }
 

@@ -33,6 +33,19 @@ public interface SourceTree extends AutoCloseable {
     /** Paths (relative to the config dir) with uncommitted changes below the given path. */
     List<String> uncommitted(String path);
 
+    /**
+     * The people of the commits HEAD deploys: the author and the committer (name and e-mail) of each commit reachable
+     * from HEAD but not from {@code since}, newest first, each name once; at most {@link #PEOPLE_COMMITS} commits.
+     * Four eyes refuses them as approvers.
+     *
+     * @param since the commit the environment runs now; null, or a commit this history lacks (a first deploy, a
+     *     force-push), means HEAD's own commit only: everyone who ever committed would refuse every approver
+     */
+    List<String> people(String since);
+
+    /** The most commits {@link #people} reads (a long-undeployed branch still opens its gate quickly). */
+    int PEOPLE_COMMITS = 500;
+
     /** Frees what the reader holds open; nothing for most. */
     @Override
     default void close() {}

@@ -47,7 +47,7 @@ final class RollbackPhase {
             run.releaseLease(env, clients, entry);
         }
         return new GatePlan(Gate.ROLLBACK.id(), confirmationKey(entry.release()), "Roll back " + env.name() + " (run " + entry.release() + ")",
-                List.of(), true, !RunContext.policy(env).hasGates(), false);
+                List.of(), true, !RunContext.policy(env).hasGates(), false, List.of());
     }
 
     static String confirmationKey(String release) {

@@ -28,6 +28,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -164,6 +165,23 @@ final class RunContext {
         Optional<? extends SourceTree> git = sourceTree();
         try {
             return git.map(g -> g.revision("HEAD", env.branch()));
+        } finally {
+            git.ifPresent(SourceTree::close);
+        }
+    }
+
+    /**
+     * Who wrote and committed what this run deploys: the commits since the live release's (see {@link SourceTree#people});
+     * none outside git, or when the host has no launcher.
+     */
+    List<String> people(Optional<ReleaseRecord> live) {
+        if (host.localRoot() == null && host.commands() == null) {
+            return List.of();
+        }
+        String since = live.map(ReleaseRecord::commit).map(ReleaseRecord.Commit::sha).orElse(null);
+        Optional<? extends SourceTree> git = sourceTree();
+        try {
+            return git.map(g -> g.people(since)).orElse(List.of());
         } finally {
             git.ifPresent(SourceTree::close);
         }

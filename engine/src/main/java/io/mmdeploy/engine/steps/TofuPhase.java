@@ -161,13 +161,16 @@ final class TofuPhase {
         RunJournal.PendingPlan applied = entry.pending().get(planPhase.id());
         if (open == null && applied != null && entry.succeeded(DeployFlow.applyOf(planPhase))) {
             // A rerun past a gate already passed: the plan it approved is applied; there is nothing new to approve.
-            return new GatePlan(gate.id(), applied.hash(), "Already applied in this run.", applied.imageChanges(), false, true, true);
+            return new GatePlan(gate.id(), applied.hash(), "Already applied in this run.", applied.imageChanges(), false, true, true,
+                    List.of());
         }
         if (open == null) {
             throw FlowGuard.refusal(run.flow(env), env, planPhase, "there is no open " + gate.id() + " plan to approve in this run", planPhase);
         }
         PlanSummary summary = ApplyTofu.savedSummary(run.host.workspace(), request(env, planPhase), open.hash());
+        List<String> people;
         try (GoogleClients clients = run.open(env)) {
+            people = run.people(run.live(env, clients));
             run.releaseLease(env, clients, entry);
         }
         boolean automatic = !RunContext.policy(env).gated(gate) || !open.changed();
@@ -175,7 +178,8 @@ final class TofuPhase {
             run.stages.log(ApplyTofu.STAGE).info("Gate " + gate.id() + ": the plan " + FlowGuard.shortHash(open.hash())
                     + " changes nothing, so it passes by itself");
         }
-        return new GatePlan(gate.id(), open.hash(), summary.renderText(), open.imageChanges(), open.changed(), automatic, false);
+        return new GatePlan(gate.id(), open.hash(), summary.renderText(), open.imageChanges(), open.changed(), automatic, false,
+                people);
     }
 
     /**

@@ -125,7 +125,7 @@ class ApprovalGateTest {
     @Test
     void fourEyesOnAPushTriggeredBuildRefusesTheAuthorsOfTheCommits() {
         GateDecision decision = gate.decide(environment("production", PRODUCTION), "services", "s");
-        // A push starts the build: no user cause, but the change sets name who wrote what is deployed.
+        // A push starts the build: no user cause, but the commits deployed name who wrote them.
         Involved pushed = new Involved(List.of(), List.of("dave", "erin"));
 
         GateReview author = gate.review(decision, user("Erin", "release-managers"), pushed, IDS);
@@ -196,7 +196,7 @@ class ApprovalGateTest {
     void thePromptNamesEnvironmentPhasePlanAndWhatChanges() {
         GateDecision decision = gate.decide(environment("production", PRODUCTION), "services", "s");
         GatePlan plan = new GatePlan("services", "sha256:ab12", "Plan: 0 to add, 2 to change", List.of("a: 1 -> 2", "b: 1 -> 2"), true,
-                false, false);
+                false, false, List.of());
 
         assertThat(gate.prompt(decision, plan)).isEqualTo("Approve the services plan for production: sha256:ab12, 2 images changed.");
         GateDecision rollback = gate.decide(environment("production", PRODUCTION), "rollback", "Roll back journal in production to previous");

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -180,5 +181,24 @@ class HttpProxyTest {
         assertThat(new HttpProxy("proxy.corp", 3128, " ", "ignored", null).password()).isNull();
         assertThatThrownBy(() -> new HttpProxy("", 3128, null, null, null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new HttpProxy("proxy.corp", 0, null, null, null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theJvmsOwnHttpsProxySettingsAreTheProxy() {
+        Properties jvm = new Properties();
+        assertThat(HttpProxy.fromSystemProperties(jvm)).isEmpty();
+
+        jvm.setProperty("https.proxyHost", " proxy.corp ");
+        jvm.setProperty("http.nonProxyHosts", "*.internal|metadata.google.internal");
+        HttpProxy proxy = HttpProxy.fromSystemProperties(jvm).orElseThrow();
+        assertThat(proxy).isEqualTo(new HttpProxy("proxy.corp", 443, null, null, "*.internal|metadata.google.internal"));
+        assertThat(proxy.bypasses("metadata.google.internal")).isTrue();
+        assertThat(proxy.bypasses("run.googleapis.com")).isFalse();
+
+        jvm.setProperty("https.proxyPort", "3128");
+        assertThat(HttpProxy.fromSystemProperties(jvm).orElseThrow().port()).isEqualTo(3128);
+        jvm.setProperty("https.proxyPort", "31x8");
+        assertThatThrownBy(() -> HttpProxy.fromSystemProperties(jvm)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("https.proxyPort is \"31x8\"");
     }
 }

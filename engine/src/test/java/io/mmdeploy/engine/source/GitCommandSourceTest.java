@@ -10,6 +10,8 @@ import io.mmdeploy.engine.port.local.LocalCommandRunner;
 import io.mmdeploy.engine.testing.ExampleRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,12 +45,38 @@ class GitCommandSourceTest {
     void aDetachedHeadTakesTheBranchHint() throws Exception {
         ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "main");
         String sha = repo.commit("second");
-        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(dir.toFile())) {
+        try (Git git = Git.open(dir.toFile())) {
             git.checkout().setName(sha).call();
         }
         Revision revision = cli(dir).revision("HEAD", "release");
         assertThat(revision.branch()).isEqualTo("release");
         assertThat(revision.sha()).isEqualTo(sha);
+    }
+
+    @Test
+    void thePeopleOfADeployAreTheAuthorsAndCommittersSinceTheLiveCommitAsJGitReadsThem() throws Exception {
+        ExampleRepo.gitRepoInto(dir, "main");
+        String live;
+        try (Git git = Git.open(dir.toFile())) {
+            live = git.getRepository().resolve("HEAD").name();
+            commit(git, "Alice Smith", "alice@corp.example", "Bob Jones", "bob@corp.example");
+            commit(git, "Carol", "carol@corp.example", "Carol", "carol@corp.example");
+        }
+        try (GitRepository jgit = GitRepository.find(dir).orElseThrow(); GitCommandSource cli = cli(dir)) {
+            assertThat(cli.people(live)).containsExactly("Carol", "carol@corp.example", "Alice Smith", "alice@corp.example",
+                    "Bob Jones", "bob@corp.example").isEqualTo(jgit.people(live));
+            // No live release, or one this history lacks: HEAD's commit alone, never the whole history.
+            assertThat(cli.people(null)).containsExactly("Carol", "carol@corp.example").isEqualTo(jgit.people(null));
+            String unknown = "0123456789abcdef0123456789abcdef01234567";
+            assertThat(cli.people(unknown)).isEqualTo(cli.people(null)).isEqualTo(jgit.people(unknown));
+        }
+    }
+
+    private static void commit(Git git, String author, String authorEmail, String committer, String committerEmail)
+            throws Exception {
+        git.commit().setAllowEmpty(true).setMessage("change by " + author)
+                .setAuthor(new PersonIdent(author, authorEmail))
+                .setCommitter(new PersonIdent(committer, committerEmail)).call();
     }
 
     @Test

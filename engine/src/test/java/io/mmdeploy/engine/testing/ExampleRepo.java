@@ -113,11 +113,25 @@ public final class ExampleRepo {
         }
     }
 
+    /** Commits everything in the work tree as written by {@code author} (committed by the tests' own identity). */
+    public String commit(String message, PersonIdent author) {
+        try (Git git = Git.open(root.toFile())) {
+            return commitAll(git, message, author);
+        } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private String commitAll(Git git, String message) throws GitAPIException {
+        return commitAll(git, message, TESTS);
+    }
+
+    private static final PersonIdent TESTS = new PersonIdent("mm-deploy tests", "tests@mm-deploy.invalid");
+
+    private String commitAll(Git git, String message, PersonIdent author) throws GitAPIException {
         git.add().addFilepattern(".").call();
         git.add().addFilepattern(".").setUpdate(true).call();
-        PersonIdent who = new PersonIdent("mm-deploy tests", "tests@mm-deploy.invalid");
-        return git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false).call().getName();
+        return git.commit().setMessage(message).setAuthor(author).setCommitter(TESTS).setSign(false).call().getName();
     }
 
     private static Path locate() {

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
 
 /**
  * The whole deploy's world, stateful and joined: one Google Cloud (the in-process fakes: Cloud Run, Cloud Build,
@@ -190,6 +191,15 @@ public final class DeployWorld implements AutoCloseable {
         ExampleRepo repo = ExampleRepo.at(origin);
         repo.write(file, text);
         String sha = repo.commit(message);
+        config = config();
+        return sha;
+    }
+
+    /** Changes a file of the app and commits it in the origin as written by {@code author}. */
+    public String commit(String file, String text, String message, PersonIdent author) {
+        ExampleRepo repo = ExampleRepo.at(origin);
+        repo.write(file, text);
+        String sha = repo.commit(message, author);
         config = config();
         return sha;
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,28 @@ class ProductionGatesWorldTest {
         assertThat(record.approvals()).extracting(ReleaseRecord.Approval::phase, ReleaseRecord.Approval::approver)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("services", "rita"), org.assertj.core.groups.Tuple.tuple("gateway", "rita"));
         world.assertNoSecretLeaked();
+    }
+
+    @Test
+    void eachGateNamesThePeopleOfTheCommitsSinceTheLiveReleaseForFourEyes() throws Exception {
+        List<List<String>> first = new ArrayList<>();
+        world.checkout("cli:ana@laptop").deploy("production", (env, gate, plan) -> {
+            first.add(plan.people());
+            return Optional.of("rita");
+        }, DeployRun.Progress.NONE);
+        // No live release yet: HEAD's own commit, not everyone who ever committed.
+        assertThat(first).isNotEmpty().allSatisfy(p -> assertThat(p).containsExactly("mm-deploy tests", "tests@mm-deploy.invalid"));
+
+        world.commit("services/agent/app/main.py", "print('agent v2')\n", "agent: v2", new PersonIdent("Dana Scully", "dana@corp.example"));
+        List<List<String>> second = new ArrayList<>();
+        DeployRun.Result result = world.checkout("cli:ana@laptop").deploy("production", (env, gate, plan) -> {
+            second.add(plan.people());
+            return Optional.of("rita");
+        }, DeployRun.Progress.NONE);
+
+        assertThat(result.status()).isEqualTo("SUCCEEDED");
+        assertThat(second).isNotEmpty().allSatisfy(p -> assertThat(p)
+                .containsExactly("Dana Scully", "dana@corp.example", "mm-deploy tests", "tests@mm-deploy.invalid"));
     }
 
     @Test

@@ -13,10 +13,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jenkins.model.Jenkins;
-import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
@@ -78,8 +76,7 @@ final class ApprovalGateExecution extends StepExecution {
     /** Ends the step if the gate is settled; else arms the deadline for the time left. */
     private void settleOrWait(Run<?, ?> run, GateRequest gate) throws IOException {
         if (GateRequest.OPEN.equals(gate.state())) {
-            Duration left = Duration.between(Instant.now(), gate.deadline());
-            deadline = Timer.get().schedule(() -> expire(run, gate), Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
+            deadline = GateDeadlines.get().after(Duration.between(Instant.now(), gate.deadline()), () -> expire(run, gate));
             return;
         }
         finish(gate);

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.mmdeploy.approval;
 
+import hudson.Util;
 import hudson.model.Run;
+import hudson.util.FormValidation;
 import io.mmdeploy.engine.approval.Answerer;
 import io.mmdeploy.engine.approval.ApprovalGate;
 import io.mmdeploy.engine.approval.GateDecision;
@@ -13,15 +15,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import jenkins.model.RunAction2;
-import org.kohsuke.stapler.HttpResponse;
-import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.interceptor.RequirePOST;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * "Approval" on the build page ({@code <build>/mm-approval/}): each gate mmOpenGate opened on this build, its short
  * prompt and the plan summary preformatted, and, while it is open, Approve and Reject. Both are POST only (and carry
- * Jenkins' CSRF crumb); each answer is reviewed by the engine ({@link ApprovalGate#review}) before anything is
+ * Jenkins' CSRF crumb) and answer with a short page saying what happened (a {@link FormValidation}: the one response
+ * type of the API this plugin is checked against); each answer is reviewed by the engine ({@link ApprovalGate#review}) before anything is
  * settled, so a refused answer is recorded nowhere: no approval on the build, in the REST API or in the release
  * record. An accepted one is recorded on the build ({@link GateApprovals}) and saved before the waiting step is told,
  * so an answer given just before a restart is found when the step resumes.
@@ -31,8 +32,8 @@ public final class ApprovalPage implements RunAction2 {
     private transient Run<?, ?> run;
 
     /** Keeps a newly opened gate on the build (creating the page on first use) and saves the build. */
-    static GateRequest open(Run<?, ?> run, GateDecision decision, String planHash, String prompt, String summary, boolean automatic,
-            Instant now) throws IOException {
+    static GateRequest open(Run<?, ?> run, GateDecision decision, String planHash, String prompt, String summary, List<String> people,
+            boolean automatic, Instant now) throws IOException {
         ApprovalPage page;
         synchronized (run) {
             page = run.getAction(ApprovalPage.class);
@@ -42,7 +43,7 @@ public final class ApprovalPage implements RunAction2 {
             }
         }
         GateRequest request = new GateRequest(decision.inputId() + "-" + (page.gates.size() + 1), decision, planHash, prompt, summary,
-                automatic, now);
+                people, automatic, now);
         page.gates.add(request);
         run.save();
         return request;
@@ -74,19 +75,23 @@ public final class ApprovalPage implements RunAction2 {
         return run;
     }
 
-    @RequirePOST
-    public HttpResponse doApprove(@QueryParameter String id) throws IOException {
-        GateRequest gate = openGate(id);
+    @POST
+    public FormValidation doApprove(@QueryParameter String id) throws IOException {
+        Optional<GateRequest> open = openGate(id);
+        if (open.isEmpty()) {
+            return notOpen(id);
+        }
+        GateRequest gate = open.get();
         Answerer who = BuildIdentities.answerer(run);
-        GateReview review = new ApprovalGate(Clock.systemUTC()).review(gate.decision(), who, BuildIdentities.involved(run),
+        GateReview review = new ApprovalGate(Clock.systemUTC()).review(gate.decision(), who, BuildIdentities.involved(run, gate),
                 BuildIdentities.comparison());
         if (!review.isAccepted()) {
             ApprovalGateExecution.tell(run, gate.id, "Refused: " + review.refusal());
-            return HttpResponses.errorWithoutStack(403, review.refusal());
+            return answer(false, review.refusal());
         }
         Instant at = review.approval().approvedAt();
         if (!gate.settle(GateRequest.APPROVED, who.id(), at)) {
-            return HttpResponses.errorWithoutStack(409, "This gate is no longer open: " + gate.getOutcome() + ".");
+            return notOpen(id);
         }
         if (gate.planHash != null) {
             GateApprovals.record(run, new RecordedApproval(gate.environment, gate.decision().phase(), gate.planHash, who.id(), at));
@@ -94,32 +99,44 @@ public final class ApprovalPage implements RunAction2 {
             run.save();
         }
         ApprovalGateExecution.wake(run, gate.id);
-        return HttpResponses.redirectToDot();
+        return answer(true, "Approved by " + who.id() + ": the " + gate.phase + " deploy to " + gate.environment + " goes on.");
     }
 
-    @RequirePOST
-    public HttpResponse doReject(@QueryParameter String id) throws IOException {
-        GateRequest gate = openGate(id);
+    @POST
+    public FormValidation doReject(@QueryParameter String id) throws IOException {
+        Optional<GateRequest> open = openGate(id);
+        if (open.isEmpty()) {
+            return notOpen(id);
+        }
+        GateRequest gate = open.get();
         Answerer who = BuildIdentities.answerer(run);
         Optional<String> refused = new ApprovalGate(Clock.systemUTC()).mayReject(gate.decision(), who, BuildIdentities.comparison());
         if (refused.isPresent()) {
             ApprovalGateExecution.tell(run, gate.id, "Refused: " + refused.get());
-            return HttpResponses.errorWithoutStack(403, refused.get());
+            return answer(false, refused.get());
         }
         if (!gate.settle(GateRequest.REJECTED, who.id(), Instant.now())) {
-            return HttpResponses.errorWithoutStack(409, "This gate is no longer open: " + gate.getOutcome() + ".");
+            return notOpen(id);
         }
         run.save();
         ApprovalGateExecution.wake(run, gate.id);
-        return HttpResponses.redirectToDot();
+        return answer(true, "Rejected by " + who.id() + ": the " + gate.phase + " deploy to " + gate.environment + " stops.");
     }
 
-    private GateRequest openGate(String id) {
-        GateRequest gate = find(id == null ? "" : id).orElseThrow(() -> HttpResponses.errorWithoutStack(404, "No gate " + id + " on this build."));
-        if (!gate.isOpen()) {
-            throw HttpResponses.errorWithoutStack(409, "This gate is no longer open: " + gate.getOutcome() + ".");
-        }
-        return gate;
+    private Optional<GateRequest> openGate(String id) {
+        return find(id == null ? "" : id).filter(GateRequest::isOpen);
+    }
+
+    private FormValidation notOpen(String id) {
+        Optional<GateRequest> gate = find(id == null ? "" : id);
+        return answer(false, gate.isEmpty() ? "No gate " + id + " on this build."
+                : "This gate is no longer open: " + gate.get().getOutcome() + ".");
+    }
+
+    /** The answer's page: what happened, escaped, and the way back to the gates. */
+    private static FormValidation answer(boolean done, String text) {
+        String html = Util.escape(text) + " <a href=\".\">Back to the approval page</a>";
+        return done ? FormValidation.okWithMarkup(html) : FormValidation.errorWithMarkup(html);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -31,11 +32,14 @@ public final class GateRequest {
     final boolean fourEyes;
     final long timeoutMillis;
     final long openedAtMillis;
+    /** The names and e-mails of the commits' authors and committers (the engine's {@code GatePlan#people}). */
+    private final ArrayList<String> people;
     private String state;
     private String answeredBy;
     private long answeredAtMillis;
 
-    GateRequest(String id, GateDecision decision, String planHash, String prompt, String summary, boolean automatic, Instant openedAt) {
+    GateRequest(String id, GateDecision decision, String planHash, String prompt, String summary, List<String> people, boolean automatic,
+            Instant openedAt) {
         this.id = id;
         this.environment = decision.environment();
         this.phase = decision.phase().id();
@@ -46,6 +50,7 @@ public final class GateRequest {
         this.fourEyes = decision.fourEyes();
         this.timeoutMillis = decision.timeout().toMillis();
         this.openedAtMillis = openedAt.toEpochMilli();
+        this.people = new ArrayList<>(people);
         this.state = automatic ? AUTOMATIC : OPEN;
     }
 
@@ -53,6 +58,10 @@ public final class GateRequest {
     GateDecision decision() {
         return new GateDecision(environment, Gate.valueOf(phase.toUpperCase(Locale.ROOT)), false, id, prompt, submitters,
                 Duration.ofMillis(timeoutMillis), fourEyes);
+    }
+
+    List<String> people() {
+        return people == null ? List.of() : List.copyOf(people);
     }
 
     Instant deadline() {

@@ -52,7 +52,8 @@ final class OpenGateExecution extends SynchronousNonBlockingStepExecution<Map<St
             boolean automatic = decision.automatic() || !rollback && plan.automatic();
             String shown = rollback ? decision.message() : plan.summaryText();
             String planHash = plan.planHash();
-            GateRequest opened = ApprovalPage.open(host.run(), decision, planHash, gate.prompt(decision, plan), shown, automatic, gate.now());
+            GateRequest opened = ApprovalPage.open(host.run(), decision, planHash, gate.prompt(decision, plan), shown, plan.people(),
+                    automatic, gate.now());
             if (!automatic) {
                 // The environment's webhooks hear that a person is awaited (a failing one never fails the gate).
                 steps.awaitingApproval(environment, plan);

@@ -1,7 +1,8 @@
 package io.jenkins.plugins.mmdeploy.credentials;
 
+import com.cloudbees.plugins.credentials.Credentials;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
-import com.google.auth.ServiceAccountSigner;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
@@ -15,14 +16,16 @@ import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.credentials.CredentialScope;
 import io.mmdeploy.engine.credentials.ServiceAccountKey;
 import io.mmdeploy.engine.diagnostics.DeployException;
-import java.io.IOException;
 import java.security.PrivateKey;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * An environment's Google credentials for the engine's clients: its {@code credentialsId} resolved in the build's
- * context to a google-oauth-plugin credential whose domain admits the {@code cloud-platform} scope, or the controller's
- * Application Default Credentials when it names none and {@link CredentialsPolicy} allows that (else refused).
+ * context to a google-oauth-plugin credential whose domain admits the {@code cloud-platform} scope. An environment that
+ * names none is refused. The controller's own identity (its GCE service account) is used only through a "Google Service
+ * Account from metadata" credential kept in the Jenkins-wide store, which only who may manage Jenkins' own credentials
+ * can add: a folder's or a job's metadata credential would let any repository act as the controller.
  *
  * <p>Only {@code String} and {@code PrivateKey} leave google-oauth-plugin's objects: its bundled google-api-client 1.x
  * classes never meet the engine's google-auth (the hpi masks them, see pom.xml). Every credential passes
@@ -44,17 +47,25 @@ public final class GoogleCredentialsBridge {
         }
     }
 
-    /**
-     * @param allowControllerCredentials the administrator's {@link CredentialsPolicy}
-     * @param transport how token refreshes reach Google (the host's proxy)
-     */
-    public static GoogleCredentials forEnvironment(EnvironmentSpec environment, Run<?, ?> run, boolean allowControllerCredentials,
-            HttpTransportFactory transport) throws IOException {
-        CredentialsPolicy.requireCredentialOrAllowed(environment, allowControllerCredentials);
+    /** Refuses an environment that names no credential, before any lookup or Google call. */
+    public static void requireCredential(EnvironmentSpec environment) {
         String id = environment.credentialsId();
         if (id == null || id.isBlank()) {
-            return applicationDefault(environment, transport);
+            throw DeployException.of("No credentialsId for " + environment.name(),
+                    "environments." + environment.name() + ".credentialsId names no Jenkins credential, and a build never acts as"
+                            + " the controller's own Google identity unasked. Add a \"Google Service Account from private key\""
+                            + " credential and name it in credentialsId; to deploy as the controller's own service account, a Jenkins"
+                            + " administrator adds a \"Google Service Account from metadata\" credential under Manage Jenkins ›"
+                            + " Credentials › System and names that.");
         }
+    }
+
+    /**
+     * @param transport how token refreshes reach Google (the host's proxy)
+     */
+    public static GoogleCredentials forEnvironment(EnvironmentSpec environment, Run<?, ?> run, HttpTransportFactory transport) {
+        requireCredential(environment);
+        String id = environment.credentialsId();
         GoogleRobotCredentials credential = CredentialsProvider.findCredentialById(id, GoogleRobotCredentials.class, run, new CloudPlatformScope());
         if (credential == null) {
             throw DeployException.of(
@@ -68,6 +79,12 @@ public final class GoogleCredentialsBridge {
             return fromServiceAccount(environment, id, key.getProjectId(), key.getServiceAccountConfig()).toGoogleCredentials(transport);
         }
         if (credential instanceof GoogleRobotMetadataCredentials metadata) {
+            if (!inJenkinsWideStore(metadata)) {
+                throw DeployException.of("Credential \"" + id + "\" would act as the Jenkins controller",
+                        "It is a \"Google Service Account from metadata\" credential outside the Jenkins-wide store (in a folder or"
+                                + " a job): the controller's identity is every job's, so only a credential a Jenkins administrator"
+                                + " added under Manage Jenkins › Credentials › System may use it.");
+            }
             // The controller's own GCE service account, from the metadata server (link-local: never through a proxy).
             CredentialScope.check(environment, id, metadata.getUsername(), metadata.getProjectId());
             return ComputeEngineCredentials.create();
@@ -90,10 +107,15 @@ public final class GoogleCredentialsBridge {
         return new ServiceAccountKey(id, email, key, credentialProject);
     }
 
-    private static GoogleCredentials applicationDefault(EnvironmentSpec environment, HttpTransportFactory transport) throws IOException {
-        GoogleCredentials adc = GoogleCredentials.getApplicationDefault(transport);
-        String email = adc instanceof ServiceAccountSigner signer ? signer.getAccount() : null;
-        CredentialScope.check(environment, "Application Default Credentials", email, null);
-        return adc.createScopedRequired() ? adc.createScoped(ServiceAccountKey.SCOPES) : adc;
+    /** Whether this very credential is one of the Jenkins-wide store's (any domain); a copy in a folder is not. */
+    private static boolean inJenkinsWideStore(GoogleRobotMetadataCredentials credential) {
+        for (List<Credentials> inDomain : SystemCredentialsProvider.getInstance().getDomainCredentialsMap().values()) {
+            for (Credentials stored : inDomain) {
+                if (stored == credential) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

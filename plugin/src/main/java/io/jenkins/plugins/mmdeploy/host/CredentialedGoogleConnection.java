@@ -3,9 +3,7 @@ package io.jenkins.plugins.mmdeploy.host;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.GoogleCredentials;
-import hudson.ProxyConfiguration;
 import hudson.model.Run;
-import io.jenkins.plugins.mmdeploy.credentials.CredentialsPolicy;
 import io.jenkins.plugins.mmdeploy.credentials.GoogleCredentialsBridge;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
@@ -16,13 +14,13 @@ import io.mmdeploy.engine.steps.GoogleConnection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import jenkins.model.Jenkins;
 
 /**
  * The engine's Google identity in a build: the environment's credential, looked up in the build's context when a
- * stage first needs it and checked to belong to that environment (see {@link GoogleCredentialsBridge}), under the
- * administrator's {@link CredentialsPolicy}; every client and token refresh goes through Jenkins' HTTP proxy
- * (Manage Jenkins › System › HTTP Proxy), read when the clients open.
+ * stage first needs it and checked to belong to that environment (see {@link GoogleCredentialsBridge}); every client
+ * and token refresh goes through the controller JVM's HTTPS proxy ({@code -Dhttps.proxyHost}, see
+ * {@link HttpProxy#fromSystemProperties}), read when the clients open. Jenkins' own proxy page
+ * ({@code hudson.ProxyConfiguration}) is not read: that type is outside the API reference this plugin is checked against.
  */
 final class CredentialedGoogleConnection implements GoogleConnection {
     private final Run<?, ?> run;
@@ -33,19 +31,16 @@ final class CredentialedGoogleConnection implements GoogleConnection {
 
     @Override
     public GoogleClients open(EnvironmentSpec environment, Duration longestWait) {
-        HttpProxy proxy = jenkinsProxy();
+        HttpProxy proxy = controllerProxy();
         return new GoogleClients(environment.projectId(), credentials(environment, proxy), ClientSettingsOverrides.through(proxy), longestWait);
     }
 
-    /** Only for a named credential: without one (where allowed), tofu on the agent finds the agent's own credentials. */
+    /** The environment credential's token for tofu on the agent (an environment without a credential is refused). */
     @Override
     public Optional<String> accessToken(EnvironmentSpec environment) {
-        CredentialsPolicy.requireCredentialOrAllowed(environment, CredentialsPolicy.get().isAllowControllerCredentials());
-        if (environment.credentialsId() == null || environment.credentialsId().isBlank()) {
-            return Optional.empty();
-        }
+        GoogleCredentialsBridge.requireCredential(environment);
         try {
-            return Optional.of(credentials(environment, jenkinsProxy()).refreshAccessToken().getTokenValue());
+            return Optional.of(credentials(environment, controllerProxy()).refreshAccessToken().getTokenValue());
         } catch (IOException e) {
             throw DeployException.of("Cannot get an access token for " + environment.name(),
                     "The credential " + environment.credentialsId() + " did not give one: " + e.getMessage()
@@ -55,18 +50,16 @@ final class CredentialedGoogleConnection implements GoogleConnection {
 
     private GoogleCredentials credentials(EnvironmentSpec environment, HttpProxy proxy) {
         HttpTransportFactory transport = proxy == null ? NetHttpTransport::new : proxy.httpTransportFactory();
-        try {
-            return GoogleCredentialsBridge.forEnvironment(environment, run, CredentialsPolicy.get().isAllowControllerCredentials(), transport);
-        } catch (IOException e) {
-            throw DeployException.of("No Google credentials for " + environment.name(),
-                    "The controller's Application Default Credentials gave none: " + e.getMessage());
-        }
+        return GoogleCredentialsBridge.forEnvironment(environment, run, transport);
     }
 
-    /** Jenkins' proxy; null when none is configured. */
-    private static HttpProxy jenkinsProxy() {
-        ProxyConfiguration proxy = Jenkins.get().getProxy();
-        return proxy == null ? null : JenkinsProxy.of(proxy.getName(), proxy.getPort(), proxy.getUserName(),
-                proxy.getSecretPassword() == null ? null : proxy.getSecretPassword().getPlainText(), proxy.getNoProxyHost());
+    /** The controller JVM's HTTPS proxy; null when none is set. */
+    private static HttpProxy controllerProxy() {
+        try {
+            return HttpProxy.fromSystemProperties(System.getProperties()).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw DeployException.of("The Jenkins controller's HTTPS proxy is not usable", e.getMessage()
+                    + ". Fix the -Dhttps.proxyPort option the controller runs with.");
+        }
     }
 }

@@ -17,7 +17,7 @@ class GateRequestTest {
 
     private static GateRequest open() {
         return new GateRequest("MmDeployProductionServices-1", DECISION, "sha256:ab12", "Approve the services plan for production: sha256:ab12.",
-                "Plan: 2 to change\n  ~ agent", false, OPENED);
+                "Plan: 2 to change\n  ~ agent", List.of("Alice Smith", "alice@corp.example"), false, OPENED);
     }
 
     @Test
@@ -54,11 +54,12 @@ class GateRequestTest {
         assertThat(again.fourEyes()).isTrue();
         assertThat(again.timeout()).isEqualTo(Duration.ofMinutes(45));
         assertThat(open().getApprovers()).isEqualTo("release-managers, carol");
+        assertThat(open().people()).containsExactly("Alice Smith", "alice@corp.example");
     }
 
     @Test
     void aGateThatPassesByItselfIsNeverOpenForAnAnswer() {
-        GateRequest automatic = new GateRequest("g-1", DECISION, "sha256:00", "p", "s", true, OPENED);
+        GateRequest automatic = new GateRequest("g-1", DECISION, "sha256:00", "p", "s", List.of(), true, OPENED);
 
         assertThat(automatic.isOpen()).isFalse();
         assertThat(automatic.settle(GateRequest.APPROVED, "carol", OPENED)).isFalse();

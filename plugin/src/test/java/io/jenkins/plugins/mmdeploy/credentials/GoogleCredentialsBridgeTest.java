@@ -1,8 +1,10 @@
 package io.jenkins.plugins.mmdeploy.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.jenkins.plugins.credentials.oauth.ServiceAccountConfig;
 import io.mmdeploy.engine.config.ApprovalPolicy;
@@ -85,5 +87,30 @@ class GoogleCredentialsBridgeTest {
                 .hasMessageContaining("Credential \"broken\" holds no usable service account key");
         assertThatThrownBy(() -> GoogleCredentialsBridge.fromServiceAccount(PRODUCTION, "empty", "mindmirror-prod", null))
                 .isInstanceOf(DeployException.class);
+    }
+
+    private static EnvironmentSpec withCredential(String credentialsId) {
+        return new EnvironmentSpec("staging", "main", "mindmirror-69", "3858903851", "us-east4",
+                RegistryPath.parse("us-east4-docker.pkg.dev/mindmirror-69/mindmirror").orElseThrow(), credentialsId,
+                new TofuSpec("infra", List.of("infra/staging.tfvars"), null), "service-urls-staging", "", TagScheme.defaults(), ApprovalPolicy.none());
+    }
+
+    @Test
+    void anEnvironmentWithoutACredentialIsRefusedBeforeAnyLookupNamingTheWayToTheControllersIdentity() {
+        for (String none : new String[] {null, "", "  "}) {
+            // No Jenkins, no run needed: the refusal comes first.
+            assertThatThrownBy(() -> GoogleCredentialsBridge.forEnvironment(withCredential(none), null, NetHttpTransport::new))
+                    .isInstanceOf(DeployException.class)
+                    .hasMessageContaining("No credentialsId for staging")
+                    .hasMessageContaining("environments.staging.credentialsId")
+                    .hasMessageContaining("\"Google Service Account from metadata\" credential under Manage Jenkins › Credentials › System");
+        }
+        assertThatCode(() -> GoogleCredentialsBridge.requireCredential(withCredential("gcp-staging"))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void theLookupRequiresTheCloudPlatformScope() {
+        assertThat(new GoogleCredentialsBridge.CloudPlatformScope().getScopes())
+                .containsExactly("https://www.googleapis.com/auth/cloud-platform");
     }
 }

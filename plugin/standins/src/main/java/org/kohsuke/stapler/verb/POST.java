@@ -1,4 +1,4 @@
-package org.kohsuke.stapler.interceptor;
+package org.kohsuke.stapler.verb;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -7,5 +7,5 @@ import java.lang.annotation.Target;
 
 // Compile-only stand-in of the real Jenkins type (see ../signatures.tsv). No logic; never packaged.
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.METHOD, ElementType.FIELD})
-public @interface RequirePOST {}
+@Target(ElementType.METHOD)
+public @interface POST {}
