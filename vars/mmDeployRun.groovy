@@ -200,6 +200,65 @@ Map gate(Map run, Map opened) {
     return approval
 }
 
+/**
+ * A gated phase from its plan to what runs once the plan is approved. Under the lock and on the agent: the plan
+ * ({@code plan} returns mmApplyTofu's or mmDeployGateway's planOnly map) and its gate opened; outside both: the wait
+ * for a person; under the lock again: the plan once more before anything runs. The engine keeps the run's plan while
+ * it still stands (same images, same live release), so the same hash comes back and {@code approved} runs with that
+ * plan, under the same lock. A new hash means another run changed the environment while the gate waited: the
+ * approved plan is stale, so the new one is shown and asked for again (three times at most). The engine
+ * refuses a stale or unapproved apply on its own; this loop is what makes the build ask again instead of failing.
+ *
+ * @param gatePhase services or gateway
+ */
+void approvedPlan(Map run, String gatePhase, Closure plan, Closure approved) {
+    String title = gatePhase == 'services' ? 'Services plan' : 'Gateway plan'
+    Map planned = null
+    Map opened = null
+    locked(run) {
+        onAgent(run) {
+            phase(run, title) {
+                planned = plan()
+                opened = openGate(run, gatePhase)
+            }
+        }
+    }
+    int maxAsks = 3 // a plan that keeps going stale means other runs keep deploying: better to stop than to loop
+    int asked = 0
+    while (true) {
+        asked++
+        phase(run, "Approval: ${gatePhase}") {
+            gate(run, opened)
+        }
+        boolean fresh = false
+        locked(run) {
+            onAgent(run) {
+                phase(run, title) {
+                    Map again = plan()
+                    fresh = again.planHash == planned.planHash
+                    if (!fresh) {
+                        if (asked >= maxAsks) {
+                            error("The ${gatePhase} plan of ${run.environment} went stale ${asked} times while its gate " +
+                                  'waited (other runs keep changing the environment). Nothing was applied; run the ' +
+                                  'deploy again when the environment is quiet.')
+                        }
+                        echo("The approved ${gatePhase} plan ${planned.planHash} is stale: ${run.environment} changed " +
+                             "while its gate waited. Planned again (${again.planHash}); asking again.")
+                        planned = again
+                        opened = openGate(run, gatePhase)
+                    }
+                }
+                if (fresh) {
+                    approved(planned)
+                }
+            }
+        }
+        if (fresh) {
+            return
+        }
+    }
+}
+
 /** Milestone ordinals increase along the run: 10, 20, ... */
 int nextMilestone(Map run) {
     run.milestone = run.milestone + 10

@@ -24,49 +24,24 @@ void call(Map args = [:]) {
             }
         }
         // Each plan reads the environment's state, so it is taken under the lock like everything after it; each
-        // gate waits outside the lock and the node, and the engine checks after it that the plan is not stale.
-        Map servicesPlan = null
-        Map servicesGate = null
-        mmDeployRun.locked(run) {
-            mmDeployRun.onAgent(run) {
-                mmDeployRun.phase(run, 'Services plan') {
-                    servicesPlan = mmApplyTofu(planOnly)
-                    servicesGate = mmDeployRun.openGate(run, 'services')
-                }
+        // gate waits outside the lock and the node, and the plan is taken again after the wait: a stale one is
+        // asked for again (mmDeployRun.approvedPlan), and the engine refuses to apply one on its own.
+        mmDeployRun.approvedPlan(run, 'services', { mmApplyTofu(planOnly) }) { Map servicesPlan ->
+            mmDeployRun.applyServices(run, servicesPlan)
+        }
+        mmDeployRun.approvedPlan(run, 'gateway', { mmDeployGateway(planOnly) }) { Map gatewayPlan ->
+            mmDeployRun.phase(run, 'Gateway apply') {
+                Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
+                mmDeployRun.requireHealthy(run, gateway.health)
             }
-        }
-        mmDeployRun.phase(run, 'Approval: services') {
-            mmDeployRun.gate(run, servicesGate)
-        }
-        Map gatewayPlan = null
-        Map gatewayGate = null
-        mmDeployRun.locked(run) {
-            mmDeployRun.onAgent(run) {
-                mmDeployRun.applyServices(run, servicesPlan)
-                mmDeployRun.phase(run, 'Gateway plan') {
-                    gatewayPlan = mmDeployGateway(planOnly)
-                    gatewayGate = mmDeployRun.openGate(run, 'gateway')
-                }
+            mmDeployRun.phase(run, 'Health') {
+                mmDeployRun.requireHealthy(run, mmHealthCheck(common))
             }
-        }
-        mmDeployRun.phase(run, 'Approval: gateway') {
-            mmDeployRun.gate(run, gatewayGate)
-        }
-        mmDeployRun.locked(run) {
-            mmDeployRun.onAgent(run) {
-                mmDeployRun.phase(run, 'Gateway apply') {
-                    Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
-                    mmDeployRun.requireHealthy(run, gateway.health)
-                }
-                mmDeployRun.phase(run, 'Health') {
-                    mmDeployRun.requireHealthy(run, mmHealthCheck(common))
-                }
-                mmDeployRun.phase(run, 'Smoke tests') {
-                    mmDeployRun.requireSmokePassed(run, mmSmokeTest(common))
-                }
-                mmDeployRun.recordSuccess(run)
-                mmDeployRun.moveAlias(run)
+            mmDeployRun.phase(run, 'Smoke tests') {
+                mmDeployRun.requireSmokePassed(run, mmSmokeTest(common))
             }
+            mmDeployRun.recordSuccess(run)
+            mmDeployRun.moveAlias(run)
         }
     }
 }

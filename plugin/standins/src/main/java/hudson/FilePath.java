@@ -14,6 +14,9 @@ public final class FilePath implements Serializable {
     public String getName() { throw new UnsupportedOperationException(); }
     public FilePath child(String relOrAbsolute) { throw new UnsupportedOperationException(); }
     public FilePath getParent() { throw new UnsupportedOperationException(); }
+    public FilePath sibling(String rel) { throw new UnsupportedOperationException(); }
+    public FilePath createTempFile(String prefix, String suffix) throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
+    public boolean delete() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public void mkdirs() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public boolean exists() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }
     public boolean isDirectory() throws IOException, InterruptedException { throw new UnsupportedOperationException(); }

@@ -10,6 +10,7 @@ public abstract class Launcher {
     Launcher() {}
 
     public final ProcStarter launch() { throw new UnsupportedOperationException(); }
+    public boolean isUnix() { throw new UnsupportedOperationException(); }
 
     public final class ProcStarter {
         private ProcStarter() {}

@@ -25,6 +25,8 @@ class DeployStepFakes {
     Set<String> failingSmokeTests = [] as Set
     /** Gate phases whose approver rejects. */
     Set<String> rejectedGates = [] as Set
+    /** Per gate phase, how many of its waits another run deploys the environment in: the plan goes stale each time. */
+    Map<String, Integer> staleWhileWaiting = [:]
     /** Steps that throw when called, e.g. mmRunMigrations. */
     Set<String> failingSteps = [] as Set
     /** mmPreflight's violations. */
@@ -40,6 +42,8 @@ class DeployStepFakes {
     /** The last plan-only answer per gate phase: what mmOpenGate opens. */
     private final Map<String, Map> lastPlans = [:]
     private boolean rolledBack = false
+    /** Gate phases whose open plan no longer stands: the next plan of the phase is a new one. */
+    private final Set<String> stale = [] as Set
 
     DeployStepFakes(List<String> trail) {
         this.trail = trail
@@ -139,10 +143,18 @@ class DeployStepFakes {
     Map applyTofu(Map args) {
         record('mmApplyTofu', args)
         boolean planOnly = args.planOnly as boolean
+        if (planOnly && standing('services')) {
+            return lastPlans.services
+        }
         String hash = args.approvedPlanHash ?: "sha256:services-plan-${++plans}".toString()
         remember('services', planOnly, [planHash: hash, summaryText: "Plan for ${args.environment}: 0 to add, ${SERVICES.size()} to change, 0 to destroy (${hash})".toString(),
          counts  : [create: 0, update: SERVICES.size(), replace: 0, delete: 0, noop: 3],
          changed : true, applied: !planOnly, outputs: planOnly ? [:] : [api_url: 'https://agent.example.run.app']])
+    }
+
+    /** As the engine: the run's open plan still stands unless the environment changed since (then it plans anew). */
+    private boolean standing(String gate) {
+        lastPlans[gate] != null && !stale.remove(gate)
     }
 
     private Map remember(String gate, boolean planOnly, Map answer) {
@@ -163,6 +175,9 @@ class DeployStepFakes {
         Map answer = [image: image(GATEWAY, args.environment), urlsUsed: SERVICES.size()]
         if (args.buildOnly) {
             return answer
+        }
+        if (args.planOnly && standing('gateway')) {
+            return lastPlans.gateway
         }
         String hash = args.approvedPlanHash ?: "sha256:gateway-plan-${++plans}".toString()
         remember('gateway', args.planOnly as boolean,
@@ -199,6 +214,11 @@ class DeployStepFakes {
         record('mmApprovalGate', args)
         if (args.phase in rejectedGates) {
             throw new GateRejected("${args.phase} rejected by bob")
+        }
+        int changes = staleWhileWaiting[args.phase] ?: 0
+        if (changes > 0) {
+            staleWhileWaiting[args.phase] = changes - 1
+            stale << args.phase
         }
         Map approval = environments[args.environment].approval
         boolean waits = args.phase == 'rollback' ? !approval.gates.isEmpty() : args.phase in approval.gates

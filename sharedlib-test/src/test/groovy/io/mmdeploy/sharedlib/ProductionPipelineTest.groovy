@@ -27,13 +27,18 @@ class ProductionPipelineTest extends PipelineTestSupport {
                 '}', '}', '}',
                 'stage Approval: services', 'milestone 30', 'mmApprovalGate phase=services planHash=sha256:services-plan-1',
                 'milestone 40', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 50', back, workspace,
+                // The plan again after the wait: it still stands, so what was approved is what runs.
+                'stage Services plan', 'mmApplyTofu planOnly=true',
                 'stage Migrations', 'mmRunMigrations',
                 'stage Services apply', 'mmApplyTofu approvedPlanHash=sha256:services-plan-1',
                 'stage Service URLs secret', 'mmServiceUrls',
+                '}', '}', '}',
+                'milestone 60', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 70', back, workspace,
                 'stage Gateway plan', 'mmDeployGateway planOnly=true', 'mmOpenGate phase=gateway',
                 '}', '}', '}',
-                'stage Approval: gateway', 'milestone 60', 'mmApprovalGate phase=gateway planHash=sha256:gateway-plan-2',
-                'milestone 70', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 80', back, workspace,
+                'stage Approval: gateway', 'milestone 80', 'mmApprovalGate phase=gateway planHash=sha256:gateway-plan-2',
+                'milestone 90', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 100', back, workspace,
+                'stage Gateway plan', 'mmDeployGateway planOnly=true',
                 'stage Gateway apply', 'mmDeployGateway approvedPlanHash=sha256:gateway-plan-2',
                 'stage Health', 'mmHealthCheck',
                 'stage Smoke tests', 'mmSmokeTest',
@@ -96,15 +101,16 @@ class ProductionPipelineTest extends PipelineTestSupport {
         List<Map> gateway = fakes.callsOf('mmDeployGateway')
         List<Map> gatewayAnswers = fakes.answersOf('mmDeployGateway')
 
-        assert tofu*.planOnly == [true, null]
+        assert tofu*.planOnly == [true, true, null]
         assert gates*.phase == ['services', 'gateway']
         assert gates[0].planHash == tofuAnswers[0].planHash
-        assert tofu[1].approvedPlanHash == tofuAnswers[0].planHash
-        assert tofuAnswers[1].applied
+        assert tofuAnswers[1].planHash == tofuAnswers[0].planHash
+        assert tofu[2].approvedPlanHash == tofuAnswers[0].planHash
+        assert tofuAnswers[2].applied
 
-        assert gateway*.planOnly == [null, true, null]
+        assert gateway*.planOnly == [null, true, true, null]
         assert gates[1].planHash == gatewayAnswers[1].planHash
-        assert gateway[2].approvedPlanHash == gatewayAnswers[1].planHash
+        assert gateway[3].approvedPlanHash == gatewayAnswers[1].planHash
         assert gatewayAnswers[1].planHash != tofuAnswers[0].planHash
     }
 
@@ -131,7 +137,7 @@ class ProductionPipelineTest extends PipelineTestSupport {
         Throwable failure = runJenkinsfile('Jenkinsfile.example')
 
         assert failure instanceof DeployStepFakes.GateRejected
-        assert fakes.callsOf('mmApplyTofu')*.approvedPlanHash == [null, 'sha256:services-plan-1']
+        assert fakes.callsOf('mmApplyTofu')*.approvedPlanHash == [null, null, 'sha256:services-plan-1']
         assert fakes.callsOf('mmDeployGateway').every { it.buildOnly || it.planOnly }
         assert fakes.callsOf('mmHealthCheck').isEmpty()
         assert fakes.callsOf('mmMoveAlias').isEmpty()
@@ -151,4 +157,34 @@ class ProductionPipelineTest extends PipelineTestSupport {
         assert description == "production · release ${DeployStepFakes.RELEASE} · rolled back: agent"
     }
 
+    @Test
+    void aPlanThatWentStaleWhileItsGateWaitedIsShownAndAskedForAgain() {
+        fakes.staleWhileWaiting = [services: 1]
+        assert runJenkinsfile('Jenkinsfile.example') == null
+
+        List<Map> gates = fakes.callsOf('mmApprovalGate')
+        List<Map> plans = fakes.answersOf('mmApplyTofu').findAll { !it.applied }
+        assert gates*.phase == ['services', 'services', 'gateway']
+        assert plans*.planHash.unique().size() == 2
+        assert gates[0].planHash == plans[0].planHash
+        assert gates[1].planHash == plans[1].planHash
+        // Only the plan approved after the change runs; the migrations wait for it too.
+        assert fakes.callsOf('mmApplyTofu').findAll { it.approvedPlanHash }*.approvedPlanHash == [plans[1].planHash]
+        int lastServicesGate = fakes.calls.findLastIndexOf { it.step == 'mmApprovalGate' && it.args.phase == 'services' }
+        assert lastServicesGate < fakes.calls.findIndexOf { it.step == 'mmRunMigrations' }
+        assert log.any { it.startsWith("The approved services plan ${plans[0].planHash} is stale") }
+    }
+
+    @Test
+    void aPlanThatKeepsGoingStaleStopsTheBuildWithNothingApplied() {
+        fakes.staleWhileWaiting = [services: 3]
+        Throwable failure = runJenkinsfile('Jenkinsfile.example')
+
+        assert failure instanceof PipelineError
+        assert failure.message.contains('went stale 3 times while its gate waited')
+        assert fakes.callsOf('mmApprovalGate').size() == 3
+        assert !fakes.callsOf('mmApplyTofu').any { it.approvedPlanHash }
+        assert fakes.callsOf('mmRunMigrations').isEmpty()
+        assert fakes.callsOf('mmRelease')*.result == [null, 'FAILED']
+    }
 }

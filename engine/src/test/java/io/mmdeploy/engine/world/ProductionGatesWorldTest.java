@@ -107,6 +107,40 @@ class ProductionGatesWorldTest {
     }
 
     @Test
+    void aPlanMadeStaleWhileItsGateWaitedIsPlannedAgainAndAskedAgainAndItsOldApprovalAppliesNothing() throws Exception {
+        DeployRun.Gatekeeper yes = (env, gate, plan) -> Optional.of("rita");
+        world.checkout("cli:ana@laptop").deploy("production", yes, DeployRun.Progress.NONE);
+        world.commit("services/agent/app/main.py", "print('agent v2')\n", "agent: v2");
+        Checkout ana = world.checkout("cli:ana@laptop");
+        DeployRun.Result waiting = ana.deploy("production", true, Map.of());
+        assertThat(waiting.waitingAt()).isEqualTo("services");
+
+        // While ana's gate waits (holding no lease), another run deploys production: ana's plan is now stale.
+        world.commit("services/journal/app/main.py", "print('journal v2')\n", "journal: v2");
+        world.checkout("cli:bob@desk").deploy("production", yes, DeployRun.Progress.NONE);
+        Snapshot afterBob = snapshot();
+
+        assertThatThrownBy(() -> ana.deploy("production", false, Map.of("services", waiting.planHash())))
+                .isInstanceOf(DeployException.class).hasMessageContaining("is not the plan of this run")
+                .hasMessageContaining("Review the new plan (--plan-only) and approve its hash. Nothing after the gate ran.");
+        assertThat(snapshot()).as("the approval of the stale plan changed nothing").isEqualTo(afterBob);
+        // The refused run is recorded FAILED; the next one plans against what is live now and asks for that plan.
+        DeployRun.Result again = ana.deploy("production", true, Map.of());
+
+        assertThat(again.waitingAt()).as("planned again and asked again").isEqualTo("services");
+        assertThat(again.planHash()).isNotEqualTo(waiting.planHash());
+
+        List<String> asked = new ArrayList<>();
+        DeployRun.Result done = ana.deploy("production", (env, gate, plan) -> {
+            asked.add(gate.id() + " " + plan.planHash());
+            return Optional.of("rita");
+        }, DeployRun.Progress.NONE);
+        assertThat(done.status()).isEqualTo("SUCCEEDED");
+        assertThat(asked).first().isEqualTo("services " + again.planHash());
+        assertThat(world.newestRecord("production").id()).isEqualTo(done.release());
+    }
+
+    @Test
     void aRejectedGateLeavesSchemaAndTrafficUntouchedAndIsRecorded() throws Exception {
         Snapshot before = snapshot();
 
