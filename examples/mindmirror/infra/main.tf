@@ -31,6 +31,9 @@ locals {
   }
 }
 
+# Traffic is mm-deploy's, not OpenTofu's: an apply creates the new revision, and mm-deploy moves the traffic to it
+# (at once, or step by step where mm-deploy.yaml has a rollout). Without ignore_changes an apply would send all of it
+# to the new revision before the canary, and undo a rollback's pin.
 resource "google_cloud_run_v2_service" "service" {
   for_each = local.services
   name     = "${each.key}${var.service_name_suffix}"
@@ -39,6 +42,9 @@ resource "google_cloud_run_v2_service" "service" {
     containers {
       image = each.value
     }
+  }
+  lifecycle {
+    ignore_changes = [traffic]
   }
 }
 
@@ -59,8 +65,12 @@ resource "google_cloud_run_v2_service" "worker" {
       }
     }
   }
+  lifecycle {
+    ignore_changes = [traffic]
+  }
 }
 
+# The gateway's traffic moves with its apply (it has its own gate and health check; no canary).
 resource "google_cloud_run_v2_service" "gateway" {
   name     = "mesh-gateway${var.service_name_suffix}"
   location = var.region

@@ -313,7 +313,7 @@ final class ConfigReader {
     private EnvironmentSpec environment(YamlNode node, String path, String name) {
         Obj o = new Obj(node, path, List.of("branch", "project", "region", "registry", "credentialsId", "tofu",
                 "serviceUrlsSecret", "serviceNameSuffix", "tags", "approval", "promoteFrom", "requirePromotion", "vulnerabilities",
-                "retention", "notify"));
+                "retention", "notify", "rollout"));
         if (o.node == null) {
             return null;
         }
@@ -358,9 +358,69 @@ final class ConfigReader {
         VulnerabilityPolicy vulnerabilities = o.has("vulnerabilities") ? vulnerabilities(o.get("vulnerabilities"), path + ".vulnerabilities") : null;
         RetentionPolicy retention = o.has("retention") ? retention(o.get("retention"), path + ".retention") : RetentionPolicy.defaults();
         List<WebhookSpec> notify = o.list("notify", false, this::webhook);
+        RolloutPolicy rollout = o.has("rollout") ? rollout(o.get("rollout"), path + ".rollout") : null;
         o.close();
         return new EnvironmentSpec(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, secret, suffix, tags, approval,
-                promotion, vulnerabilities, retention, notify == null ? List.of() : notify);
+                promotion, vulnerabilities, retention, notify == null ? List.of() : notify, rollout);
+    }
+
+    private RolloutPolicy rollout(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("steps", "holdSeconds", "analysis"));
+        if (o.node == null) {
+            return null;
+        }
+        List<Integer> steps = o.has("steps") ? percentSteps(o.get("steps"), path + ".steps")
+                : o.missing("steps", "the new revision's traffic at each step in percent, e.g. [10, 50, 100]");
+        Long hold = o.integer("holdSeconds", false, 0, 6 * 3600);
+        RolloutPolicy.Analysis analysis = o.has("analysis") ? analysis(o.get("analysis"), path + ".analysis") : RolloutPolicy.Analysis.defaults();
+        o.close();
+        if (steps == null || analysis == null) {
+            return null;
+        }
+        return new RolloutPolicy(steps, hold == null ? RolloutPolicy.DEFAULT_HOLD : Duration.ofSeconds(hold), analysis);
+    }
+
+    /** Whole percentages, each above the one before, ending at 100. */
+    private List<Integer> percentSteps(YamlNode node, String path) {
+        String expected = "whole percentages from 1 to 100, each above the one before, the last 100, e.g. [10, 50, 100]";
+        if (!(node instanceof YamlNode.Sequence seq) || seq.items().isEmpty()) {
+            wrongType(node, path, expected);
+            return null;
+        }
+        List<Integer> steps = new ArrayList<>();
+        for (int i = 0; i < seq.items().size(); i++) {
+            YamlNode item = seq.items().get(i);
+            long value = item instanceof YamlNode.Scalar s && (s.value() instanceof Long || s.value() instanceof Integer)
+                    ? ((Number) s.value()).longValue() : -1;
+            int before = steps.isEmpty() ? 0 : steps.get(steps.size() - 1);
+            if (value < 1 || value > 100 || value <= before) {
+                error(item, path + "[" + i + "]", "Rollout step " + (i + 1) + " is not a usable percentage",
+                        "Found " + (item instanceof YamlNode.Scalar s ? String.valueOf(s.value()) : "a " + item.getClass().getSimpleName().toLowerCase(Locale.ROOT))
+                                + "; expected " + expected + ".");
+                return null;
+            }
+            steps.add((int) value);
+        }
+        if (steps.get(steps.size() - 1) != 100) {
+            error(node, path, "The last rollout step is not 100",
+                    "The steps end at " + steps.get(steps.size() - 1) + " %: the new revision would never get all the traffic. End them with 100.");
+            return null;
+        }
+        return steps;
+    }
+
+    private RolloutPolicy.Analysis analysis(YamlNode node, String path) {
+        Obj o = new Obj(node, path, List.of("maxErrorPercent", "maxP95Millis", "minRequests"));
+        if (o.node == null) {
+            return null;
+        }
+        Double errors = o.decimal("maxErrorPercent", 0, 100);
+        Long p95 = o.integer("maxP95Millis", false, 1, 600_000);
+        Long minRequests = o.integer("minRequests", false, 0, 1_000_000_000);
+        o.close();
+        return new RolloutPolicy.Analysis(errors == null ? RolloutPolicy.Analysis.DEFAULT_MAX_ERROR_PERCENT : errors,
+                p95 == null ? RolloutPolicy.Analysis.DEFAULT_MAX_P95 : Duration.ofMillis(p95),
+                minRequests == null ? RolloutPolicy.Analysis.DEFAULT_MIN_REQUESTS : minRequests);
     }
 
     private VulnerabilityPolicy vulnerabilities(YamlNode node, String path) {
@@ -718,6 +778,24 @@ final class ConfigReader {
                 return null;
             }
             return n;
+        }
+
+        /** A number with or without decimals (YAML reads 1 as a whole number, 0.5 as a decimal); null when absent. */
+        Double decimal(String key, double min, double max) {
+            if (!has(key)) {
+                return null;
+            }
+            YamlNode v = get(key);
+            if (!(v instanceof YamlNode.Scalar s) || !(s.value() instanceof Number n)) {
+                wrongType(v, at(key), "a number from " + min + " to " + max);
+                return null;
+            }
+            double d = n.doubleValue();
+            if (!(d >= min && d <= max)) {
+                error(v, at(key), "Value out of range for \"" + key + "\"", "Found " + n + "; expected a number from " + min + " to " + max + ".");
+                return null;
+            }
+            return d;
         }
 
         /** A calendar day, {@code YYYY-MM-DD} (YAML may have read it as text or as a date). */

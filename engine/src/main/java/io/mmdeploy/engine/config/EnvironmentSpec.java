@@ -20,6 +20,7 @@ package io.mmdeploy.engine.config;
  * @param vulnerabilities the vulnerability gate; null when the environment has none
  * @param retention what {@code mmdeploy retention} keeps
  * @param webhooks the webhooks its deploys notify (the config's {@code notify}); empty for none
+ * @param rollout how its services take a new revision (a canary); null: traffic moves at once
  */
 public record EnvironmentSpec(
         String name,
@@ -37,7 +38,8 @@ public record EnvironmentSpec(
         PromotionSpec promotion,
         VulnerabilityPolicy vulnerabilities,
         RetentionPolicy retention,
-        java.util.List<WebhookSpec> webhooks) {
+        java.util.List<WebhookSpec> webhooks,
+        RolloutPolicy rollout) {
 
     public EnvironmentSpec {
         retention = retention == null ? RetentionPolicy.defaults() : retention;
@@ -48,6 +50,6 @@ public record EnvironmentSpec(
     public EnvironmentSpec(String name, String branch, String projectId, String projectNumber, String region, RegistryPath registry,
             String credentialsId, TofuSpec tofu, String serviceUrlsSecret, String serviceNameSuffix, TagScheme tags, ApprovalPolicy approval) {
         this(name, branch, projectId, projectNumber, region, registry, credentialsId, tofu, serviceUrlsSecret, serviceNameSuffix, tags,
-                approval, null, null, null, java.util.List.of());
+                approval, null, null, null, java.util.List.of(), null);
     }
 }

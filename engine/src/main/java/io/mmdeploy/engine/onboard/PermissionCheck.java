@@ -48,6 +48,9 @@ public final class PermissionCheck {
     public PermissionReport check(EnvironmentSpec env, GoogleClients clients, EnvironmentResources resources) {
         Asks asks = new Asks(env);
         asks.add(Scope.PROJECT, asks.project, RequiredAccess.deployer(Scope.PROJECT));
+        if (env.rollout() != null) {
+            asks.add(Scope.PROJECT, asks.project, RequiredAccess.CANARY);
+        }
         asks.resource(Scope.REPOSITORY, resources.repository());
         resources.stateBucket().ifPresent(bucket -> asks.resource(Scope.STATE_BUCKET, bucket));
         for (Found secret : resources.secrets()) {

@@ -87,6 +87,10 @@ public final class RequiredAccess {
             new Permission(Scope.PROJECT, "artifactregistry.repositories.create", "roles/artifactregistry.admin", "create the repository"),
             new Permission(Scope.PROJECT, "storage.buckets.create", "roles/storage.admin", "create the state bucket"));
 
+    /** What a deployer also holds where the environment has a {@code rollout}: its canary reads Cloud Monitoring. */
+    public static final List<Permission> CANARY = List.of(new Permission(Scope.PROJECT, "monitoring.timeSeries.list",
+            "roles/monitoring.viewer", "read a canary's request counts and latency (rollout.analysis)"));
+
     public static List<Permission> deployer(Scope scope) {
         return DEPLOYER.stream().filter(p -> p.scope() == scope).toList();
     }

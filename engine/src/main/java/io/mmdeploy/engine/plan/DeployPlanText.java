@@ -4,11 +4,13 @@ import io.mmdeploy.engine.config.ApprovalPolicy;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.MigrationSpec;
+import io.mmdeploy.engine.config.RolloutPolicy;
 import io.mmdeploy.engine.diagnostics.Diagnostic;
 import io.mmdeploy.engine.flow.FlowStep;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.isolation.IsolationViolation;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Renders a {@link DeployPlan} for a terminal or a build log. */
@@ -104,7 +106,8 @@ public final class DeployPlanText {
             case SERVICES_PLAN -> "Write image variables (this run's images + the live release's), tofu plan";
             case MIGRATIONS -> "Run migrations (Cloud Run Jobs): " + config.migrations().stream()
                     .map((MigrationSpec m) -> m.cloudRunJob(env)).collect(Collectors.joining(", "));
-            case SERVICES_APPLY -> "Apply exactly that services plan";
+            case SERVICES_APPLY -> env.rollout() == null ? "Apply exactly that services plan; traffic to the new revisions at once"
+                    : "Apply exactly that services plan; then each new revision as a canary: " + rollout(env.rollout());
             case SERVICE_URLS -> "Store service URLs in Secret Manager (" + env.serviceUrlsSecret() + ")";
             case GATEWAY_BUILD -> "Build the gateway with the URLs the services will have (beside their builds)";
             case GATEWAY_PLAN -> "Gateway-only tofu plan (-target)";
@@ -114,6 +117,13 @@ public final class DeployPlanText {
             case RELEASE -> "Record the release (Secret Manager)";
             case ALIAS -> "Move " + new ImageTags(env).alias() + " to the deployed digests";
         };
+    }
+
+    private static String rollout(RolloutPolicy r) {
+        return "tagged at 0 % (its smoke tests), then " + r.steps().stream().map(p -> p + " %").collect(Collectors.joining(", "))
+                + ", each step held " + r.hold().toSeconds() + " s and judged on Cloud Monitoring (5xx ≤ "
+                + String.format(Locale.ROOT, "%.2f", r.analysis().maxErrorPercent()) + " %, p95 ≤ " + r.analysis().maxP95().toMillis()
+                + " ms); a breach moves the traffic back";
     }
 
     private String smokeTests() {

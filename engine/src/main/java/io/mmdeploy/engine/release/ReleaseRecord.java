@@ -42,10 +42,11 @@ import java.util.Optional;
  * @param migrations the migration executions this run started
  * @param rollback for a rollback: what it rolled back from and to; null for a deploy
  * @param smokeTests each smoke test this deploy ran and how it ended (no header value, no body)
+ * @param rollout each canary step this deploy took (its environment's {@code rollout}), in order; empty without one
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"schemaVersion", "id", "kind", "environment", "projectId", "commit", "startedAt", "finishedAt", "outcome",
-        "services", "gateway", "plans", "approvals", "migrations", "rollback", "smokeTests"})
+        "services", "gateway", "plans", "approvals", "migrations", "rollback", "smokeTests", "rollout"})
 public record ReleaseRecord(
         int schemaVersion,
         String id,
@@ -62,7 +63,8 @@ public record ReleaseRecord(
         List<Approval> approvals,
         List<MigrationRun> migrations,
         RollbackDetail rollback,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SmokeCheck> smokeTests) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SmokeCheck> smokeTests,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RolloutStep> rollout) {
 
     public static final int SCHEMA_VERSION = 1;
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -91,6 +93,7 @@ public record ReleaseRecord(
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
         migrations = migrations == null ? List.of() : List.copyOf(migrations);
         smokeTests = smokeTests == null ? List.of() : List.copyOf(smokeTests);
+        rollout = rollout == null ? List.of() : List.copyOf(rollout);
     }
 
     /** A new id from the start time and, for a deploy, the commit: ids sort in start order. */
@@ -101,22 +104,22 @@ public record ReleaseRecord(
     /** The record written when a run starts. */
     public static ReleaseRecord started(String id, Kind kind, EnvironmentSpec env, Commit commit, Instant at) {
         return new ReleaseRecord(SCHEMA_VERSION, id, kind, env.name(), env.projectId(), commit, at, null,
-                Outcome.inProgress(), List.of(), null, List.of(), List.of(), List.of(), null, List.of());
+                Outcome.inProgress(), List.of(), null, List.of(), List.of(), List.of(), null, List.of(), List.of());
     }
 
     public ReleaseRecord withServing(List<ServiceRelease> serving, ServiceRelease gatewayServing) {
         return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, finishedAt, outcome,
-                serving, gatewayServing, plans, approvals, migrations, rollback, smokeTests);
+                serving, gatewayServing, plans, approvals, migrations, rollback, smokeTests, rollout);
     }
 
     public ReleaseRecord withEvidence(List<PlanRecord> newPlans, List<Approval> newApprovals, List<MigrationRun> newMigrations) {
         return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, finishedAt, outcome,
-                services, gateway, newPlans, newApprovals, newMigrations, rollback, smokeTests);
+                services, gateway, newPlans, newApprovals, newMigrations, rollback, smokeTests, rollout);
     }
 
     public ReleaseRecord withRollback(RollbackDetail detail) {
         return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, finishedAt, outcome,
-                services, gateway, plans, approvals, migrations, detail, smokeTests);
+                services, gateway, plans, approvals, migrations, detail, smokeTests, rollout);
     }
 
     public ReleaseRecord finished(Outcome end, Instant at) {
@@ -124,12 +127,17 @@ public record ReleaseRecord(
             throw new IllegalArgumentException("a finished release needs a final status");
         }
         return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, at, end,
-                services, gateway, plans, approvals, migrations, rollback, smokeTests);
+                services, gateway, plans, approvals, migrations, rollback, smokeTests, rollout);
     }
 
     public ReleaseRecord withSmokeTests(List<SmokeCheck> checks) {
         return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, finishedAt, outcome,
-                services, gateway, plans, approvals, migrations, rollback, checks);
+                services, gateway, plans, approvals, migrations, rollback, checks, rollout);
+    }
+
+    public ReleaseRecord withRollout(List<RolloutStep> steps) {
+        return new ReleaseRecord(schemaVersion, id, kind, environment, projectId, commit, startedAt, finishedAt, outcome,
+                services, gateway, plans, approvals, migrations, rollback, smokeTests, steps);
     }
 
     @JsonIgnore
@@ -322,6 +330,18 @@ public record ReleaseRecord(
             return new SmokeCheck(r.target(), r.name(), r.method(), r.path(), r.passed(), r.status(), r.millis(), r.detail());
         }
     }
+
+    /**
+     * One canary step: the new revision's share of traffic and what the analysis of its hold found.
+     *
+     * @param service the config's service name
+     * @param revision the new revision
+     * @param percent its share of the traffic at this step
+     * @param passed false: the step breached the limits, and all traffic went back to the previous revision
+     * @param analysis what was measured against what (e.g. {@code 0.4 % 5xx of 812 requests, p95 180 ms}); for the
+     *     last step (100 %) or a step without enough requests, why nothing was judged
+     */
+    public record RolloutStep(String service, String revision, int percent, boolean passed, String analysis) {}
 
     /**
      * What a rollback did.

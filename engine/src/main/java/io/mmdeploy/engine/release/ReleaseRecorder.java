@@ -67,6 +67,7 @@ public final class ReleaseRecorder {
         ReleaseRecord finished = started.withServing(services, gateway)
                 .withEvidence(evidence.plans(), evidence.approvals(), evidence.migrations())
                 .withSmokeTests(evidence.smokeTests())
+                .withRollout(evidence.rollout())
                 .finished(outcome, clock.instant());
         store.append(finished);
         return finished;

@@ -1,5 +1,6 @@
 package io.mmdeploy.engine.steps;
 
+import io.mmdeploy.engine.canary.TrafficOwnership;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;
@@ -8,7 +9,10 @@ import io.mmdeploy.engine.release.ReleaseHistory;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.source.Revision;
+import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * mmPreflight: refuses a deploy whose environments are not isolated (or that another branch's build asks for, or whose
@@ -36,6 +40,7 @@ final class PreflightPhase {
             release = unused(ReleaseRecord.newId(run.now(), revision.map(Revision::shortSha).orElse(UNVERSIONED)),
                     ReleaseHistory.read(run.stages.releases(env, clients).store()));
         }
+        warnIfTofuOwnsTraffic(env);
         RunJournal.Entry before = run.journal.read(env.name());
         boolean resume = sha != null && sha.equals(before.commit()) && "deploy".equals(before.kind()) && before.started() != null
                 && (before.finished() == null || !before.finished().succeeded());
@@ -51,6 +56,25 @@ final class PreflightPhase {
         run.stages.log(Phase.PREFLIGHT.id()).info("Environments of " + run.config.file() + " are isolated; " + env.name()
                 + " deploys as release " + release + ".");
         return new PreflightResult(env.name(), release, RunContext.policy(env), new ImageTags(env).alias(), resume, run.flow(env).titles());
+    }
+
+    /** With a rollout, a service resource that does not ignore traffic would undo the canary at every apply. */
+    private void warnIfTofuOwnsTraffic(EnvironmentSpec env) {
+        if (env.rollout() == null) {
+            return;
+        }
+        Set<String> exempt = run.config.gatewaySpec().map(g -> Set.of(g.tofuTarget())).orElse(Set.of());
+        List<String> resetters;
+        try {
+            resetters = TrafficOwnership.resetters(run.host.workspace(), env.tofu().dir(), exempt);
+        } catch (IOException e) {
+            resetters = List.of();
+        }
+        for (String r : resetters) {
+            run.stages.log(Phase.PREFLIGHT.id()).warn(env.name() + " has a rollout, but " + r + " does not ignore traffic: each apply"
+                    + " would send all traffic to the new revision at once, before the canary. Add lifecycle { ignore_changes = [traffic] }"
+                    + " to it (the engine moves the traffic).");
+        }
     }
 
     /**

@@ -103,7 +103,7 @@ final class ReleasePhase {
                         "Call mmRelease(phase: 'start') after mmPreflight; " + RunJournal.file(env.name()) + " has no started record."));
                 finished = releases.cloudRun().recorder().finish(started, run.config, env,
                         new DeployEvidence(entry.imageRefs(), entry.plans(), entry.approvals(), entry.migrations(), entry.vulnerabilities(),
-                                entry.smokeTests()), outcome);
+                                entry.smokeTests(), entry.rollout()), outcome);
             }
             run.journal.update(env.name(), d -> {
                 d.finished = finished;

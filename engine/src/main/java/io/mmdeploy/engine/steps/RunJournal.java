@@ -86,12 +86,13 @@ public final class RunJournal {
      * @param pending the saved plans by the id of the phase that made them
      * @param vulnerabilities the vulnerability gate's counts by severity, by service (and gateway) name
      * @param smokeTests the results of the latest smoke tests of this run
+     * @param rollout the canary steps of this run's services apply
      */
     public record Entry(String release, String kind, String commit, String baseline, int attempt, ReleaseRecord started,
             ReleaseRecord finished, ReleaseRecord rollback, Map<String, StoredImage> images, List<PlanRecord> plans,
             List<ReleaseRecord.Approval> approvals, List<MigrationRun> migrations, Map<String, PhaseRecord> phases,
             Map<String, PendingPlan> pending, Map<String, Map<String, Integer>> vulnerabilities,
-            List<ReleaseRecord.SmokeCheck> smokeTests) {
+            List<ReleaseRecord.SmokeCheck> smokeTests, List<ReleaseRecord.RolloutStep> rollout) {
         public Entry {
             vulnerabilities = vulnerabilities == null ? new LinkedHashMap<>() : new LinkedHashMap<>(vulnerabilities);
             images = images == null ? new LinkedHashMap<>() : new LinkedHashMap<>(images);
@@ -101,10 +102,11 @@ public final class RunJournal {
             phases = phases == null ? new LinkedHashMap<>() : new LinkedHashMap<>(phases);
             pending = pending == null ? new LinkedHashMap<>() : new LinkedHashMap<>(pending);
             smokeTests = smokeTests == null ? List.of() : List.copyOf(smokeTests);
+            rollout = rollout == null ? List.of() : List.copyOf(rollout);
         }
 
         static Entry begin(String release, String commit, String baseline, int attempt) {
-            return new Entry(release, null, commit, baseline, attempt, null, null, null, null, null, null, null, null, null, null, null);
+            return new Entry(release, null, commit, baseline, attempt, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         /** A changed copy: the change edits a draft of this entry. */
@@ -153,6 +155,7 @@ public final class RunJournal {
         final Map<String, PendingPlan> pending;
         final Map<String, Map<String, Integer>> vulnerabilities;
         List<ReleaseRecord.SmokeCheck> smokeTests;
+        List<ReleaseRecord.RolloutStep> rollout;
         private final Entry base;
 
         Draft(Entry base) {
@@ -170,6 +173,7 @@ public final class RunJournal {
             pending = new LinkedHashMap<>(base.pending());
             vulnerabilities = new LinkedHashMap<>(base.vulnerabilities());
             smokeTests = base.smokeTests();
+            rollout = base.rollout();
         }
 
         void images(List<ImageRef> refs) {
@@ -182,7 +186,7 @@ public final class RunJournal {
 
         Entry build() {
             return new Entry(base.release(), kind, base.commit(), baseline, base.attempt(), started, finished, rollback, images,
-                    plans, approvals, migrations, phases, pending, vulnerabilities, smokeTests);
+                    plans, approvals, migrations, phases, pending, vulnerabilities, smokeTests, rollout);
         }
     }
 
@@ -219,7 +223,7 @@ public final class RunJournal {
         Entry before = read(environment);
         Entry resumed = new Entry(release, before.kind(), before.commit(), before.baseline(), before.attempt() + 1,
                 null, null, null, before.images(), before.plans(), before.approvals(), before.migrations(),
-                before.phases(), before.pending(), before.vulnerabilities(), before.smokeTests());
+                before.phases(), before.pending(), before.vulnerabilities(), before.smokeTests(), before.rollout());
         write(environment, resumed);
         return resumed;
     }

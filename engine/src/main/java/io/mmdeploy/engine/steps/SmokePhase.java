@@ -34,11 +34,7 @@ final class SmokePhase {
         try (GoogleClients clients = run.open(env)) {
             try {
                 CloudRunUrls urls = new CloudRunUrls(clients.services());
-                List<SmokeTarget> targets = SmokeTargets.of(run.config, env, service -> urls.url(env, service));
-                EnvironmentSecrets secrets = new EnvironmentSecrets(clients.secretManager(), env, run.host.mask());
-                Map<String, String> values = new LinkedHashMap<>();
-                SmokeTests.secretsNeeded(targets).forEach((secret, usedBy) -> values.put(secret, secrets.value(secret, usedBy)));
-                report = run.stages.smokeTests(clients).run(targets, values);
+                report = runAt(env, clients, SmokeTargets.of(run.config, env, service -> urls.url(env, service)));
             } catch (RuntimeException e) {
                 run.failed(env, Phase.SMOKE_TESTS, e);
                 throw e;
@@ -52,6 +48,14 @@ final class SmokePhase {
                     : "failed: " + String.join(", ", report.failures().stream().map(r -> r.target() + "/" + r.name()).toList()));
         });
         return report;
+    }
+
+    /** Runs the given smoke tests with the secrets their headers name, read from the environment's Secret Manager. */
+    SmokeReport runAt(EnvironmentSpec env, GoogleClients clients, List<SmokeTarget> targets) throws InterruptedException {
+        EnvironmentSecrets secrets = new EnvironmentSecrets(clients.secretManager(), env, run.host.mask());
+        Map<String, String> values = new LinkedHashMap<>();
+        SmokeTests.secretsNeeded(targets).forEach((secret, usedBy) -> values.put(secret, secrets.value(secret, usedBy)));
+        return run.stages.smokeTests(clients).run(targets, values);
     }
 
     /** The failures, one line each, for the error that ends a deploy. */

@@ -2,6 +2,7 @@ package io.mmdeploy.engine.steps;
 
 import io.mmdeploy.engine.approval.GatePlan;
 import io.mmdeploy.engine.approval.RecordedApproval;
+import io.mmdeploy.engine.canary.CanaryRollout;
 import io.mmdeploy.engine.config.ApprovalPolicy.Gate;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
@@ -132,7 +133,14 @@ final class TofuPhase {
             });
             ApplyTofu.Outcome outcome;
             try (Lease.KeptAlive held = run.keepAlive(lease)) {
-                outcome = run.stages.applyTofu(env).run(request, false, planHash);
+                if (applyPhase != Phase.SERVICES_APPLY) {
+                    outcome = run.stages.applyTofu(env).run(request, false, planHash);
+                } else {
+                    ServiceTraffic traffic = new ServiceTraffic(run, env, clients);
+                    List<CanaryRollout.Pinned> pinned = traffic.beforeApply();
+                    outcome = run.stages.applyTofu(env).run(request, false, planHash);
+                    traffic.afterApply(pinned);
+                }
             } catch (RuntimeException e) {
                 run.failed(env, applyPhase, e);
                 throw e;

@@ -116,15 +116,82 @@ public final class CloudRunTraffic {
                 .build(), TrafficMove.LATEST);
     }
 
-    private TrafficMove route(ServiceName name, TrafficTarget target, String label) throws InterruptedException {
-        Service current;
+    /** Whether all traffic goes to the latest ready revision with no tag: the state a deploy leaves behind. */
+    public boolean onLatest(ServiceName name) {
+        List<TrafficTarget> traffic = read(name).getTrafficList();
+        return traffic.size() == 1 && traffic.get(0).getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
+                && traffic.get(0).getPercent() == 100 && traffic.get(0).getTag().isEmpty();
+    }
+
+    /**
+     * Names the revision that serves now (LATEST becomes that revision by name), so that an apply's new revision gets
+     * no traffic until the canary gives it some. Empty when the service has no ready revision yet.
+     */
+    public Optional<String> pinServing(ServiceName name) throws InterruptedException {
+        Service current = read(name);
+        List<TrafficTarget> traffic = current.getTrafficList();
+        TrafficTarget only = traffic.size() == 1 && traffic.get(0).getPercent() == 100 ? traffic.get(0) : null;
+        if (only != null && only.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION) {
+            return Optional.of(only.getRevision());
+        }
+        if (only == null || current.getLatestReadyRevision().isEmpty()) {
+            return Optional.empty(); // a split left by another tool, or nothing ready yet: the canary does not guess
+        }
+        String serving = RevisionName.parse(current.getLatestReadyRevision()).getRevision();
+        route(name, List.of(revisionTarget(serving, 100, "")), serving + "=100 (pinned)", serving);
+        return Optional.of(serving);
+    }
+
+    /** The newest ready revision's short name; empty before any. */
+    public Optional<String> latestReady(ServiceName name) {
+        String latest = read(name).getLatestReadyRevision();
+        return latest.isEmpty() ? Optional.empty() : Optional.of(RevisionName.parse(latest).getRevision());
+    }
+
+    /**
+     * {@code percent} of the traffic to {@code candidate} (tagged {@code tag}, so it has a URL of its own even at 0 %),
+     * the rest to {@code stable}. Returns the tag's URL as Cloud Run reports it.
+     */
+    public String split(ServiceName name, String stable, String candidate, int percent, String tag) throws InterruptedException {
+        List<TrafficTarget> targets = new ArrayList<>();
+        targets.add(revisionTarget(candidate, percent, tag));
+        if (percent < 100) {
+            targets.add(revisionTarget(stable, 100 - percent, ""));
+        }
+        route(name, targets, candidate + "=" + percent + (percent < 100 ? ", " + stable + "=" + (100 - percent) : ""), candidate);
+        return read(name).getTrafficStatusesList().stream().filter(t -> t.getTag().equals(tag)).map(t -> t.getUri())
+                .filter(uri -> !uri.isEmpty()).findFirst().orElseThrow(() -> DeployException.of(
+                        "Cloud Run gave the tag " + tag + " of " + name.getService() + " no URL",
+                        "The revision " + candidate + " was tagged, but the service reports no URL for the tag. Traffic was not moved"
+                                + " beyond the tag."));
+    }
+
+    private static TrafficTarget revisionTarget(String revision, int percent, String tag) {
+        TrafficTarget.Builder b = TrafficTarget.newBuilder()
+                .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION).setRevision(revision).setPercent(percent);
+        return (tag.isEmpty() ? b : b.setTag(tag)).build();
+    }
+
+    private Service read(ServiceName name) {
         try {
-            current = services.getService(name);
+            return services.getService(name);
         } catch (ApiException e) {
             throw ApiFailure.of("read the Cloud Run service " + name.getService(), name.toString(), "roles/run.viewer", e);
         }
+    }
+
+    private TrafficMove route(ServiceName name, TrafficTarget target, String label) throws InterruptedException {
+        return route(name, List.of(target), label + "=100", label);
+    }
+
+    /**
+     * @param shown the new traffic as the log shows it
+     * @param after the revision (or {@code LATEST}) that takes the traffic now, for the {@link TrafficMove}
+     */
+    private TrafficMove route(ServiceName name, List<TrafficTarget> targets, String shown, String after) throws InterruptedException {
+        Service current = read(name);
         List<String> before = current.getTrafficList().stream().map(CloudRunTraffic::describe).toList();
-        Service wanted = current.toBuilder().clearTraffic().addTraffic(target).build();
+        Service wanted = current.toBuilder().clearTraffic().addAllTraffic(targets).build();
         try {
             Operations.await(services.updateServiceAsync(wanted), timeout);
         } catch (ApiException e) {
@@ -133,8 +200,8 @@ public final class CloudRunTraffic {
             throw DeployException.of("Moving the traffic of " + name.getService() + " did not finish in " + timeout.toSeconds() + " s",
                     name + "\nCheck the service's traffic in the Cloud Run console; the change may still be rolling out.");
         }
-        log.info(name.getService() + ": traffic " + String.join(", ", before) + " -> " + label + "=100");
-        return new TrafficMove(name.getService(), before, label);
+        log.info(name.getService() + ": traffic " + String.join(", ", before) + " -> " + shown);
+        return new TrafficMove(name.getService(), before, after);
     }
 
     private static String describe(TrafficTarget t) {

@@ -137,6 +137,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theExamplesProductionHasACanaryAndStagingMovesTrafficAtOnce() {
+        ExampleRepo repo = ExampleRepo.copyInto(dir);
+        EnvironmentSpec prod = load(repo).config().environment("production");
+
+        assertThat(prod.rollout()).isEqualTo(new RolloutPolicy(java.util.List.of(10, 50, 100), Duration.ofSeconds(300),
+                new RolloutPolicy.Analysis(1.0, Duration.ofMillis(1500), 50)));
+        assertThat(load(repo).config().environment("staging").rollout()).isNull();
+
+        repo.replace(ExampleRepo.CONFIG, "        maxErrorPercent: 1\n        maxP95Millis: 1500\n        minRequests: 50\n",
+                "        maxErrorPercent: 0.5\n");
+        assertThat(load(repo).config().environment("production").rollout().analysis())
+                .isEqualTo(new RolloutPolicy.Analysis(0.5, RolloutPolicy.Analysis.DEFAULT_MAX_P95, RolloutPolicy.Analysis.DEFAULT_MIN_REQUESTS));
+    }
+
+    @Test
     void crossRegionRegistryIsAWarningNotAnError() {
         ExampleRepo repo = ExampleRepo.copyInto(dir).replace(ExampleRepo.CONFIG, "    region: us-east4\n    registry: us-east4-docker.pkg.dev/mindmirror-69",
                 "    region: us-central1\n    registry: us-east4-docker.pkg.dev/mindmirror-69");

@@ -73,6 +73,18 @@ public final class MalformedConfigs {
         cases.add(replace("allowlist names an unknown image", prod, prod
                         + "    vulnerabilities:\n      allowlist:\n        - {id: CVE-2024-3094, images: [agnet], reason: ok, expires: 2027-01-31}\n",
                 "environments.production.vulnerabilities.allowlist[0].images[0]", "Did you mean \"agent\"?"));
+        String steps = "      steps: [10, 50, 100]\n";
+        cases.add(replace("rollout steps not increasing", steps, "      steps: [50, 10, 100]\n", "environments.production.rollout.steps[1]",
+                "Rollout step 2 is not a usable percentage"));
+        cases.add(replace("rollout never at 100", steps, "      steps: [10, 50]\n", "environments.production.rollout.steps",
+                "The last rollout step is not 100"));
+        cases.add(replace("rollout step above 100", steps, "      steps: [10, 150]\n", "environments.production.rollout.steps[1]",
+                "expected whole percentages from 1 to 100"));
+        cases.add(replace("rollout without steps", steps, "", "environments.production.rollout.steps", "Missing required field \"steps\""));
+        cases.add(replace("rollout error limit as text", "        maxErrorPercent: 1\n", "        maxErrorPercent: one\n",
+                "environments.production.rollout.analysis.maxErrorPercent", "a number from 0.0 to 100.0"));
+        cases.add(replace("misspelt rollout key", "      holdSeconds: 300\n", "      hold: 300\n", "environments.production.rollout.hold",
+                "Did you mean \"holdSeconds\"?"));
         cases.add(replace("retention keepLast zero", prod, prod + "    retention: {keepLast: 0}\n", "environments.production.retention.keepLast",
                 "expected a whole number from 1"));
         // wrong types

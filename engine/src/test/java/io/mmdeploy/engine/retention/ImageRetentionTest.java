@@ -128,7 +128,7 @@ class ImageRetentionTest {
         versions();
         EnvironmentSpec limited = new EnvironmentSpec(env.name(), env.branch(), env.projectId(), env.projectNumber(), env.region(), env.registry(),
                 env.credentialsId(), env.tofu(), env.serviceUrlsSecret(), env.serviceNameSuffix(), env.tags(), env.approval(), null, null,
-                new io.mmdeploy.engine.config.RetentionPolicy(10, 30, 1), java.util.List.of());
+                new io.mmdeploy.engine.config.RetentionPolicy(10, 30, 1), java.util.List.of(), null);
         ReleaseRecord newer = ReleaseRecord.started("20261130-090000-bbbbbbb", ReleaseRecord.Kind.DEPLOY, env, null, NOW.minus(Duration.ofDays(1)))
                 .finished(ReleaseRecord.Outcome.succeeded(), NOW.minus(Duration.ofDays(1)));
         ReleaseHistory two = new ReleaseHistory(List.of(history().oldestFirst().get(0), newer));

@@ -86,6 +86,7 @@ public final class Checkout {
         };
         // Waiting moves the world's clock: retries and lease waits end by it, without sleeping.
         return new StepHost(new LocalWorkspace(root), root, commands, world.log, world.log.mask, google, world.clock, d -> {
+            world.beforeWait();
             world.clock.advance(d);
             if (paced) {
                 Thread.sleep(1 + d.toSeconds());

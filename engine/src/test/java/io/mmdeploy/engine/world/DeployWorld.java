@@ -226,6 +226,39 @@ public final class DeployWorld implements AutoCloseable {
         return c;
     }
 
+    // ---- what Cloud Monitoring sees while a canary holds ----
+
+    /** A revision's traffic per minute, given its share of the service's traffic in percent. */
+    @FunctionalInterface
+    public interface Traffic {
+        long[] perMinute(int percent);
+    }
+
+    private final Map<String, Traffic> canaryTraffic = new ConcurrentHashMap<>();
+
+    /**
+     * While a canary of the service holds, its new revision serves what {@code traffic} says for its share (requests,
+     * 5xx, p95 ms per minute), and the revision it replaces a healthy rest; Monitoring sees exactly that.
+     */
+    public void canaryServes(String environment, String name, Traffic traffic) {
+        canaryTraffic.put(serviceName(env(environment), name), traffic);
+    }
+
+    /** Called before the world's clock moves for a wait: each split service serves its shares from now on. */
+    void beforeWait() {
+        Instant now = clock.instant();
+        for (Map.Entry<String, Traffic> e : canaryTraffic.entrySet()) {
+            String service = e.getKey();
+            String[] parts = service.split("/");
+            for (String target : cloud.cloudRun.traffic(service)) {
+                String revision = target.substring(0, target.indexOf('='));
+                int percent = Integer.parseInt(target.replaceAll(".*=(\\d+).*", "$1"));
+                long[] t = target.contains("#canary") ? e.getValue().perMinute(percent) : new long[] {percent * 10L, 0, 150};
+                cloud.monitoring.serve(parts[1], parts[3], parts[5], revision, now, t[0], t[1], t[2]);
+            }
+        }
+    }
+
     // ---- health on loopback ----
 
     /** Revisions of the service created from now on answer its health check so, until {@link #heal()}. */
@@ -300,14 +333,17 @@ public final class DeployWorld implements AutoCloseable {
             }
         }
         String[] path = x.getRequestURI().getPath().split("/");
-        String cloudRunService = path[1];
-        requests.computeIfAbsent(cloudRunService, k -> new AtomicInteger()).incrementAndGet();
+        // A tag's URL (FakeCloudRun.tagUri) reaches the revision with that tag; the service's own URL its serving one.
+        String tag = path[1].contains("---") ? path[1].substring(0, path[1].indexOf("---")) : null;
+        String cloudRunService = tag == null ? path[1] : path[1].substring(tag.length() + 3);
+        requests.computeIfAbsent(path[1], k -> new AtomicInteger()).incrementAndGet();
         String full = config.environments().values().stream()
                 .map(e -> FakeCloudRun.serviceName(e.projectId(), e.region(), cloudRunService))
                 .filter(n -> cloud.cloudRun.service(n) != null).findFirst().orElse(null);
-        Health health = full == null ? Health.UNHEALTHY : health(full, cloud.cloudRun.servingRevision(full));
+        Health health = full == null ? Health.UNHEALTHY
+                : health(full, tag == null ? cloud.cloudRun.servingRevision(full) : cloud.cloudRun.taggedRevision(full, tag));
         if (path.length > 2 && path[path.length - 1].equals("graphql")) {
-            requests.computeIfAbsent(cloudRunService + "/graphql", k -> new AtomicInteger()).incrementAndGet();
+            requests.computeIfAbsent(path[1] + "/graphql", k -> new AtomicInteger()).incrementAndGet();
             graphql(x, health);
             return;
         }

@@ -129,20 +129,24 @@ final class WorldTofu {
     }
 
     /** The resources as this world manages them: address → (Cloud Run name, variable, job or service). */
-    private record Managed(String address, String name, String variable, boolean job) {}
+    /**
+     * A resource of the example infra. {@code ownsTraffic}: its traffic is tofu's (the gateway); the services' resources
+     * have {@code ignore_changes = [traffic]}, so the engine moves their traffic.
+     */
+    private record Managed(String address, String name, String variable, boolean job, boolean ownsTraffic) {}
 
     private List<Managed> managed(EnvironmentSpec env) {
         List<Managed> all = new ArrayList<>();
         for (ServiceSpec s : config.services()) {
             all.add(new Managed("google_cloud_run_v2_service.service[\"" + s.name() + "\"]",
-                    FakeCloudRun.serviceName(env.projectId(), env.region(), s.cloudRunService(env)), s.tfvarsVariable(), false));
+                    FakeCloudRun.serviceName(env.projectId(), env.region(), s.cloudRunService(env)), s.tfvarsVariable(), false, false));
         }
         config.gatewaySpec().ifPresent((GatewaySpec g) -> all.add(new Managed(g.tofuTarget(),
-                FakeCloudRun.serviceName(env.projectId(), env.region(), g.cloudRunService(env)), g.tfvarsVariable(), false)));
+                FakeCloudRun.serviceName(env.projectId(), env.region(), g.cloudRunService(env)), g.tfvarsVariable(), false, true)));
         for (MigrationSpec m : config.migrations()) {
             String variable = config.service(m.service()).orElseThrow().tfvarsVariable();
             all.add(new Managed("google_cloud_run_v2_job.migration[\"" + m.job() + "\"]",
-                    FakeCloudRun.jobName(env.projectId(), env.region(), m.cloudRunJob(env)), variable, true));
+                    FakeCloudRun.jobName(env.projectId(), env.region(), m.cloudRunJob(env)), variable, true, false));
         }
         return all;
     }
@@ -164,12 +168,13 @@ final class WorldTofu {
             }
             String wanted = vars.get(m.variable());
             String now = m.job() ? cloudRun.jobImage(m.name()) : cloudRun.templateImage(m.name());
-            boolean drift = !m.job() && !cloudRun.trafficOnLatest(m.name());
+            boolean drift = m.ownsTraffic() && !cloudRun.trafficOnLatest(m.name());
             if (!wanted.equals(now) || drift) {
                 ObjectNode c = changes.addObject();
                 c.put("address", m.address());
                 c.put("name", m.name());
                 c.put("job", m.job());
+                c.put("ownsTraffic", m.ownsTraffic());
                 c.put("before", now);
                 c.put("after", wanted);
                 out.add(ui("info", m.address() + ": Plan to update", "planned_change"));
@@ -247,11 +252,7 @@ final class WorldTofu {
                         + ": Revision is not ready and cannot serve traffic."));
                 return 1;
             }
-            if (c.path("job").asBoolean()) {
-                cloudRun.setJobImage(c.path("name").asText(), c.path("after").asText());
-            } else {
-                cloudRun.deployImage(c.path("name").asText(), c.path("after").asText(), clock.instant());
-            }
+            deploy(c);
             out.add(ui("info", c.path("address").asText() + ": Modifications complete", "apply_complete"));
             applied++;
         }
@@ -260,6 +261,19 @@ final class WorldTofu {
         }
         out.add(ui("info", "Apply complete! Resources: 0 added, " + applied + " changed, 0 destroyed.", "change_summary"));
         return 0;
+    }
+
+    /** An applied change: the job's image, or a service's new revision (its traffic too where tofu owns it). */
+    private void deploy(JsonNode change) {
+        String name = change.path("name").asText();
+        String image = change.path("after").asText();
+        if (change.path("job").asBoolean()) {
+            cloudRun.setJobImage(name, image);
+        } else if (change.path("ownsTraffic").asBoolean()) {
+            cloudRun.deployImage(name, image, clock.instant());
+        } else {
+            cloudRun.deployRevision(name, image, clock.instant());
+        }
     }
 
     private ObjectNode outputs() {

@@ -14,6 +14,7 @@ import com.google.cloud.run.v2.JobsGrpc;
 import com.google.cloud.run.v2.ListRevisionsRequest;
 import com.google.cloud.run.v2.ListRevisionsResponse;
 import com.google.cloud.run.v2.Revision;
+import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.RevisionsGrpc;
 import com.google.cloud.run.v2.RunJobRequest;
 import com.google.cloud.run.v2.Service;
@@ -21,6 +22,7 @@ import com.google.cloud.run.v2.ServicesGrpc;
 import com.google.cloud.run.v2.TaskTemplate;
 import com.google.cloud.run.v2.TrafficTarget;
 import com.google.cloud.run.v2.TrafficTargetAllocationType;
+import com.google.cloud.run.v2.TrafficTargetStatus;
 import com.google.cloud.run.v2.UpdateJobRequest;
 import com.google.cloud.run.v2.UpdateServiceRequest;
 import com.google.longrunning.Operation;
@@ -136,13 +138,35 @@ public final class FakeCloudRun {
         String id = serviceName.substring(serviceName.lastIndexOf('/') + 1) + String.format("-%05d-w", count + 1);
         addRevision(serviceName, id, image, true, at);
         services.put(serviceName, service.toBuilder()
-                .setTemplate(com.google.cloud.run.v2.RevisionTemplate.newBuilder().addContainers(Container.newBuilder().setImage(image)))
+                .setTemplate(RevisionTemplate.newBuilder().addContainers(Container.newBuilder().setImage(image)))
                 .clearTraffic()
                 .addTraffic(TrafficTarget.newBuilder().setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST).setPercent(100))
                 .setLatestReadyRevision(serviceName + "/revisions/" + id)
                 .setLatestCreatedRevision(serviceName + "/revisions/" + id)
                 .build());
         return id;
+    }
+
+    /**
+     * What an apply does where OpenTofu leaves traffic alone ({@code ignore_changes = [traffic]}): a new ready revision
+     * of the image and the template, and the traffic as it was (LATEST still follows the newest ready revision).
+     *
+     * @return the new revision's short name
+     */
+    public synchronized String deployRevision(String serviceName, String image, Instant at) {
+        long count = revisions.values().stream().filter(r -> r.getService().equals(serviceName)).count();
+        String id = serviceName.substring(serviceName.lastIndexOf('/') + 1) + String.format("-%05d-w", count + 1);
+        addRevision(serviceName, id, image, true, at);
+        services.put(serviceName, services.get(serviceName).toBuilder()
+                .setTemplate(RevisionTemplate.newBuilder().addContainers(Container.newBuilder().setImage(image)))
+                .build());
+        return id;
+    }
+
+    /** The traffic of a service as {@code revision=percent} (LATEST for the latest), with {@code #tag} where tagged. */
+    public List<String> traffic(String serviceName) {
+        return services.get(serviceName).getTrafficList().stream().map(t -> (t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
+                ? "LATEST" : t.getRevision()) + "=" + t.getPercent() + (t.getTag().isEmpty() ? "" : "#" + t.getTag())).toList();
     }
 
     /** The image the service's template declares (what tofu last applied); empty before any. */
@@ -241,6 +265,39 @@ public final class FakeCloudRun {
         response.onCompleted();
     }
 
+    /**
+     * A tag's URL as Cloud Run gives it: {@code https://<tag>---<service host>}; for a loopback URL with the service as
+     * its path (the world's), the tag goes before that path's last segment: {@code http://127.0.0.1:<port>/<tag>---<service>}.
+     */
+    public static String tagUri(String serviceUri, String tag) {
+        int slash = serviceUri.indexOf('/', serviceUri.indexOf("//") + 2);
+        if (slash < 0 || slash == serviceUri.length() - 1) {
+            return serviceUri.replaceFirst("^(https?://)", "$1" + tag + "---");
+        }
+        int last = serviceUri.lastIndexOf('/');
+        return serviceUri.substring(0, last + 1) + tag + "---" + serviceUri.substring(last + 1);
+    }
+
+    /** The revision a tag names on a service; null when no traffic target has that tag. */
+    public String taggedRevision(String serviceName, String tag) {
+        return services.get(serviceName).getTrafficList().stream().filter(t -> t.getTag().equals(tag)).map(TrafficTarget::getRevision)
+                .findFirst().orElse(null);
+    }
+
+    /** What Cloud Run reports of the traffic it serves: each target, and a URL for each tag. */
+    private static Service withStatuses(Service service) {
+        Service.Builder b = service.toBuilder().clearTrafficStatuses();
+        for (TrafficTarget t : service.getTrafficList()) {
+            TrafficTargetStatus.Builder status = TrafficTargetStatus.newBuilder()
+                    .setType(t.getType()).setRevision(t.getRevision()).setPercent(t.getPercent()).setTag(t.getTag());
+            if (!t.getTag().isEmpty()) {
+                status.setUri(tagUri(service.getUri(), t.getTag()));
+            }
+            b.addTrafficStatuses(status);
+        }
+        return b.build();
+    }
+
     private final class Services extends ServicesGrpc.ServicesImplBase {
         @Override
         public void getService(GetServiceRequest request, StreamObserver<Service> response) {
@@ -254,7 +311,7 @@ public final class FakeCloudRun {
                 answer(response, null, name);
                 return;
             }
-            Service updated = request.getService();
+            Service updated = withStatuses(request.getService());
             services.put(name, updated);
             response.onNext(operations.track(name, () -> FakeOperations.done(updated, updated)));
             response.onCompleted();
