@@ -142,6 +142,7 @@ public final class FakeMonitoring extends MetricServiceGrpc.MetricServiceImplBas
         }
         boolean distribution = metric.equals(REQUEST_LATENCIES);
         String resourceType = filter.remove("resource.type");
+        // Every other selector must be a label of the resource or the metric.
         filter.keySet().forEach(FakeMonitoring::label);
         String project = request.getName().substring("projects/".length());
         List<RawSeries> matching = new ArrayList<>();
