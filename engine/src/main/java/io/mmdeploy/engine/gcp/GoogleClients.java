@@ -13,6 +13,8 @@ import com.google.api.serviceusage.v1.ServiceUsageSettings;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.http.HttpTransportOptions;
+import com.google.cloud.monitoring.v3.MetricServiceClient;
+import com.google.cloud.monitoring.v3.MetricServiceSettings;
 import com.google.cloud.devtools.cloudbuild.v1.CloudBuildClient;
 import com.google.cloud.devtools.cloudbuild.v1.CloudBuildSettings;
 import com.google.cloud.resourcemanager.v3.ProjectsClient;
@@ -65,6 +67,7 @@ public final class GoogleClients implements AutoCloseable {
     private ProjectsClient projects;
     private Storage storage;
     private GrafeasClient grafeas;
+    private MetricServiceClient monitoring;
 
     /**
      * @param projectId the environment's project (Storage bills and creates buckets there)
@@ -180,6 +183,15 @@ public final class GoogleClients implements AutoCloseable {
             grafeas = open(analysis::getGrafeasClient);
         }
         return grafeas;
+    }
+
+    /** Cloud Monitoring's time series: the canary analysis reads the revisions' request counts and latencies there. */
+    public synchronized MetricServiceClient monitoring() {
+        if (monitoring == null) {
+            MetricServiceSettings.Builder b = connect(MetricServiceSettings.newBuilder());
+            monitoring = open(() -> MetricServiceClient.create(b.build()));
+        }
+        return monitoring;
     }
 
     /** Cloud Storage speaks HTTP/JSON, so only the host (not the gRPC channel) can be overridden. */

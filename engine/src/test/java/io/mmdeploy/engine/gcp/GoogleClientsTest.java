@@ -34,10 +34,13 @@ class GoogleClientsTest {
         GoogleClients clients = new GoogleClients("p", credentials, ClientSettingsOverrides.none(), Duration.ofMinutes(30));
         var secrets = clients.secretManager();
         assertThat(clients.secretManager()).isSameAs(secrets);
+        var monitoring = clients.monitoring();
+        assertThat(clients.monitoring()).isSameAs(monitoring);
         assertThat(clients.storage().getOptions().getProjectId()).isEqualTo("p");
 
         clients.close();
 
         assertThat(secrets.isShutdown()).isTrue();
+        assertThat(monitoring.isShutdown()).isTrue();
     }
 }

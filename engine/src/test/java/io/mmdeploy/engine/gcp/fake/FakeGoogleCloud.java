@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * Google Cloud in one in-process gRPC server: Cloud Run v2, Secret Manager, Cloud Build, Artifact Registry, Grafeas
- * (Artifact Analysis), Service Usage, Resource Manager's projects and long-running operations, with one {@link FakeIam}
+ * (Artifact Analysis), Service Usage, Resource Manager's projects, Cloud Monitoring's time series and long-running operations, with one {@link FakeIam}
  * behind every testIamPermissions, with state and per-RPC faults; plus Cloud Storage's JSON API on a loopback port. The real google-cloud-java clients talk to it over
  * real gRPC through {@link #clients(String, Duration)}.
  */
@@ -37,6 +37,8 @@ public final class FakeGoogleCloud implements AutoCloseable {
     public final FakeResourceManager resourceManager = new FakeResourceManager(iam);
     public final FakeGrafeas grafeas = new FakeGrafeas();
     public final FakeCloudBuild cloudBuild = new FakeCloudBuild(operations, artifactRegistry);
+    /** What the Cloud Run revisions served, as Cloud Monitoring's request counts and latencies. */
+    public final FakeMonitoring monitoring = new FakeMonitoring();
     /** Cloud Storage is HTTP/JSON: a loopback server, which the clients reach through {@code storageHost}. */
     public final FakeStorageServer storage;
 
@@ -47,7 +49,7 @@ public final class FakeGoogleCloud implements AutoCloseable {
         storage = new FakeStorageServer(iam);
         String name = InProcessServerBuilder.generateName();
         List<BindableService> all = new ArrayList<>(cloudRun.bindables());
-        all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild, serviceUsage, resourceManager, grafeas));
+        all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild, serviceUsage, resourceManager, grafeas, monitoring));
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
         for (BindableService service : all) {
             builder.addService(ServerInterceptors.intercept(service, faults));
