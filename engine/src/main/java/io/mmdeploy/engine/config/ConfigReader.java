@@ -371,7 +371,8 @@ final class ConfigReader {
         }
         List<Integer> steps = o.has("steps") ? percentSteps(o.get("steps"), path + ".steps")
                 : o.missing("steps", "the new revision's traffic at each step in percent, e.g. [10, 50, 100]");
-        Long hold = o.integer("holdSeconds", false, 0, 6 * 3600);
+        // A minute at least: Cloud Run writes its metrics once a minute, and Monitoring aligns no shorter.
+        Long hold = o.integer("holdSeconds", false, 60, 6 * 3600);
         RolloutPolicy.Analysis analysis = o.has("analysis") ? analysis(o.get("analysis"), path + ".analysis") : RolloutPolicy.Analysis.defaults();
         o.close();
         if (steps == null || analysis == null) {

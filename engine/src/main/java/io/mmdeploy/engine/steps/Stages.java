@@ -1,5 +1,7 @@
 package io.mmdeploy.engine.steps;
 
+import io.mmdeploy.engine.canary.CanaryRollout;
+import io.mmdeploy.engine.canary.CloudMonitoringMetrics;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gateway.BuildGateway;
@@ -92,6 +94,12 @@ public final class Stages {
     /** Webhooks through the host's proxy as well; a slow one holds the run back at most {@link #WEBHOOK_TIMEOUT}. */
     public Webhooks webhooks(GoogleClients clients) {
         return new Webhooks(HealthCheck.httpClient(clients.proxy()), log(Webhooks.STAGE), WEBHOOK_TIMEOUT);
+    }
+
+    /** The canary of the environment's services: Cloud Run traffic, Cloud Monitoring, the host's clock and waits. */
+    public CanaryRollout rollout(EnvironmentSpec env, GoogleClients clients) {
+        return new CanaryRollout(releases(env, clients).cloudRun().traffic(),
+                new CloudMonitoringMetrics(clients.monitoring(), env.projectId(), env.region()), host.sleeper(), host.clock(), log(CanaryRollout.STAGE));
     }
 
     public ApplyTofu applyTofu(EnvironmentSpec env) {

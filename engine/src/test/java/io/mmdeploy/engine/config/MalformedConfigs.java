@@ -83,6 +83,8 @@ public final class MalformedConfigs {
         cases.add(replace("rollout without steps", steps, "", "environments.production.rollout.steps", "Missing required field \"steps\""));
         cases.add(replace("rollout error limit as text", "        maxErrorPercent: 1\n", "        maxErrorPercent: one\n",
                 "environments.production.rollout.analysis.maxErrorPercent", "a number from 0.0 to 100.0"));
+        cases.add(replace("rollout hold under a minute", "      holdSeconds: 300\n", "      holdSeconds: 30\n",
+                "environments.production.rollout.holdSeconds", "expected a whole number from 60"));
         cases.add(replace("misspelt rollout key", "      holdSeconds: 300\n", "      hold: 300\n", "environments.production.rollout.hold",
                 "Did you mean \"holdSeconds\"?"));
         cases.add(replace("retention keepLast zero", prod, prod + "    retention: {keepLast: 0}\n", "environments.production.retention.keepLast",

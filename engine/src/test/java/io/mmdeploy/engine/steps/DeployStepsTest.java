@@ -110,6 +110,8 @@ class DeployStepsTest {
         // The worker is asked of Cloud Run, not over HTTP: it needs a ready revision.
         cloud.cloudRun.addService(PROJECT, REGION, WORKER + "-staging", url(WORKER));
         cloud.cloudRun.deployImage(FakeCloudRun.serviceName(PROJECT, REGION, WORKER + "-staging"), "old", CLOCK.instant());
+        cloud.cloudRun.addService(PRODUCTION, REGION, WORKER, url(WORKER));
+        cloud.cloudRun.deployImage(FakeCloudRun.serviceName(PRODUCTION, REGION, WORKER), "old", CLOCK.instant());
         cloud.cloudRun.addService(PRODUCTION, REGION, "mesh-gateway", url("mesh"));
         for (String job : List.of("migrate-main", "migrate-habits")) {
             cloud.cloudRun.addJob(PROJECT, REGION, job + "-staging", "old", 0);

@@ -1,8 +1,10 @@
 package io.mmdeploy.engine.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.steps.DeployRun;
 import java.nio.file.Path;
@@ -64,9 +66,11 @@ class CanaryWorldTest {
         // Fine at 10 %; at 50 % one request in ten fails.
         world.canaryServes("production", "agent", percent -> percent < 50 ? new long[] {200, 0, 180} : new long[] {1000, 100, 190});
 
-        DeployRun.Result result = world.checkout("cli:ana@laptop").deploy("production", yes, DeployRun.Progress.NONE);
+        assertThatThrownBy(() -> world.checkout("cli:ana@laptop").deploy("production", yes, DeployRun.Progress.NONE))
+                .isInstanceOf(DeployException.class)
+                .hasMessageContaining("The canary breached its limits; all traffic is back on the previous revisions")
+                .hasMessageContaining("agent (");
 
-        assertThat(result.status()).isEqualTo("FAILED");
         assertThat(world.cloud.cloudRun.traffic(agent())).containsExactly(before + "=100");
         assertThat(world.serving("production").get("agent")).isEqualTo(servingBefore.get("agent"));
         ReleaseRecord record = world.newestRecord("production");

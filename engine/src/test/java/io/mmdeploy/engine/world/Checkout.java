@@ -34,6 +34,8 @@ public final class Checkout {
     public final DeployRun.Approvals approvals = new DeployRun.Approvals();
     private DeploySettings settings = DeploySettings.defaults().withLeaseWait(Duration.ZERO);
     private boolean paced;
+    /** Real milliseconds per simulated minute of a wait; 0: waits take no real time. */
+    private double waitMsPerMinute;
 
     Checkout(DeployWorld world, Path root, String holder) {
         this.world = world;
@@ -49,6 +51,12 @@ public final class Checkout {
     /** Its waits also take real time (1 ms a simulated second), so another thread can act while it waits. */
     public Checkout paced() {
         paced = true;
+        return this;
+    }
+
+    /** Its waits take real time at the given scale (the benchmark's: 100 ms a simulated minute). */
+    public Checkout waitsAt(double msPerMinute) {
+        waitMsPerMinute = msPerMinute;
         return this;
     }
 
@@ -90,6 +98,8 @@ public final class Checkout {
             world.clock.advance(d);
             if (paced) {
                 Thread.sleep(1 + d.toSeconds());
+            } else if (waitMsPerMinute > 0) {
+                Thread.sleep(Math.round(d.toMillis() / 60_000.0 * waitMsPerMinute));
             }
         }, approvals, holder, null);
     }

@@ -2,6 +2,7 @@ package io.mmdeploy.engine.world;
 
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.MigrationSpec;
+import io.mmdeploy.engine.config.RolloutPolicy;
 import io.mmdeploy.engine.config.ServiceSpec;
 import io.mmdeploy.engine.flow.FlowGraph;
 import io.mmdeploy.engine.steps.DeployRun;
@@ -30,7 +31,8 @@ import java.util.function.Function;
  * sets the wall time against the critical path of the flow's own graph under the same profile, and against the
  * chain of the same phases one after another. The profile: a service build 2–4 min (seeded spread; 1 min when only
  * sources changed, the layer cache keeping the dependencies), the gateway's 2.5 min, a migration 1 min, tofu init
- * 20 s, a plan 30 s, an apply 60 s + 5 s per changed resource, health 5 s; gates are answered at once. The URLs
+ * 20 s, a plan 30 s, an apply 60 s + 5 s per changed resource (and, with the environment's rollout, its holds: the
+ * example's production holds 2 × 5 min), health 5 s; gates are answered at once. The URLs
  * secret's write (1 s) is not slowed down here, so it adds nothing to either side.
  *
  * <p>Arguments: scenario names to run (default all); {@code --seed N} for the build spread; {@code --explain} prints
@@ -122,7 +124,7 @@ public final class DeployBenchmark {
             long buildsBefore = servicesBuilt(world);
             long gatewayBefore = gatewayBuilt(world);
             resetPeaks();
-            Checkout checkout = world.checkout("cli:bench@" + scenario.name());
+            Checkout checkout = world.checkout("cli:bench@" + scenario.name()).waitsAt(MS_PER_MINUTE);
             FlowGraph graph = FlowGraph.of(checkout.steps().flow(env));
 
             long started = System.nanoTime();
@@ -149,7 +151,7 @@ public final class DeployBenchmark {
             Set<String> rebuilt = scenario.primeFirst()
                     ? (scenario.changeService() == null ? Set.of() : Set.of(scenario.changeService()))
                     : Set.copyOf(config.services().stream().map(ServiceSpec::name).toList());
-            Function<FlowGraph.Node, Duration> cost = costs(config, builds, rebuilt, gatewayBuilt > 0, 8);
+            Function<FlowGraph.Node, Duration> cost = costs(config, builds, rebuilt, gatewayBuilt > 0, 8, world.env(env).rollout());
             Duration critical = graph.criticalPath(cost);
             Duration chain = graph.chain(cost);
             System.out.printf(Locale.ROOT, "deploy-benchmark %s wall_ms=%d critical_ms=%d ratio=%.2f chain_ms=%d builds=%d gateway_builds=%d heap_mb=%d%n",
@@ -192,7 +194,7 @@ public final class DeployBenchmark {
 
     /** Each node's cost under the profile, for what this scenario builds. */
     private static Function<FlowGraph.Node, Duration> costs(DeployConfig config, Map<String, Duration> builds, Set<String> rebuilt,
-            boolean gatewayBuilt, int buildCap) {
+            boolean gatewayBuilt, int buildCap, RolloutPolicy rollout) {
         List<Duration> serviceBuilds = config.services().stream().filter(s -> rebuilt.contains(s.name())).map(s -> builds.get(s.name())).toList();
         Map<String, Duration> lanes = new LinkedHashMap<>();
         for (MigrationSpec m : config.migrations()) {
@@ -200,7 +202,10 @@ public final class DeployBenchmark {
         }
         Duration migrations = lanes.values().stream().max(Comparator.naturalOrder()).orElse(Duration.ZERO);
         long changedJobs = config.migrations().stream().filter(m -> rebuilt.contains(m.service())).count();
-        Duration servicesApply = minutes(1).plus(minutes(5 / 60.0).multipliedBy(rebuilt.size() + changedJobs));
+        // With a rollout, every step but the last holds (a fixed wait no schedule shortens), when a service changed.
+        Duration holds = rollout == null || rebuilt.isEmpty() ? Duration.ZERO
+                : minutes(rollout.hold().toSeconds() / 60.0).multipliedBy(rollout.steps().size() - 1);
+        Duration servicesApply = minutes(1).plus(minutes(5 / 60.0).multipliedBy(rebuilt.size() + changedJobs)).plus(holds);
         Duration gatewayApply = minutes(1).plus(gatewayBuilt ? minutes(5 / 60.0) : Duration.ZERO).plus(minutes(5 / 60.0));
         return node -> switch (node.id()) {
             case FlowGraph.TOFU_INIT -> minutes(20 / 60.0);
