@@ -121,6 +121,7 @@ class DeployStepsTest {
         cloud.storage.addBucket(STAGING_BUCKET, "1234567890");
         cloud.storage.addBucket("mindmirror-69-tfstate", "3858903851");
         cloud.secretManager.put(PROJECT, "mesh-smoke-token", "smoke-token-of-the-steps-test");
+        cloud.secretManager.put(PRODUCTION, "mesh-smoke-token", "smoke-token-of-the-steps-test");
         steps = steps(host(new LocalWorkspace(repo.root()), repo.root(), new LocalCommandRunner(repo.root())));
     }
 
