@@ -39,7 +39,7 @@ Map start(Map args) {
     return [environment: args.environment, config: args.config ?: 'mm-deploy.yaml', agent: args.agent ?: '',
             kind: args.kind ?: 'deploy', title: args.title, gated: args.gated == true,
             node: null, workspace: null, release: null, approval: null, alias: null, phases: [], phase: null,
-            started: false, recorded: false, milestone: 0]
+            started: false, recorded: false, milestone: 0, failedPhase: null]
 }
 
 /** Runs {@code body}; when it fails, the release is recorded as FAILED in the failed phase, and the error goes on. */
@@ -97,11 +97,19 @@ void preflight(Map run) {
     }
 }
 
-/** A stage that remembers its name, so that a failure inside it is recorded against it. */
+/**
+ * A stage that remembers its name, so that a failure inside it is recorded against it. The first stage to fail is the
+ * one recorded: with parallel branches another may have started since.
+ */
 void phase(Map run, String name, Closure body) {
     run.phase = name
     stage(name) {
-        body()
+        try {
+            body()
+        } catch (err) {
+            run.failedPhase = run.failedPhase ?: name
+            throw err
+        }
     }
 }
 
@@ -122,6 +130,26 @@ void applyServices(Map run, Map servicesPlan) {
         Map urls = mmServiceUrls(common)
         echo("Service URLs saved as ${urls.secret}")
     }
+}
+
+/**
+ * The images and the gateway's build side by side, as the engine's flow runs them: the gateway is built with the URLs
+ * the services are expected to have (its plan rebuilds it only if the published ones differ). Two branches on the
+ * run's agent, in its workspace, each with its own stages; the plugin keeps their journal writes apart. The first
+ * failure stops the other branch.
+ */
+void imagesAndGateway(Map run) {
+    Map common = [environment: run.environment, config: run.config]
+    parallel(
+            'Images': {
+                images(run)
+            },
+            'Gateway build': {
+                phase(run, 'Gateway build') {
+                    mmDeployGateway(common + [buildOnly: true])
+                }
+            },
+            failFast: true)
 }
 
 /**
@@ -238,12 +266,13 @@ void approvedPlan(Map run, String gatePhase, Closure plan, Closure approved) {
                     fresh = again.planHash == planned.planHash
                     if (!fresh) {
                         if (asked >= maxAsks) {
-                            error("The ${gatePhase} plan of ${run.environment} went stale ${asked} times while its gate " +
-                                  'waited (other runs keep changing the environment). Nothing was applied; run the ' +
-                                  'deploy again when the environment is quiet.')
+                            error("The ${gatePhase} plan of ${run.environment} went stale ${asked} times " +
+                                  'while its gate waited (other runs keep changing the environment). Nothing ' +
+                                  'was applied; run the deploy again when the environment is quiet.')
                         }
-                        echo("The approved ${gatePhase} plan ${planned.planHash} is stale: ${run.environment} changed " +
-                             "while its gate waited. Planned again (${again.planHash}); asking again.")
+                        echo("The approved ${gatePhase} plan ${planned.planHash} is stale: " +
+                             "${run.environment} changed while its gate waited. " +
+                             "Planned again (${again.planHash}); asking again.")
                         planned = again
                         opened = openGate(run, gatePhase)
                     }
@@ -364,7 +393,7 @@ void recordFailure(Map run) {
             // The failure may have come outside node (a rejected gate): the record is written on the run's agent.
             onAgent(run) {
                 Map record = mmRelease(environment: run.environment, config: run.config, phase: 'finish',
-                                       result: 'FAILED', failedPhase: run.phase)
+                                       result: 'FAILED', failedPhase: run.failedPhase ?: run.phase)
                 archiveRecord(record)
             }
         } catch (recordError) {

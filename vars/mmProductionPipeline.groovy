@@ -16,12 +16,9 @@ void call(Map args = [:]) {
         Map planOnly = common + [planOnly: true]
         mmDeployRun.onAgent(run) {
             mmDeployRun.preflight(run)
-            mmDeployRun.images(run)
-            // Built with the URLs the services are expected to have; the gateway's plan rebuilds it only when the
-            // published URLs differ, so the image with wrong URLs is never applied.
-            mmDeployRun.phase(run, 'Gateway build') {
-                mmDeployGateway(common + [buildOnly: true])
-            }
+            // The images and the gateway's build at once; the gateway's plan rebuilds it only when the published URLs
+            // differ from the expected ones, so an image with wrong URLs is never applied.
+            mmDeployRun.imagesAndGateway(run)
         }
         // Each plan reads the environment's state, so it is taken under the lock like everything after it; each
         // gate waits outside the lock and the node, and the plan is taken again after the wait: a stale one is

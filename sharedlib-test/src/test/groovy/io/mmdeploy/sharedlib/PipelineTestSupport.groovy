@@ -92,6 +92,22 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
             trail << "stage ${name}".toString()
             helper.callClosure(body)
         }
+        // Jenkins runs the branches at once; here they run in order, each marked, failFast noted.
+        helper.registerAllowedMethod('parallel', [Map]) { Map branches ->
+            trail << "parallel failFast=${branches.failFast == true} {".toString()
+            try {
+                branches.findAll { it.key != 'failFast' }.each { String name, Closure body ->
+                    trail << "branch ${name} {".toString()
+                    try {
+                        helper.callClosure(body)
+                    } finally {
+                        trail << '}'
+                    }
+                }
+            } finally {
+                trail << '}'
+            }
+        }
         helper.registerAllowedMethod('lock', [Map, Closure]) { Map args, Closure body ->
             trail << "lock ${args.resource} inversePrecedence=${args.inversePrecedence} {".toString()
             try {

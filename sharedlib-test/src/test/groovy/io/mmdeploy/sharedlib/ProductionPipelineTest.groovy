@@ -19,8 +19,11 @@ class ProductionPipelineTest extends PipelineTestSupport {
                 'node  {', 'checkout', 'mmEnvironmentFor branch=main', '}',
                 'node  {', 'checkout',
                 'stage Preflight', 'mmPreflight', 'mmRelease phase=start kind=deploy',
-                'stage Build images', 'mmBuildImages',
-                'stage Gateway build', 'mmDeployGateway buildOnly=true',
+                // The images and the gateway's build at once, as the engine's flow has them.
+                'parallel failFast=true {',
+                'branch Images {', 'stage Build images', 'mmBuildImages', '}',
+                'branch Gateway build {', 'stage Gateway build', 'mmDeployGateway buildOnly=true', '}',
+                '}',
                 '}',
                 'milestone 10', 'lock mm-deploy-production inversePrecedence=true {', 'milestone 20', back, workspace,
                 'stage Services plan', 'mmApplyTofu planOnly=true', 'mmOpenGate phase=services',
@@ -186,5 +189,15 @@ class ProductionPipelineTest extends PipelineTestSupport {
         assert !fakes.callsOf('mmApplyTofu').any { it.approvedPlanHash }
         assert fakes.callsOf('mmRunMigrations').isEmpty()
         assert fakes.callsOf('mmRelease')*.result == [null, 'FAILED']
+    }
+    @Test
+    void aFailedBuildIsRecordedAgainstItsOwnStageThoughTheOtherBranchStartedLater() {
+        fakes.failingSteps = ['mmBuildImages'] as Set
+        Throwable failure = runJenkinsfile('Jenkinsfile.example')
+
+        assert failure != null
+        assert fakes.callsOf('mmRelease')*.result == [null, 'FAILED']
+        assert fakes.callsOf('mmRelease')[1].failedPhase == 'Build images'
+        assert fakes.callsOf('mmApplyTofu').isEmpty()
     }
 }

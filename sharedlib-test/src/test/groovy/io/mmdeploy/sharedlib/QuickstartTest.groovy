@@ -33,6 +33,7 @@ class QuickstartTest extends PipelineTestSupport {
             stage           : 'pipeline-stage-step',
             lock            : 'lockable-resources',
             milestone       : 'pipeline-milestone-step',
+            parallel        : 'workflow-cps',
             ws              : 'workflow-durable-task-step',
             pwd             : 'workflow-basic-steps',
             echo            : 'workflow-basic-steps',

@@ -16,8 +16,11 @@ class StagingPipelineTest extends PipelineTestSupport {
                 'node  {', 'checkout', 'mmEnvironmentFor branch=staging', '}',
                 'node  {', 'checkout',
                 'stage Preflight', 'mmPreflight', 'mmRelease phase=start kind=deploy',
-                'stage Build images', 'mmBuildImages',
-                'stage Gateway build', 'mmDeployGateway buildOnly=true',
+                // The images and the gateway's build at once, as the engine's flow has them.
+                'parallel failFast=true {',
+                'branch Images {', 'stage Build images', 'mmBuildImages', '}',
+                'branch Gateway build {', 'stage Gateway build', 'mmDeployGateway buildOnly=true', '}',
+                '}',
                 '}',
                 'milestone 10',
                 'lock mm-deploy-staging inversePrecedence=true {',

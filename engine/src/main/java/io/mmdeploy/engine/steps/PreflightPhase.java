@@ -3,18 +3,14 @@ package io.mmdeploy.engine.steps;
 import io.mmdeploy.engine.canary.TrafficOwnership;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.flow.Phase;
-import io.mmdeploy.engine.gcp.EnvironmentSecrets;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.onboard.PermissionCheck;
 import io.mmdeploy.engine.release.ReleaseHistory;
 import io.mmdeploy.engine.release.ReleaseRecord;
-import io.mmdeploy.engine.smoke.SmokeTargets;
-import io.mmdeploy.engine.smoke.SmokeTests;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.source.Revision;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -41,7 +37,6 @@ final class PreflightPhase {
         // Every permission the deploy will use, asked before anything changes: a missing one stops it here, not half-way.
         try (GoogleClients clients = run.open(env)) {
             new PermissionCheck(run.host.workspace()).require(env, clients);
-            requireSmokeTestSecrets(env, clients);
             release = unused(ReleaseRecord.newId(run.now(), revision.map(Revision::shortSha).orElse(UNVERSIONED)),
                     ReleaseHistory.read(run.stages.releases(env, clients).store()));
         }
@@ -61,19 +56,6 @@ final class PreflightPhase {
         run.stages.log(Phase.PREFLIGHT.id()).info("Environments of " + run.config.file() + " are isolated; " + env.name()
                 + " deploys as release " + release + ".");
         return new PreflightResult(env.name(), release, RunContext.policy(env), new ImageTags(env).alias(), resume, run.flow(env).titles());
-    }
-
-    /**
-     * Every secret a smoke test's header names exists and is readable now: a missing one would otherwise fail the deploy
-     * after its traffic moved (the values join the run's mask; nothing is printed).
-     */
-    private void requireSmokeTestSecrets(EnvironmentSpec env, GoogleClients clients) {
-        Map<String, String> needed = SmokeTests.secretsNeeded(SmokeTargets.of(run.config, env, service -> ""));
-        if (needed.isEmpty()) {
-            return;
-        }
-        EnvironmentSecrets secrets = new EnvironmentSecrets(clients.secretManager(), env, run.host.mask());
-        needed.forEach(secrets::value);
     }
 
     /** With a rollout, a service resource that does not ignore traffic would undo the canary at every apply. */

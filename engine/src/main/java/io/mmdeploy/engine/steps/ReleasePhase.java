@@ -58,6 +58,9 @@ final class ReleasePhase {
         run.mayChange(env);
         ReleaseRecord started = null;
         try (GoogleClients clients = run.open(env)) {
+            if (runKind == Kind.DEPLOY) {
+                new SmokePhase(run).requireSecrets(env, clients);
+            }
             run.lease(env, clients, entry);
             String live = run.live(env, clients).map(ReleaseRecord::id).orElse(null);
             boolean startOver = entry.attempt() > 1 && !Objects.equals(live, entry.baseline());

@@ -46,7 +46,7 @@ final class RunContext {
         this.host = host;
         this.loaded = loaded;
         this.config = loaded.config();
-        this.journal = new RunJournal(host.workspace());
+        this.journal = new RunJournal(host.workspace(), host.journalLock());
         this.stages = stages;
     }
 

@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The state machine of one run (a deploy or a rollback), kept in the workspace between its steps: each step is a
@@ -38,9 +41,27 @@ public final class RunJournal {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Workspace workspace;
+    private final Lock lock;
 
+    /** A journal no other step shares (a test's, a reader's). */
     public RunJournal(Workspace workspace) {
+        this(workspace, new ReentrantLock());
+    }
+
+    /** @param lock shared by every step that may run at once in this workspace (see {@link StepHost#journalLock}) */
+    public RunJournal(Workspace workspace, Lock lock) {
         this.workspace = workspace;
+        this.lock = lock;
+    }
+
+    /** Runs {@code body} holding the journal's lock: a read-modify-write is never interleaved with another step's. */
+    private <T> T locked(Supplier<T> body) {
+        lock.lock();
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -202,40 +223,45 @@ public final class RunJournal {
     }
 
     /** The journal of the environment's current run; an empty one when none was started here. */
-    public synchronized Entry read(String environment) {
-        try {
-            return workspace.readText(file(environment)).map(text -> parse(environment, text)).orElse(Entry.begin(null, null, null, 0));
-        } catch (IOException e) {
-            throw unreadable(environment, e.getMessage());
-        }
+    public Entry read(String environment) {
+        return locked(() -> {
+            try {
+                return workspace.readText(file(environment)).map(text -> parse(environment, text)).orElse(Entry.begin(null, null, null, 0));
+            } catch (IOException e) {
+                throw unreadable(environment, e.getMessage());
+            }
+        });
     }
 
     /** Starts a new run: whatever an earlier build left in this workspace is forgotten. */
-    synchronized void begin(String environment, String release, String commit, String baseline) {
-        write(environment, Entry.begin(release, commit, baseline, 1));
+    void begin(String environment, String release, String commit, String baseline) {
+        locked(() -> write(environment, Entry.begin(release, commit, baseline, 1)));
     }
 
     /**
      * A rerun of a run that did not succeed: what succeeded is kept (images, plans, migrations, phases), and so is the
      * baseline it started from; it gets a release id of its own, because the failed attempt's record is history.
      */
-    synchronized Entry resume(String environment, String release) {
-        Entry before = read(environment);
-        Entry resumed = new Entry(release, before.kind(), before.commit(), before.baseline(), before.attempt() + 1,
-                null, null, null, before.images(), before.plans(), before.approvals(), before.migrations(),
-                before.phases(), before.pending(), before.vulnerabilities(), before.smokeTests(), before.rollout());
-        write(environment, resumed);
-        return resumed;
+    Entry resume(String environment, String release) {
+        return locked(() -> {
+            Entry before = read(environment);
+            Entry resumed = new Entry(release, before.kind(), before.commit(), before.baseline(), before.attempt() + 1,
+                    null, null, null, before.images(), before.plans(), before.approvals(), before.migrations(),
+                    before.phases(), before.pending(), before.vulnerabilities(), before.smokeTests(), before.rollout());
+            return write(environment, resumed);
+        });
     }
 
-    // Phases of one run may end at once (mmdeploy deploy runs the flow as a graph): one change at a time.
-    synchronized void update(String environment, Consumer<Draft> change) {
-        write(environment, read(environment).with(change));
+    // Phases of one run may end at once (mmdeploy deploy runs the flow as a graph, a Pipeline runs parallel branches):
+    // one change at a time.
+    void update(String environment, Consumer<Draft> change) {
+        locked(() -> write(environment, read(environment).with(change)));
     }
 
-    private synchronized void write(String environment, Entry entry) {
+    private Entry write(String environment, Entry entry) {
         try {
             workspace.writeText(file(environment), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entry) + "\n");
+            return entry;
         } catch (IOException e) {
             throw DeployException.of("Cannot write " + file(environment) + " in " + workspace.describe(), String.valueOf(e.getMessage()));
         }

@@ -50,6 +50,16 @@ final class SmokePhase {
         return report;
     }
 
+    /**
+     * Every secret a smoke test's header names exists and is readable now: a deploy checks it before it changes
+     * anything, not after its traffic moved (the values join the run's mask; nothing is printed).
+     */
+    void requireSecrets(EnvironmentSpec env, GoogleClients clients) {
+        Map<String, String> needed = SmokeTests.secretsNeeded(SmokeTargets.of(run.config, env, service -> ""));
+        EnvironmentSecrets secrets = new EnvironmentSecrets(clients.secretManager(), env, run.host.mask());
+        needed.forEach(secrets::value);
+    }
+
     /** Runs the given smoke tests with the secrets their headers name, read from the environment's Secret Manager. */
     SmokeReport runAt(EnvironmentSpec env, GoogleClients clients, List<SmokeTarget> targets) throws InterruptedException {
         EnvironmentSecrets secrets = new EnvironmentSecrets(clients.secretManager(), env, run.host.mask());

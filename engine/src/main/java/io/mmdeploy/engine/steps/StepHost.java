@@ -9,6 +9,8 @@ import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.port.Workspace;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the host (Jenkins, a terminal) gives every step: its ports, rooted at the config file's directory, because
@@ -31,6 +33,8 @@ import java.time.Clock;
  *     {@code branch} is another one, so a Replay or a job of another branch cannot deploy there.
  * @param buildUrl the page of the build that runs, for notifications; null when there is none (a terminal)
  * @param secrets the secret texts the host keeps (a webhook's URL as a Jenkins credential)
+ * @param journalLock held around every read and write of the run's journal in this workspace; the host shares one
+ *     between the steps it runs there at once (Jenkins: {@code parallel} branches on one agent). Null: this host's own.
  */
 public record StepHost(
         Workspace workspace,
@@ -45,12 +49,17 @@ public record StepHost(
         String holder,
         String buildBranch,
         String buildUrl,
-        HostSecrets secrets) {
+        HostSecrets secrets,
+        Lock journalLock) {
+
+    public StepHost {
+        journalLock = journalLock == null ? new ReentrantLock() : journalLock;
+    }
 
     /** A host without a build page or secrets of its own (a terminal). */
     public StepHost(Workspace workspace, Path localRoot, CommandRunner commands, EventSink events, SecretMask mask,
             GoogleConnection google, Clock clock, Sleeper sleeper, ApprovalLedger approvals, String holder, String buildBranch) {
-        this(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, buildBranch, null, HostSecrets.NONE);
+        this(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, buildBranch, null, HostSecrets.NONE, null);
     }
 
     /** A host that records no approvals (every gated phase refuses) and names itself {@code unnamed}. */
@@ -60,15 +69,21 @@ public record StepHost(
     }
 
     public StepHost withApprovals(ApprovalLedger ledger) {
-        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, ledger, holder, buildBranch, buildUrl, secrets);
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, ledger, holder, buildBranch, buildUrl, secrets, journalLock);
     }
 
     public StepHost withBuildBranch(String branch) {
-        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, branch, buildUrl, secrets);
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, branch, buildUrl, secrets, journalLock);
     }
 
     /** The build's page and the host's secret texts, for notifications. */
     public StepHost withBuild(String url, HostSecrets hostSecrets) {
-        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, buildBranch, url, hostSecrets);
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, buildBranch, url, hostSecrets, journalLock);
+    }
+
+    /** The lock the steps running at once in this workspace share for its journal. */
+    public StepHost withJournalLock(Lock lock) {
+        return new StepHost(workspace, localRoot, commands, events, mask, google, clock, sleeper, approvals, holder, buildBranch, buildUrl,
+                secrets, lock);
     }
 }

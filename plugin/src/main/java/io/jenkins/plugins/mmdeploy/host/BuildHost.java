@@ -42,7 +42,8 @@ public record BuildHost(Run<?, ?> run, Workspace workspace, Path localRoot, Comm
     public StepHost stepHost() {
         return new StepHost(workspace, localRoot, commands, events, mask, new CredentialedGoogleConnection(run), Clock.systemUTC(),
                 Sleeper.real(), GateApprovals.ledger(run), "jenkins:" + run.getExternalizableId(), pipeline.buildBranch())
-                .withBuild(buildUrl(run), new SecretTextCredentials(run));
+                .withBuild(buildUrl(run), new SecretTextCredentials(run))
+                .withJournalLock(JournalLocks.get().of(workspace.describe()));
     }
 
     /** The build's page for notifications; null when Jenkins' URL is not configured (Manage Jenkins → System). */
