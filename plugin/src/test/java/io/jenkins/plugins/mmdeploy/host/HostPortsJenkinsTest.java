@@ -101,4 +101,21 @@ class HostPortsJenkinsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
+
+    @Test
+    void aCommandOverItsTimeoutGetsSigintFirstAndEndsByItselfAsTofuDoes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(File.pathSeparatorChar == ':', "needs sh");
+        LauncherCommandRunner runner = new LauncherCommandRunner(new Launcher.LocalLauncher(TaskListener.NULL), new FilePath(dir.toFile()),
+                PipelineEnvironment.of(Map.of()));
+        List<String> lines = new ArrayList<>();
+
+        assertThatThrownBy(() -> runner.run(new Command(List.of("sh", "-c", "trap 'echo releasing the lock; exit 0' INT; while :; do sleep 0.1; done"),
+                        Map.of(), "", Duration.ofMillis(500), Set.of()), lines::add))
+                .isInstanceOf(DeployException.class)
+                .hasMessageContaining("SIGINT, then killed after");
+
+        assertThat(lines).contains("releasing the lock");
+        Path tmp = dir.resolveSibling(dir.getFileName() + "@tmp");
+        assertThat(tmp.toFile().list()).as("the PID file is gone").isEmpty();
+    }
 }
