@@ -153,6 +153,27 @@ void imagesAndGateway(Map run) {
 }
 
 /**
+ * The end of every deploy, once the gateway's plan is the one to apply (and, where gated, approved): the gateway's
+ * apply of exactly that plan with its health check, the health of everything, the smoke tests, then the release
+ * record and the alias tag. Any failure after traffic moved is handled by requireHealthy / requireSmokePassed.
+ */
+void gatewayAndChecks(Map run, Map gatewayPlan) {
+    Map common = [environment: run.environment, config: run.config]
+    phase(run, 'Gateway apply') {
+        Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
+        requireHealthy(run, gateway.health)
+    }
+    phase(run, 'Health') {
+        requireHealthy(run, mmHealthCheck(common))
+    }
+    phase(run, 'Smoke tests') {
+        requireSmokePassed(run, mmSmokeTest(common))
+    }
+    recordSuccess(run)
+    moveAlias(run)
+}
+
+/**
  * The images of the run, as the engine's flow has them for the environment (mmPreflight's phases): Promote images
  * where the environment has promoteFrom (staging's digests copied; else built), Build images, and the Vulnerability
  * scan where it has a gate, which fails the build before anything in the environment changes.

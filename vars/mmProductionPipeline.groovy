@@ -27,18 +27,7 @@ void call(Map args = [:]) {
             mmDeployRun.applyServices(run, servicesPlan)
         }
         mmDeployRun.approvedPlan(run, 'gateway', { mmDeployGateway(planOnly) }) { Map gatewayPlan ->
-            mmDeployRun.phase(run, 'Gateway apply') {
-                Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
-                mmDeployRun.requireHealthy(run, gateway.health)
-            }
-            mmDeployRun.phase(run, 'Health') {
-                mmDeployRun.requireHealthy(run, mmHealthCheck(common))
-            }
-            mmDeployRun.phase(run, 'Smoke tests') {
-                mmDeployRun.requireSmokePassed(run, mmSmokeTest(common))
-            }
-            mmDeployRun.recordSuccess(run)
-            mmDeployRun.moveAlias(run)
+            mmDeployRun.gatewayAndChecks(run, gatewayPlan)
         }
     }
 }

@@ -37,18 +37,7 @@ void call(Map args = [:]) {
                     gatewayPlan = mmDeployGateway(planOnly)
                     echo(gatewayPlan.summaryText)
                 }
-                mmDeployRun.phase(run, 'Gateway apply') {
-                    Map gateway = mmDeployGateway(common + [approvedPlanHash: gatewayPlan.planHash])
-                    mmDeployRun.requireHealthy(run, gateway.health)
-                }
-                mmDeployRun.phase(run, 'Health') {
-                    mmDeployRun.requireHealthy(run, mmHealthCheck(common))
-                }
-                mmDeployRun.phase(run, 'Smoke tests') {
-                    mmDeployRun.requireSmokePassed(run, mmSmokeTest(common))
-                }
-                mmDeployRun.recordSuccess(run)
-                mmDeployRun.moveAlias(run)
+                mmDeployRun.gatewayAndChecks(run, gatewayPlan)
             }
         }
     }
