@@ -29,17 +29,20 @@ final class ServiceTraffic {
     private final EnvironmentSpec env;
     private final GoogleClients clients;
     private final CloudRunTraffic traffic;
+    /** Null without the environment's rollout. */
+    private final CanaryRollout rollout;
 
     ServiceTraffic(RunContext run, EnvironmentSpec env, GoogleClients clients) {
         this.run = run;
         this.env = env;
         this.clients = clients;
         this.traffic = run.stages.releases(env, clients).cloudRun().traffic();
+        this.rollout = env.rollout() == null ? null : run.stages.rollout(env, clients);
     }
 
     /** With a rollout: pins each HTTP service to the revision serving now, so the apply's new one gets no traffic. */
     List<CanaryRollout.Pinned> beforeApply() throws InterruptedException {
-        return env.rollout() == null ? List.of() : run.stages.rollout(env, clients).pin(canaryTargets());
+        return rollout == null ? List.of() : rollout.pin(canaryTargets());
     }
 
     /** The canary of the pinned services; LATEST for every other service whose traffic is not there. */
@@ -52,7 +55,7 @@ final class ServiceTraffic {
             }
         }
         if (!pinned.isEmpty()) {
-            run.stages.rollout(env, clients).roll(env.rollout(), pinned, this::smokeFailuresAt, step -> run.journal.update(env.name(), d -> {
+            rollout.roll(env.rollout(), pinned, this::smokeFailuresAt, step -> run.journal.update(env.name(), d -> {
                 List<ReleaseRecord.RolloutStep> steps = new ArrayList<>(d.rollout);
                 steps.add(step);
                 d.rollout = steps;

@@ -111,10 +111,15 @@ public final class FakeCloudRun {
 
     /** A new revision that never became Ready (its container did not start): the service's newest, not its latest ready. */
     public synchronized String addFailedRevision(String serviceName, String image, Instant at) {
-        long count = revisions.values().stream().filter(r -> r.getService().equals(serviceName)).count();
-        String id = serviceName.substring(serviceName.lastIndexOf('/') + 1) + String.format("-%05d-w", count + 1);
+        String id = nextRevision(serviceName);
         addRevision(serviceName, id, image, false, at);
         return id;
+    }
+
+    /** The short name Cloud Run gives the service's next revision here: {@code <service>-<n>-w}, counting from 1. */
+    private String nextRevision(String serviceName) {
+        long count = revisions.values().stream().filter(r -> r.getService().equals(serviceName)).count();
+        return serviceName.substring(serviceName.lastIndexOf('/') + 1) + String.format("-%05d-w", count + 1);
     }
 
     /** What deleting a revision (or Cloud Run's revision garbage collection) does. */
@@ -133,16 +138,10 @@ public final class FakeCloudRun {
      * @return the new revision's short name
      */
     public synchronized String deployImage(String serviceName, String image, Instant at) {
-        Service service = services.get(serviceName);
-        long count = revisions.values().stream().filter(r -> r.getService().equals(serviceName)).count();
-        String id = serviceName.substring(serviceName.lastIndexOf('/') + 1) + String.format("-%05d-w", count + 1);
-        addRevision(serviceName, id, image, true, at);
-        services.put(serviceName, service.toBuilder()
-                .setTemplate(RevisionTemplate.newBuilder().addContainers(Container.newBuilder().setImage(image)))
+        String id = deployRevision(serviceName, image, at);
+        services.put(serviceName, services.get(serviceName).toBuilder()
                 .clearTraffic()
                 .addTraffic(TrafficTarget.newBuilder().setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST).setPercent(100))
-                .setLatestReadyRevision(serviceName + "/revisions/" + id)
-                .setLatestCreatedRevision(serviceName + "/revisions/" + id)
                 .build());
         return id;
     }
@@ -154,8 +153,7 @@ public final class FakeCloudRun {
      * @return the new revision's short name
      */
     public synchronized String deployRevision(String serviceName, String image, Instant at) {
-        long count = revisions.values().stream().filter(r -> r.getService().equals(serviceName)).count();
-        String id = serviceName.substring(serviceName.lastIndexOf('/') + 1) + String.format("-%05d-w", count + 1);
+        String id = nextRevision(serviceName);
         addRevision(serviceName, id, image, true, at);
         services.put(serviceName, services.get(serviceName).toBuilder()
                 .setTemplate(RevisionTemplate.newBuilder().addContainers(Container.newBuilder().setImage(image)))
