@@ -10,7 +10,7 @@ import io.mmdeploy.engine.port.Sleeper;
 import io.mmdeploy.engine.run.ParallelRunner;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import io.mmdeploy.engine.testing.LoopbackHttp;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class HealthCheckTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = LoopbackHttp.server();
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             hits.merge(path, 1, Integer::sum);

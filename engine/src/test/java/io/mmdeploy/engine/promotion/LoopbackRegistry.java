@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import io.mmdeploy.engine.testing.LoopbackHttp;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ public final class LoopbackRegistry implements AutoCloseable {
 
     public LoopbackRegistry(String acceptedGoogleToken) throws IOException {
         this.acceptedGoogleToken = acceptedGoogleToken;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = LoopbackHttp.server();
         server.createContext("/", this::handle);
         server.start();
     }

@@ -18,7 +18,7 @@ import io.mmdeploy.engine.source.Revision;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import io.mmdeploy.engine.testing.LoopbackHttp;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,7 +64,7 @@ public final class ReleaseWorld implements AutoCloseable {
         releases = new CloudRunReleases(clients, store, clock, d -> { }, log::stage);
         traffic = releases.traffic();
         live = releases.live();
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http = LoopbackHttp.server();
         http.createContext("/", exchange -> {
             String service = exchange.getRequestURI().getPath().split("/")[1];
             boolean healthy = !unhealthy.contains(service);

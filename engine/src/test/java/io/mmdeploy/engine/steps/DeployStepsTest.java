@@ -29,7 +29,7 @@ import io.mmdeploy.engine.testing.FakeTofu;
 import io.mmdeploy.engine.tofu.TofuSettings;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import io.mmdeploy.engine.testing.LoopbackHttp;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +87,7 @@ class DeployStepsTest {
         repo = ExampleRepo.gitRepoInto(dir, "staging");
         cloud = FakeGoogleCloud.start();
         tofu = new FakeTofu(bin);
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http = LoopbackHttp.server();
         http.createContext("/", exchange -> {
             String service = exchange.getRequestURI().getPath().split("/")[1];
             int status = unhealthy.contains(service) ? 503 : 200;

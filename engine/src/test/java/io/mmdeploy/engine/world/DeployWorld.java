@@ -25,7 +25,7 @@ import io.mmdeploy.engine.tofu.tfvars.TfvarsDocument;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import io.mmdeploy.engine.testing.LoopbackHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +114,7 @@ public final class DeployWorld implements AutoCloseable {
             }
         }
         cloud = FakeGoogleCloud.start();
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http = LoopbackHttp.server();
         http.createContext("/", this::answer);
         http.createContext("/hooks/", this::hook);
         http.setExecutor(healthThreads);

@@ -65,7 +65,7 @@ public final class FakeGoogleCloud implements AutoCloseable {
     public ClientSettingsOverrides overrides() {
         return new ClientSettingsOverrides(
                 FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)),
-                NoCredentialsProvider.create(), storage.host(), POLL, POLL.multipliedBy(4), null);
+                NoCredentialsProvider.create(), storage.host(), POLL, POLL, null);
     }
 
     /** Real clients on the fake; close them (or let the test's try-with-resources do it). */

@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import io.mmdeploy.engine.testing.LoopbackHttp;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,6 +42,12 @@ public final class FakeStorageServer implements AutoCloseable {
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger ids = new AtomicInteger();
     private volatile int denyStatus;
+    /** Requests are answered side by side, as the real service does (a run's builds upload their contexts at once). */
+    private final java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-storage");
+        t.setDaemon(true);
+        return t;
+    });
 
     public FakeStorageServer() throws IOException {
         this(new FakeIam());
@@ -50,7 +56,7 @@ public final class FakeStorageServer implements AutoCloseable {
     /** @param iam answers a bucket's testIamPermissions ({@code b/<bucket>} is the resource name withheld permissions name) */
     public FakeStorageServer(FakeIam iam) throws IOException {
         this.iam = iam;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = LoopbackHttp.server();
         server.createContext("/", x -> {
             try {
                 handle(x);
@@ -59,6 +65,7 @@ public final class FakeStorageServer implements AutoCloseable {
                 throw e;
             }
         });
+        server.setExecutor(handlers);
         server.start();
     }
 
@@ -328,5 +335,6 @@ public final class FakeStorageServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 }
