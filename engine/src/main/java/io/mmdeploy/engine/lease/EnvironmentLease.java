@@ -95,6 +95,26 @@ public final class EnvironmentLease {
      * @param breakStale break an expired lease of another run (it is named in the log) instead of refusing
      */
     public Lease acquire(String holder, String release, Duration wait, boolean breakStale) throws InterruptedException {
+        return acquire(holder, release, wait, breakStale, null);
+    }
+
+    /**
+     * As {@link #acquire(String, String, Duration, boolean)}, for a run that held the lease in an earlier phase: one
+     * renewal on the generation it last saw proves it still holds it (another run's take or break changed the generation,
+     * and the lease is then acquired as by anyone).
+     *
+     * @param held the lease this process took for this run before; null for none
+     */
+    public Lease acquire(String holder, String release, Duration wait, boolean breakStale, Lease held) throws InterruptedException {
+        if (held != null && held.holder().equals(holder) && held.release().equals(release)) {
+            Lease again = new Lease(this, holder, release, held.startedAt(), held.generation());
+            try {
+                again.renew();
+                return again;
+            } catch (DeployException lost) {
+                // Given back, or taken by another run since: ask as anyone does.
+            }
+        }
         Instant deadline = clock.instant().plus(wait);
         boolean waited = false;
         while (true) {

@@ -46,6 +46,18 @@ public final class Lease implements AutoCloseable {
         return release;
     }
 
+    String holder() {
+        return holder;
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    synchronized long generation() {
+        return generation;
+    }
+
     /** Renews the lease on a thread of its own while a phase runs, so a phase longer than the TTL keeps it. */
     public static KeptAlive keepAlive(Lease lease, StageLog log) {
         return keepAlive(lease, log, EnvironmentLease.TTL.dividedBy(3));

@@ -41,6 +41,8 @@ final class RunContext {
     final DeployConfig config;
     final RunJournal journal;
     final Stages stages;
+    /** The lease each environment's last phase in this process took: the next one renews it instead of taking it anew. */
+    private final java.util.Map<String, Lease> held = new java.util.HashMap<>();
 
     RunContext(StepHost host, LoadedConfig loaded, Stages stages) {
         this.host = host;
@@ -99,7 +101,11 @@ final class RunContext {
      */
     synchronized Lease lease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) throws InterruptedException {
         String release = entry.release() != null ? entry.release() : ReleaseRecord.newId(host.clock().instant(), "step");
-        return stages.acquireLease(env, clients, release);
+        Lease lease = stages.acquireLease(env, clients, release, held.get(env.name()));
+        if (lease != null) {
+            held.put(env.name(), lease);
+        }
+        return lease;
     }
 
     /** Renews the lease on its own while a long phase runs (null: the environment keeps no lease). */

@@ -6,6 +6,7 @@ import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gateway.BuildGateway;
 import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.gcp.HttpProxy;
 import io.mmdeploy.engine.health.CloudRunReadiness;
 import io.mmdeploy.engine.health.HealthCheck;
 import io.mmdeploy.engine.images.BuildImages;
@@ -58,6 +59,7 @@ public final class Stages {
     private final TofuSettings tofu;
     private final DeploySettings settings;
     private final HttpClient registryHttp;
+    private final Map<Optional<HttpProxy>, HttpClient> checkClients = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Stages(StepHost host, TofuSettings tofu, DeploySettings settings) {
         this.host = host;
@@ -81,19 +83,27 @@ public final class Stages {
 
     /** Through the same HTTP proxy as the environment's clients (Jenkins' proxy configuration, in the plugin). */
     public HealthCheck healthCheck(GoogleClients clients) {
-        return HealthCheck.standard(host.sleeper(), log(HealthCheck.STAGE), clients.proxy(),
-                new CloudRunReadiness(clients.services(), clients.revisions()));
+        return new HealthCheck(checks(clients), host.sleeper(), new ParallelRunner(HealthCheck.PARALLEL), log(HealthCheck.STAGE),
+                HealthCheck.REQUEST_TIMEOUT, new CloudRunReadiness(clients.services(), clients.revisions()));
+    }
+
+    /**
+     * One HTTP client for the checks of every phase of this run (health, smoke tests, webhooks): a new one per phase would
+     * start its own selector thread and connections each time.
+     */
+    private HttpClient checks(GoogleClients clients) {
+        return checkClients.computeIfAbsent(clients.proxy(), HealthCheck::httpClient);
     }
 
     /** Through the same client as the health check; what a result says is masked with the run's secrets. */
     public SmokeTests smokeTests(GoogleClients clients) {
-        return new SmokeTests(HealthCheck.httpClient(clients.proxy()), new ParallelRunner(HealthCheck.PARALLEL), log(SmokeTests.STAGE),
+        return new SmokeTests(checks(clients), new ParallelRunner(HealthCheck.PARALLEL), log(SmokeTests.STAGE),
                 host.mask(), HealthCheck.REQUEST_TIMEOUT);
     }
 
     /** Webhooks through the host's proxy as well; a slow one holds the run back at most {@link #WEBHOOK_TIMEOUT}. */
     public Webhooks webhooks(GoogleClients clients) {
-        return new Webhooks(HealthCheck.httpClient(clients.proxy()), log(Webhooks.STAGE), WEBHOOK_TIMEOUT);
+        return new Webhooks(checks(clients), log(Webhooks.STAGE), WEBHOOK_TIMEOUT);
     }
 
     /** The canary of the environment's services: Cloud Run traffic, Cloud Monitoring, the host's clock and waits. */
@@ -156,8 +166,13 @@ public final class Stages {
 
     /** Takes the lease as {@code release} of this host, with the settings' wait and break rule; null without a state bucket. */
     public Lease acquireLease(EnvironmentSpec env, GoogleClients clients, String release) throws InterruptedException {
+        return acquireLease(env, clients, release, null);
+    }
+
+    /** @param held the lease an earlier phase of this run took in this process; null for none */
+    public Lease acquireLease(EnvironmentSpec env, GoogleClients clients, String release, Lease held) throws InterruptedException {
         Optional<EnvironmentLease> lease = lease(env, clients);
-        return lease.isEmpty() ? null : lease.get().acquire(host.holder(), release, settings.leaseWait(), settings.breakLease());
+        return lease.isEmpty() ? null : lease.get().acquire(host.holder(), release, settings.leaseWait(), settings.breakLease(), held);
     }
 
     public static String builderKind(String builder) {

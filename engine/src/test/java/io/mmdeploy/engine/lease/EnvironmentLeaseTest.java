@@ -101,6 +101,29 @@ class EnvironmentLeaseTest {
     }
 
     @Test
+    void aLeaseThisRunHeldIsRenewedInOneRequestAndOneTakenSinceIsNot() throws Exception {
+        Lease mine = lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false);
+        clock.advance(Duration.ofMinutes(10));
+        int before = cloud.storage.requests().size();
+
+        Lease next = lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false, mine);
+
+        assertThat(cloud.storage.requests().subList(before, cloud.storage.requests().size())).hasSize(1);
+        assertThat(cloud.storage.objectMetadata(BUCKET, OBJECT)).containsEntry("mm-expires", "2026-12-01T10:40:00Z");
+
+        // Broken as stale and taken by another run: what this run held proves nothing, and it is refused as anyone is.
+        clock.advance(Duration.ofMinutes(31));
+        Lease bo = lease().acquire("cli:bo@desk", "r2", Duration.ZERO, true);
+        assertThatThrownBy(() -> lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false, next))
+                .hasMessageContaining("staging is being changed by another run: cli:bo@desk");
+        assertThat(cloud.storage.objectMetadata(BUCKET, OBJECT)).containsEntry("mm-holder", "cli:bo@desk");
+
+        // Given back: the run takes it anew.
+        bo.close();
+        lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false, next).close();
+    }
+
+    @Test
     void aStaleLeaseIsRefusedUnlessBrokenOnRequestAndBreakingItIsLogged() throws Exception {
         lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false);
         clock.advance(Duration.ofMinutes(31));
