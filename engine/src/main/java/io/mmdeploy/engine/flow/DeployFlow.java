@@ -140,6 +140,15 @@ public final class DeployFlow {
         return null;
     }
 
+    /**
+     * Where no person approves either plan, the gateway goes in the services' plan and apply when its image is ready by
+     * then and was built with the services' current URLs: its own plan and apply are then already done. The services'
+     * plan waits for the gateway's build for that (it runs beside the builds, and saves a plan and an apply).
+     */
+    public boolean plansGatewayWithServices() {
+        return includes(Phase.GATEWAY_BUILD) && !policy.gated(Gate.SERVICES) && !policy.gated(Gate.GATEWAY);
+    }
+
     public long gateCount() {
         return steps.stream().filter(FlowStep::isGate).count();
     }

@@ -13,7 +13,8 @@ import java.util.function.Function;
  * The flow as a dependency graph: each step (a phase or a gate) and what it waits for. A run may start a step as soon
  * as everything it waits for is done: the phases' needs, and where the policy gates a plan, its gate. Besides the
  * flow's steps there is one task of preparation, {@code tofu-init}, which the services' plan waits for and which runs
- * beside the builds. The flow's order ({@link DeployFlow#steps}) is one topological order of this graph.
+ * beside the builds. Where the gateway goes with the services' plan ({@link DeployFlow#plansGatewayWithServices}), that
+ * plan also waits for the gateway's build. The flow's order ({@link DeployFlow#steps}) is one topological order of this graph.
  */
 public final class FlowGraph {
     public static final String TOFU_INIT = "tofu-init";
@@ -59,6 +60,9 @@ public final class FlowGraph {
                 }
                 if (step.phase() == Phase.SERVICES_PLAN) {
                     needs.add(TOFU_INIT);
+                    if (flow.plansGatewayWithServices()) {
+                        needs.add(Phase.GATEWAY_BUILD.id());
+                    }
                 }
             }
             nodes.put(step.id(), new Node(step.id(), step, needs));

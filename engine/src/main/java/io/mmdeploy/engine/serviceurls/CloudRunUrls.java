@@ -12,6 +12,7 @@ import io.mmdeploy.engine.gcp.ApiFailure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Reads the URL Cloud Run gave each deployed service. */
 public final class CloudRunUrls {
@@ -37,19 +38,35 @@ public final class CloudRunUrls {
     public ServiceUrls expected(EnvironmentSpec env, List<ServiceSpec> specs) {
         Map<String, String> urls = new LinkedHashMap<>();
         for (ServiceSpec spec : specs) {
-            String cloudRunService = spec.cloudRunService(env);
-            String name = ServiceName.of(env.projectId(), env.region(), cloudRunService).toString();
-            String uri;
-            try {
-                uri = services.getService(name).getUri();
-            } catch (NotFoundException e) {
-                uri = "";
-            } catch (ApiException e) {
-                throw ApiFailure.of("read the Cloud Run service " + cloudRunService, name, "roles/run.viewer", e);
-            }
-            urls.put(spec.name(), uri.isEmpty() ? deterministic(env, cloudRunService) : uri);
+            String uri = current(env, spec.cloudRunService(env));
+            urls.put(spec.name(), uri.isEmpty() ? deterministic(env, spec.cloudRunService(env)) : uri);
         }
         return new ServiceUrls(urls);
+    }
+
+    /** The URLs the services have now; empty when one of them does not exist yet (its URL is only expected). */
+    public Optional<ServiceUrls> existing(EnvironmentSpec env, List<ServiceSpec> specs) {
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (ServiceSpec spec : specs) {
+            String uri = current(env, spec.cloudRunService(env));
+            if (uri.isEmpty()) {
+                return Optional.empty();
+            }
+            urls.put(spec.name(), uri);
+        }
+        return Optional.of(new ServiceUrls(urls));
+    }
+
+    /** The service's URL; empty for a service that does not exist (or has none yet). */
+    private String current(EnvironmentSpec env, String cloudRunService) {
+        String name = ServiceName.of(env.projectId(), env.region(), cloudRunService).toString();
+        try {
+            return services.getService(name).getUri();
+        } catch (NotFoundException e) {
+            return "";
+        } catch (ApiException e) {
+            throw ApiFailure.of("read the Cloud Run service " + cloudRunService, name, "roles/run.viewer", e);
+        }
     }
 
     static String deterministic(EnvironmentSpec env, String cloudRunService) {

@@ -267,7 +267,7 @@ public final class DeployRun {
                 TofuResult r = phase == Phase.SERVICES_PLAN ? steps.applyTofu(environment, null, true, null)
                         : steps.deployGateway(environment, false, true, null).tofu();
                 hashes.put(phase, r.planHash());
-                return r.skipped() ? "already applied in this run"
+                return r.skipped() ? r.summaryText()
                         : "plan " + FlowGuard.shortHash(r.planHash()) + ", image changes: " + r.imageChanges();
             }
             case MIGRATIONS -> {
@@ -290,7 +290,7 @@ public final class DeployRun {
                 if (r.health() != null) {
                     requireHealthy(environment, phase, r.health());
                 }
-                return "applied, healthy";
+                return r.tofu().skipped() ? r.tofu().summaryText() : "applied, healthy";
             }
             case HEALTH -> {
                 requireHealthy(environment, phase, steps.healthCheck(environment, null));

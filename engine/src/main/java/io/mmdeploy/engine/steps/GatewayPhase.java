@@ -46,7 +46,8 @@ final class GatewayPhase {
         }
         TofuResult result = tofu.planOrApply(env, Phase.GATEWAY_PLAN, planOnly, approvedPlanHash);
         ImageRef image = run.journal.read(env.name()).imageRefs().get(gateway.name());
-        HealthReport healthy = result.applied() ? health.check(env, List.of(gateway.name())) : null;
+        // Applied now: checked now. Applied earlier (with the services, or before a rerun): the Health phase checks it.
+        HealthReport healthy = result.applied() && !result.skipped() ? health.check(env, List.of(gateway.name())) : null;
         return new GatewayResult(image, gateway.serviceUrlArgs().size(), result, healthy);
     }
 

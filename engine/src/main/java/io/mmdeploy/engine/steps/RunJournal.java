@@ -84,10 +84,18 @@ public final class RunJournal {
      * @param liveRelease the release that was live when it was planned; another one live by the apply makes it stale
      * @param imageChanges each image variable the plan changes, as {@code variable: before -> after}
      * @param consumed an apply was attempted: a plan is applied once, a rerun plans again
+     * @param gatewayImage the gateway image a services plan carries (an ungated environment plans it with the services
+     *     when it was built with their current URLs); null for none
      */
-    public record PendingPlan(String hash, String liveRelease, boolean changed, List<String> imageChanges, boolean consumed) {
+    public record PendingPlan(String hash, String liveRelease, boolean changed, List<String> imageChanges, boolean consumed,
+            String gatewayImage) {
         public PendingPlan {
             imageChanges = imageChanges == null ? List.of() : List.copyOf(imageChanges);
+        }
+
+        /** The same plan, marked as used by an apply. */
+        PendingPlan consume() {
+            return new PendingPlan(hash, liveRelease, changed, imageChanges, true, gatewayImage);
         }
     }
 

@@ -9,9 +9,12 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.DeployFlow;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;
+import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.lease.Lease;
 import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
+import io.mmdeploy.engine.serviceurls.CloudRunUrls;
+import io.mmdeploy.engine.serviceurls.ServiceUrls;
 import io.mmdeploy.engine.tofu.ApplyTofu;
 import io.mmdeploy.engine.tofu.PlanSummary;
 import io.mmdeploy.engine.tofu.TofuRequest;
@@ -73,9 +76,13 @@ final class TofuPhase {
         RunJournal.Entry entry = run.guard(env, planPhase);
         try (GoogleClients clients = run.open(env)) {
             Optional<ReleaseRecord> live = run.live(env, clients);
-            Map<String, String> variables = ImageVariables.compose(run.config, entry.imageRefs(), live, planPhase == Phase.GATEWAY_PLAN,
-                    run.stages.log("tfvars"));
+            String gatewayImage = planPhase == Phase.SERVICES_PLAN ? gatewayWithServices(env, entry, clients) : null;
+            Map<String, String> variables = ImageVariables.compose(run.config, entry.imageRefs(), live,
+                    planPhase == Phase.GATEWAY_PLAN || gatewayImage != null, run.stages.log("tfvars"));
             String inputs = RunContext.sha256(new TreeMap<>(variables).toString());
+            if (planPhase == Phase.GATEWAY_PLAN && appliedWithServices(entry)) {
+                return gatewayAppliedWithServices(env, entry, inputs);
+            }
             RunJournal.PhaseRecord applied = entry.phase(applyPhase);
             RunJournal.PendingPlan previous = entry.pending().get(planPhase.id());
             if (applied != null && applied.succeeded() && inputs.equals(applied.inputs()) && previous != null) {
@@ -105,11 +112,56 @@ final class TofuPhase {
             List<String> imageChanges = summary.imageChanges().stream()
                     .map(c -> c.address() + ": " + c.before() + " -> " + c.after()).toList();
             run.journal.update(env.name(), d -> {
-                d.pending.put(planPhase.id(), new RunJournal.PendingPlan(summary.planHash(), liveId, summary.changed(), imageChanges, false));
+                d.pending.put(planPhase.id(), new RunJournal.PendingPlan(summary.planHash(), liveId, summary.changed(), imageChanges, false,
+                        gatewayImage));
                 d.phase(planPhase, RunJournal.SUCCEEDED, inputs, run.now(), "plan " + FlowGuard.shortHash(summary.planHash()));
             });
             return TofuResult.of(new ApplyTofu.Outcome(summary, false, null), imageChanges);
         }
+    }
+
+    /**
+     * The gateway image the services' plan carries, or null. Only where the flow plans the gateway with the services, and
+     * only an image of this run built with the URLs the services have now: a URL that was only expected (a new service)
+     * leaves the gateway to its own plan after the services' URLs are published, so an image with a wrong URL is never
+     * applied.
+     */
+    private String gatewayWithServices(EnvironmentSpec env, RunJournal.Entry entry, GoogleClients clients) {
+        if (!run.flow(env).plansGatewayWithServices() || !entry.succeeded(Phase.GATEWAY_BUILD)) {
+            return null;
+        }
+        ImageRef image = entry.imageRefs().get(run.config.gatewaySpec().orElseThrow().name());
+        Optional<ServiceUrls> now = new CloudRunUrls(clients.services()).existing(env, run.config.httpServices());
+        if (image == null || now.isEmpty() || !UrlsPhase.fingerprint(now.get()).equals(entry.phase(Phase.GATEWAY_BUILD).inputs())) {
+            log().info(Phase.SERVICES_PLAN.title() + ": the gateway keeps its own plan (its image was built with URLs not all"
+                    + " of existing services)");
+            return null;
+        }
+        log().info(Phase.SERVICES_PLAN.title() + ": the gateway " + image.ref() + " goes with the services (built with their current URLs)");
+        return image.ref();
+    }
+
+    /** The services' apply of this run put the gateway's current image live already (and its URLs were not rebuilt since). */
+    private boolean appliedWithServices(RunJournal.Entry entry) {
+        RunJournal.PendingPlan services = entry.pending().get(Phase.SERVICES_PLAN.id());
+        ImageRef gateway = entry.imageRefs().get(run.config.gatewaySpec().orElseThrow().name());
+        return services != null && services.consumed() && services.gatewayImage() != null && entry.succeeded(Phase.SERVICES_APPLY)
+                && gateway != null && services.gatewayImage().equals(gateway.ref());
+    }
+
+    /** Its plan and apply are the services' ones: recorded as done, with the gateway's gate passing by itself. */
+    private TofuResult gatewayAppliedWithServices(EnvironmentSpec env, RunJournal.Entry entry, String inputs) {
+        RunJournal.PendingPlan services = entry.pending().get(Phase.SERVICES_PLAN.id());
+        String note = "applied with the services' plan " + FlowGuard.shortHash(services.hash());
+        log().info(Phase.GATEWAY_PLAN.title() + ": the gateway " + services.gatewayImage() + " was " + note + "; nothing to plan");
+        run.journal.update(env.name(), d -> {
+            d.pending.put(Phase.GATEWAY_PLAN.id(), services);
+            d.phase(Phase.GATEWAY_PLAN, RunJournal.SUCCEEDED, inputs, run.now(), note);
+            d.phase(Phase.GATEWAY_APPLY, RunJournal.SUCCEEDED, inputs, run.now(), note);
+            d.approvals.add(ReleaseRecord.Approval.auto(Gate.GATEWAY.id(), run.now()));
+        });
+        return TofuResult.alreadyApplied(services.hash(), "Applied with the services' plan (" + FlowGuard.shortHash(services.hash()) + ").",
+                services.imageChanges().stream().filter(c -> c.startsWith(run.config.gatewaySpec().orElseThrow().tofuTarget())).toList());
     }
 
     /** Applies the run's open plan of the phase, if it is the one given and (where gated) the host recorded its approval. */
@@ -128,7 +180,7 @@ final class TofuPhase {
             String inputs = entry.phase(planPhase).inputs();
             run.journal.update(env.name(), d -> {
                 // A plan is applied once: whatever happens now, a rerun plans again.
-                d.pending.put(planPhase.id(), new RunJournal.PendingPlan(open.hash(), open.liveRelease(), open.changed(), open.imageChanges(), true));
+                d.pending.put(planPhase.id(), open.consume());
                 d.phase(applyPhase, RunJournal.RUNNING, inputs, run.now(), null);
             });
             ApplyTofu.Outcome outcome;

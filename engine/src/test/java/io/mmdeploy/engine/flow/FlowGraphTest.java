@@ -21,7 +21,8 @@ class FlowGraphTest {
         assertThat(graph.node("build-images").needs()).containsExactly("preflight");
         assertThat(graph.node("gateway-build").needs()).containsExactly("preflight");
         assertThat(graph.node(FlowGraph.TOFU_INIT).needs()).containsExactly("preflight");
-        assertThat(graph.node("services-plan").needs()).containsExactlyInAnyOrder("build-images", FlowGraph.TOFU_INIT);
+        // Nobody approves either plan: the gateway's image goes with the services' plan, so that plan waits for its build.
+        assertThat(graph.node("services-plan").needs()).containsExactlyInAnyOrder("build-images", FlowGraph.TOFU_INIT, "gateway-build");
         assertThat(graph.node("migrations").needs()).containsExactly("build-images");
         assertThat(graph.node("services-apply").needs()).containsExactlyInAnyOrder("services-plan", "migrations");
         assertThat(graph.node("gateway-plan").needs()).containsExactlyInAnyOrder("gateway-build", "service-urls");
@@ -45,6 +46,8 @@ class FlowGraphTest {
         assertThat(graph.node("migrations").needs()).containsExactlyInAnyOrder("gate-services", "build-images");
         assertThat(graph.node("services-apply").needs()).containsExactlyInAnyOrder("gate-services", "migrations");
         assertThat(graph.node("gateway-apply").needs()).containsExactly("gate-gateway");
+        assertThat(graph.node("services-plan").needs()).as("gated: the gateway keeps its own plan and gate")
+                .containsExactlyInAnyOrder("build-images", FlowGraph.TOFU_INIT);
         assertThat(graph.node("gate-gateway").needs()).containsExactly("gateway-plan");
     }
 

@@ -43,10 +43,11 @@ class DeployFaultMatrixWorldTest {
         URLS_SECRET_WRITE("service-urls", "service-urls", w -> w.cloud.faults.failNext(SecretManagerServiceGrpc.getAddSecretVersionMethod(),
                 Status.PERMISSION_DENIED.withDescription("Permission 'secretmanager.versions.add' denied"), 1)),
         GATEWAY_BUILD("gateway-build", "gateway-build", w -> w.cloud.cloudBuild.outcome(repo(w, "mesh-gateway"), FakeCloudBuild.Outcome.STEP_FAILURE)),
-        GATEWAY_APPLY("gateway-apply", "gateway-apply", w -> w.tofu.failApplyAfter = 0),
+        // Staging plans the gateway with the services (it was built with their current URLs): its faults strike in that apply.
+        GATEWAY_APPLY("services-apply", "services-apply", w -> w.tofu.failApplyOf = w.cloudRunService(w.env(ENV), "mesh")),
         SERVICE_HEALTH("services-apply", "health", w -> w.nextRevisions(ENV, "journal", DeployWorld.Health.UNHEALTHY)),
-        GATEWAY_HEALTH("gateway-apply", "gateway-apply", w -> w.nextRevisions(ENV, "mesh", DeployWorld.Health.UNHEALTHY)),
-        SMOKE_TEST("gateway-apply", "smoke-tests", w -> w.nextRevisions(ENV, "mesh", DeployWorld.Health.FAILS_SMOKE)),
+        GATEWAY_HEALTH("services-apply", "health", w -> w.nextRevisions(ENV, "mesh", DeployWorld.Health.UNHEALTHY)),
+        SMOKE_TEST("services-apply", "smoke-tests", w -> w.nextRevisions(ENV, "mesh", DeployWorld.Health.FAILS_SMOKE)),
         RECORD_WRITE("release", "release", w -> w.cloud.faults.failNext(SecretManagerServiceGrpc.getAddSecretVersionMethod(),
                 Status.PERMISSION_DENIED.withDescription("Permission 'secretmanager.versions.add' denied"), 1)),
         ALIAS_MOVE("alias", null, w -> {

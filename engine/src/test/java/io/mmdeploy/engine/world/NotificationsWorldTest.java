@@ -78,7 +78,7 @@ class NotificationsWorldTest {
         world.commit("mesh/VERSION", "2\n", "mesh: v2");
         Checkout checkout = world.checkout("cli:ana@laptop");
         DeployRun.Progress arm = (FlowStep step) -> {
-            if (!step.isGate() && step.phase().id().equals("gateway-apply")) {
+            if (!step.isGate() && step.phase().id().equals("services-apply")) {
                 world.nextRevisions("staging", "mesh", DeployWorld.Health.FAILS_SMOKE);
             }
         };

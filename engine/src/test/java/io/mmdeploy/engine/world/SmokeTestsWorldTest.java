@@ -66,7 +66,7 @@ class SmokeTestsWorldTest {
         world.commit("mesh/VERSION", "2\n", "mesh: v2");
         Checkout checkout = world.checkout("cli:ana@laptop");
         DeployRun.Progress arm = (FlowStep step) -> {
-            if (!step.isGate() && step.phase().id().equals("gateway-apply")) {
+            if (!step.isGate() && step.phase().id().equals("services-apply")) {
                 world.nextRevisions(ENV, "mesh", DeployWorld.Health.FAILS_SMOKE);
             }
         };

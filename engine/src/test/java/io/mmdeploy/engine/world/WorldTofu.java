@@ -52,6 +52,8 @@ final class WorldTofu {
     /** Plans that fail (counted down), applies that change only this many resources then fail. */
     volatile int failPlans;
     volatile int failApplyAfter = -1;
+    /** The next apply fails at the change of the Cloud Run resource whose name ends so (null: none). */
+    volatile String failApplyOf;
     /** How long each command takes (real time; the benchmark's profile), and an apply more per changed resource. */
     final Map<String, java.time.Duration> latency = new java.util.concurrent.ConcurrentHashMap<>();
     volatile java.time.Duration applyPerChange = java.time.Duration.ZERO;
@@ -245,8 +247,10 @@ final class WorldTofu {
         int applied = 0;
         pause(applyPerChange.multipliedBy(plan.path("changes").size()));
         for (JsonNode c : plan.path("changes")) {
-            if (failApplyAfter >= 0 && applied >= failApplyAfter) {
+            boolean failHere = failApplyOf != null && c.path("name").asText().endsWith(failApplyOf);
+            if (failApplyAfter >= 0 && applied >= failApplyAfter || failHere) {
                 failApplyAfter = -1;
+                failApplyOf = null;
                 serial.incrementAndGet();
                 out.add(diagnostic("Error updating Service", "Error waiting to update Service " + c.path("name").asText()
                         + ": Revision is not ready and cannot serve traffic."));
