@@ -188,6 +188,10 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
             if (e.getCause() instanceof ApiException api) {
                 throw ApiFailure.of("start the Cloud Build build of " + request.service(), "projects/" + projectId, BUILD_ROLE, api);
             }
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                // Interrupted inside the create call: the build's id never reached us, so it cannot be cancelled here.
+                throw interrupted;
+            }
             throw new IllegalStateException(e.getCause());
         }
     }
@@ -202,10 +206,16 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
     }
 
     private void cancel(String buildId) {
+        // A still-set interrupt would fail the cancel call itself at once: clear it for the call, then keep it.
+        boolean interrupted = Thread.interrupted();
         try {
             cloudBuild.cancelBuild(projectId, buildId);
         } catch (ApiException e) {
             // The build may have ended meanwhile; the timeout or the interruption is reported either way.
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -234,7 +234,8 @@ class BuildImagesTest {
             }
         });
         run.start();
-        while (cloud.cloudBuild.submitted().isEmpty()) {
+        // Once it logged the build as started, the builder knows the build's id: the build it started is one it can cancel.
+        while (log.lines().stream().noneMatch(l -> l.contains("Cloud Build") && l.contains(" started"))) {
             Thread.sleep(20);
         }
         run.interrupt(); // what Jenkins does to a step's thread when the build is aborted
