@@ -59,7 +59,12 @@ public final class HealthCheck {
      * asked of {@code readiness}.
      */
     public static HealthCheck standard(Sleeper sleeper, StageLog log, Optional<HttpProxy> proxy, Readiness readiness) {
-        return new HealthCheck(httpClient(proxy), sleeper, new ParallelRunner(PARALLEL), log, REQUEST_TIMEOUT, readiness);
+        return standard(httpClient(proxy), sleeper, log, readiness);
+    }
+
+    /** The same, through a client the host already holds ({@link #httpClient}), e.g. one kept for a whole run. */
+    public static HealthCheck standard(HttpClient http, Sleeper sleeper, StageLog log, Readiness readiness) {
+        return new HealthCheck(http, sleeper, new ParallelRunner(PARALLEL), log, REQUEST_TIMEOUT, readiness);
     }
 
     /**

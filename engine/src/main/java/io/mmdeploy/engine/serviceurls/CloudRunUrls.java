@@ -38,8 +38,9 @@ public final class CloudRunUrls {
     public ServiceUrls expected(EnvironmentSpec env, List<ServiceSpec> specs) {
         Map<String, String> urls = new LinkedHashMap<>();
         for (ServiceSpec spec : specs) {
-            String uri = current(env, spec.cloudRunService(env));
-            urls.put(spec.name(), uri.isEmpty() ? deterministic(env, spec.cloudRunService(env)) : uri);
+            String cloudRunService = spec.cloudRunService(env);
+            String uri = current(env, cloudRunService);
+            urls.put(spec.name(), uri.isEmpty() ? deterministic(env, cloudRunService) : uri);
         }
         return new ServiceUrls(urls);
     }

@@ -27,8 +27,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,7 +44,7 @@ final class RunContext {
     final RunJournal journal;
     final Stages stages;
     /** The lease each environment's last phase in this process took: the next one renews it instead of taking it anew. */
-    private final java.util.Map<String, Lease> held = new java.util.HashMap<>();
+    private final Map<String, Lease> held = new HashMap<>();
 
     RunContext(StepHost host, LoadedConfig loaded, Stages stages) {
         this.host = host;

@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place stages are built: the deploy's phases, the CLI's step commands and rollback all take theirs from here,
@@ -59,7 +60,7 @@ public final class Stages {
     private final TofuSettings tofu;
     private final DeploySettings settings;
     private final HttpClient registryHttp;
-    private final Map<Optional<HttpProxy>, HttpClient> checkClients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Optional<HttpProxy>, HttpClient> checkClients = new ConcurrentHashMap<>();
 
     public Stages(StepHost host, TofuSettings tofu, DeploySettings settings) {
         this.host = host;
@@ -83,8 +84,8 @@ public final class Stages {
 
     /** Through the same HTTP proxy as the environment's clients (Jenkins' proxy configuration, in the plugin). */
     public HealthCheck healthCheck(GoogleClients clients) {
-        return new HealthCheck(checks(clients), host.sleeper(), new ParallelRunner(HealthCheck.PARALLEL), log(HealthCheck.STAGE),
-                HealthCheck.REQUEST_TIMEOUT, new CloudRunReadiness(clients.services(), clients.revisions()));
+        return HealthCheck.standard(checks(clients), host.sleeper(), log(HealthCheck.STAGE),
+                new CloudRunReadiness(clients.services(), clients.revisions()));
     }
 
     /**
