@@ -2,9 +2,9 @@ package io.mmdeploy.engine.promotion;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.mmdeploy.engine.testing.LoopbackHttp;
 import java.io.IOException;
 import java.io.OutputStream;
-import io.mmdeploy.engine.testing.LoopbackHttp;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
