@@ -149,6 +149,35 @@ public final class DeployFlow {
         return includes(Phase.GATEWAY_BUILD) && !policy.gated(Gate.SERVICES) && !policy.gated(Gate.GATEWAY);
     }
 
+    /**
+     * Where no person approves the services' plan and no scan must pass first, a run that builds in the same process
+     * starts each migration as soon as its own service's image is ready: the migrations phase then waits for the
+     * builds' images itself rather than for the whole build phase. A step run alone (Jenkins, the CLI's step command)
+     * still needs the build phase to have succeeded.
+     */
+    public boolean migratesAsImagesReady() {
+        return includes(Phase.MIGRATIONS) && !policy.gated(Gate.SERVICES) && !includes(Phase.VULNERABILITY_SCAN);
+    }
+
+    /**
+     * What a run that schedules the flow as a graph waits for before it starts a phase: its prerequisites, except that
+     * migrations that wait for their images themselves ({@link #migratesAsImagesReady}) wait for what the builds wait for.
+     */
+    public List<Phase> startsAfter(Phase phase) {
+        if (phase != Phase.MIGRATIONS || !migratesAsImagesReady()) {
+            return prerequisites(phase);
+        }
+        List<Phase> out = new ArrayList<>();
+        for (Phase need : prerequisites(phase)) {
+            for (Phase p : need == Phase.BUILD_IMAGES ? prerequisites(Phase.BUILD_IMAGES) : List.of(need)) {
+                if (!out.contains(p)) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
+    }
+
     public long gateCount() {
         return steps.stream().filter(FlowStep::isGate).count();
     }

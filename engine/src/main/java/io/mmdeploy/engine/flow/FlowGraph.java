@@ -14,7 +14,8 @@ import java.util.function.Function;
  * as everything it waits for is done: the phases' needs, and where the policy gates a plan, its gate. Besides the
  * flow's steps there is one task of preparation, {@code tofu-init}, which the services' plan waits for and which runs
  * beside the builds. Where the gateway goes with the services' plan ({@link DeployFlow#plansGatewayWithServices}), that
- * plan also waits for the gateway's build. The flow's order ({@link DeployFlow#steps}) is one topological order of this graph.
+ * plan also waits for the gateway's build. Where the migrations wait for their own images ({@link
+ * DeployFlow#migratesAsImagesReady}), they start with the builds. The flow's order ({@link DeployFlow#steps}) is one topological order of this graph.
  */
 public final class FlowGraph {
     public static final String TOFU_INIT = "tofu-init";
@@ -51,7 +52,7 @@ public final class FlowGraph {
                 if (gate != null) {
                     needs.add("gate-" + gate.id());
                 }
-                for (Phase need : flow.prerequisites(step.phase())) {
+                for (Phase need : flow.startsAfter(step.phase())) {
                     // A gated plan is waited for through its gate.
                     Gate after = DeployFlow.gateAfter(need);
                     if (after == null || after != gate) {

@@ -9,6 +9,7 @@ import io.mmdeploy.engine.run.TaskOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The engine of mmBuildImages: every service whose fingerprint has no image yet is built and pushed, all at
@@ -31,9 +32,21 @@ public final class BuildImages {
 
     /** One ImageRef per request, in request order; fails with the diagnostics of every service that failed. */
     public List<ImageRef> run(List<ImageBuildRequest> requests) throws InterruptedException {
+        return run(requests, image -> { });
+    }
+
+    /**
+     * @param onReady told of each image as soon as it is pushed or reused, from the thread that made it (a migration of
+     *     that service may start then, before the other builds end)
+     */
+    public List<ImageRef> run(List<ImageBuildRequest> requests, Consumer<ImageRef> onReady) throws InterruptedException {
         List<NamedTask<ImageRef>> tasks = new ArrayList<>();
         for (ImageBuildRequest request : requests) {
-            tasks.add(new NamedTask<>(request.service(), () -> buildOrReuse(request)));
+            tasks.add(new NamedTask<>(request.service(), () -> {
+                ImageRef image = buildOrReuse(request);
+                onReady.accept(image);
+                return image;
+            }));
         }
         log.info("Images for " + requests.size() + " service(s) with " + builder.describe() + ", at most "
                 + runner.maxConcurrent() + " at once");

@@ -18,13 +18,13 @@ import io.mmdeploy.engine.gcp.ApiFailure;
 import io.mmdeploy.engine.gcp.Operations;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.run.NamedTask;
+import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.run.TaskOutcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.mmdeploy.engine.run.NamedTask;
-import io.mmdeploy.engine.run.ParallelRunner;
-import io.mmdeploy.engine.run.TaskOutcome;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -56,13 +56,22 @@ public final class RunMigrations {
     public List<MigrationResult> run(EnvironmentSpec env, List<MigrationSpec> migrations, Map<String, ImageRef> images,
             Consumer<MigrationResult> onExecution) throws InterruptedException {
         // Every check first: all images known, all jobs readable. Nothing changes until they pass.
-        Map<MigrationSpec, Job> found = new LinkedHashMap<>();
         for (MigrationSpec spec : migrations) {
             if (!images.containsKey(spec.service())) {
-                throw DeployException.of("No image for the migration job " + spec.cloudRunJob(env),
-                        "The job runs the image of service \"" + spec.service() + "\", which this deploy has not built."
-                                + " Build the images first (mmBuildImages), or fix migrations[].service in the config.");
+                throw noImage(env, spec);
             }
+        }
+        return run(env, migrations, MigrationImages.of(images), onExecution);
+    }
+
+    /**
+     * As {@link #run(EnvironmentSpec, List, Map, Consumer)}, each migration starting once its own service's image is
+     * ready (the jobs are all read first; a migration whose image never comes fails without starting).
+     */
+    public List<MigrationResult> run(EnvironmentSpec env, List<MigrationSpec> migrations, MigrationImages images,
+            Consumer<MigrationResult> onExecution) throws InterruptedException {
+        Map<MigrationSpec, Job> found = new LinkedHashMap<>();
+        for (MigrationSpec spec : migrations) {
             String name = JobName.of(env.projectId(), env.region(), spec.cloudRunJob(env)).toString();
             try {
                 found.put(spec, jobs.getJob(name));
@@ -79,7 +88,11 @@ public final class RunMigrations {
         byDatabase.forEach((database, specs) -> lanes.add(new NamedTask<>(database, () -> {
             List<MigrationResult> done = new ArrayList<>();
             for (MigrationSpec spec : specs) {
-                done.add(runOne(env, spec, found.get(spec), images.get(spec.service()), onExecution));
+                ImageRef image = images.await(spec.service());
+                if (image == null) {
+                    throw noImage(env, spec);
+                }
+                done.add(runOne(env, spec, found.get(spec), image, onExecution));
             }
             return done;
         })));
@@ -89,6 +102,12 @@ public final class RunMigrations {
         List<MigrationResult> results = new ArrayList<>();
         found.keySet().forEach(spec -> results.add(byJob.get(spec.cloudRunJob(env))));
         return results;
+    }
+
+    private static DeployException noImage(EnvironmentSpec env, MigrationSpec spec) {
+        return DeployException.of("No image for the migration job " + spec.cloudRunJob(env),
+                "The job runs the image of service \"" + spec.service() + "\", which this deploy has not built."
+                        + " Build the images first (mmBuildImages), or fix migrations[].service in the config.");
     }
 
     private MigrationResult runOne(EnvironmentSpec env, MigrationSpec spec, Job job, ImageRef image, Consumer<MigrationResult> onExecution)

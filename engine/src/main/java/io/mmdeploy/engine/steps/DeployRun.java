@@ -116,7 +116,8 @@ public final class DeployRun {
 
     /**
      * Runs the flow as its {@link FlowGraph}: each step starts as soon as what it waits for is done (the builds beside
-     * the gateway's build and tofu's init; in an ungated environment the migrations beside the services' plan), with
+     * the gateway's build and tofu's init; in an ungated environment each migration as soon as its own service's image
+     * is ready, beside the other builds and the services' plan), with
      * every gate and every phase's own refusal as before. On a failure nothing new starts, what runs is let finish,
      * and the release is recorded as failed at the first phase that failed.
      *
@@ -145,6 +146,8 @@ public final class DeployRun {
             return t;
         });
         CompletionService<Finished> finished = new ExecutorCompletionService<>(pool);
+        // Where the flow allows, each migration starts once its own service's image is ready (DeployFlow#migratesAsImagesReady).
+        ReadyImages ready = new ReadyImages();
         int running = 0;
         Finished failure = null;
         Result stop = null;
@@ -154,7 +157,7 @@ public final class DeployRun {
                     for (FlowGraph.Node node : graph.nodes()) {
                         if (!started.contains(node.id()) && done.containsAll(node.needs())) {
                             started.add(node.id());
-                            finished.submit(() -> runNode(environment, node, all, total, planOnly, preApproved, release, elapsed, hashes));
+                            finished.submit(() -> runNode(environment, node, all, total, planOnly, preApproved, release, elapsed, hashes, ready));
                             running++;
                         }
                     }
@@ -166,13 +169,16 @@ public final class DeployRun {
                 running--;
                 if (end.error() != null) {
                     failure = failure == null ? end : failure;
+                    ready.stopped(end.node().id() + " failed");
                 } else if (end.stop() != null) {
                     stop = stop == null ? end.stop() : stop;
+                    ready.stopped("the run stopped at the " + end.stop().waitingAt() + " gate");
                 } else {
                     done.add(end.node().id());
                 }
             }
         } finally {
+            ready.stopped("the run ended");
             pool.shutdownNow();
         }
         Map<String, Duration> ordered = inFlowOrder(all, elapsed);
@@ -192,7 +198,7 @@ public final class DeployRun {
     private record Finished(FlowGraph.Node node, Result stop, Throwable error) {}
 
     private Finished runNode(String environment, FlowGraph.Node node, List<FlowStep> all, int total, boolean planOnly,
-            Map<String, String> preApproved, String release, Map<String, Duration> elapsed, Map<Phase, String> hashes) {
+            Map<String, String> preApproved, String release, Map<String, Duration> elapsed, Map<Phase, String> hashes, ReadyImages ready) {
         try {
             if (node.step() == null) {
                 steps.prepareTofu(environment);
@@ -210,7 +216,7 @@ public final class DeployRun {
             int n = all.stream().filter(s -> !s.isGate()).toList().indexOf(step) + 1;
             Instant began = clock.instant();
             log.info("[" + n + "/" + total + "] " + step.title() + " ...");
-            String note = phase(environment, step.phase(), hashes);
+            String note = phase(environment, step.phase(), hashes, ready);
             Duration took = Duration.between(began, clock.instant());
             elapsed.put(step.phase().id(), took);
             log.info("[" + n + "/" + total + "] " + step.title() + ": " + note + " (" + seconds(took) + ")");
@@ -250,7 +256,7 @@ public final class DeployRun {
     }
 
     /** One phase; returns what it did in a few words. Health failures revert and throw. */
-    private String phase(String environment, Phase phase, Map<Phase, String> hashes) throws InterruptedException {
+    private String phase(String environment, Phase phase, Map<Phase, String> hashes, ReadyImages ready) throws InterruptedException {
         switch (phase) {
             case PROMOTE_IMAGES -> {
                 ImagesResult r = steps.promoteImages(environment);
@@ -260,7 +266,8 @@ public final class DeployRun {
                 return steps.vulnerabilityScan(environment).summary();
             }
             case BUILD_IMAGES -> {
-                ImagesResult r = steps.buildImages(environment, null, null);
+                ImagesResult r = steps.buildImages(environment, ready::ready);
+                ready.buildsEnded();
                 return r.built() + " built, " + r.reused() + " reused";
             }
             case SERVICES_PLAN, GATEWAY_PLAN -> {
@@ -271,7 +278,7 @@ public final class DeployRun {
                         : "plan " + FlowGuard.shortHash(r.planHash()) + ", image changes: " + r.imageChanges();
             }
             case MIGRATIONS -> {
-                MigrationsResult r = steps.runMigrations(environment);
+                MigrationsResult r = steps.runMigrations(environment, ready);
                 return r.skipped() ? "already ran in this run" : r.executions().size() + " execution(s)";
             }
             case SERVICES_APPLY -> {

@@ -10,10 +10,12 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.DeployFlow;
 import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.health.HealthReport;
+import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.smoke.SmokeReport;
 import io.mmdeploy.engine.tofu.TofuSettings;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The composition root of a run: the deploy's phases as one call each (docs/STEPS.md), a step's parameters in, its
@@ -109,6 +111,16 @@ public final class DeploySteps {
     /** mmRunMigrations: see {@link MigrationsPhase}. */
     public MigrationsResult runMigrations(String environment) throws InterruptedException {
         return migrations.run(run.env(environment));
+    }
+
+    /** A deploy run's builds, telling {@code onReady} of each image as it is ready. */
+    ImagesResult buildImages(String environment, Consumer<ImageRef> onReady) throws InterruptedException {
+        return images.build(run.env(environment), null, null, onReady);
+    }
+
+    /** A deploy run's migrations, each waiting in {@code ready} for its own image where the flow allows. */
+    MigrationsResult runMigrations(String environment, ReadyImages ready) throws InterruptedException {
+        return migrations.run(run.env(environment), ready);
     }
 
     /**

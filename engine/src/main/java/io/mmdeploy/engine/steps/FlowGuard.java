@@ -5,6 +5,7 @@ import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.DeployFlow;
 import io.mmdeploy.engine.flow.Phase;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -15,10 +16,15 @@ final class FlowGuard {
     private FlowGuard() {}
 
     static void require(DeployFlow flow, EnvironmentSpec env, Phase phase, RunJournal.Entry entry) {
+        require(flow, env, phase, entry, flow.prerequisites(phase));
+    }
+
+    /** @param needs the phases that must have succeeded: the prerequisites, or what a graph run starts the phase after */
+    static void require(DeployFlow flow, EnvironmentSpec env, Phase phase, RunJournal.Entry entry, List<Phase> needs) {
         if (entry.release() == null) {
             throw refusal(flow, env, phase, "no run was started in this workspace", Phase.PREFLIGHT);
         }
-        for (Phase need : flow.prerequisites(phase)) {
+        for (Phase need : needs) {
             if (!entry.succeeded(need)) {
                 RunJournal.PhaseRecord record = entry.phase(need);
                 String state = record == null ? "has not run" : "is " + record.status().toLowerCase(java.util.Locale.ROOT);

@@ -13,6 +13,7 @@ import io.mmdeploy.engine.plan.DeployPlan;
 import io.mmdeploy.engine.plan.ServicePlan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * mmBuildImages: builds (or reuses, when its fingerprint was built before) each service's image and keeps the
@@ -30,6 +31,11 @@ final class ImagesPhase {
      * @param builder {@code cloudbuild} (default) or {@code docker}
      */
     ImagesResult build(EnvironmentSpec env, List<String> services, String builder) throws InterruptedException {
+        return build(env, services, builder, image -> { });
+    }
+
+    /** @param onReady told of each image as soon as it is ready (a deploy run's migrations wait for theirs there) */
+    ImagesResult build(EnvironmentSpec env, List<String> services, String builder, Consumer<ImageRef> onReady) throws InterruptedException {
         DeployPlan plan = run.plan(env);
         List<ImageBuildRequest> requests = new ArrayList<>();
         for (ServicePlan service : plan.services()) {
@@ -50,6 +56,7 @@ final class ImagesPhase {
             run.journal.update(env.name(), d -> d.phase(Phase.BUILD_IMAGES, RunJournal.SUCCEEDED, entry.commit(), run.now(),
                     "0 built: " + promoted.size() + " promoted"));
             run.stages.log(BuildImages.STAGE).info("Images promoted from " + env.promotion().from() + ": nothing to build");
+            promoted.forEach(onReady);
             return new ImagesResult(promoted);
         }
         List<ImageRef> images;
@@ -57,7 +64,7 @@ final class ImagesPhase {
                 Lease.KeptAlive held = run.keepAlive(run.lease(env, clients, entry))) {
             run.journal.update(env.name(), d -> d.phase(Phase.BUILD_IMAGES, RunJournal.RUNNING, entry.commit(), run.now(), null));
             try {
-                images = run.stages.imageBuilds(env, clients, builder).run(requests);
+                images = run.stages.imageBuilds(env, clients, builder).run(requests, onReady);
             } catch (RuntimeException e) {
                 run.failed(env, Phase.BUILD_IMAGES, e);
                 throw e;

@@ -83,6 +83,18 @@ final class RunContext {
     }
 
     /**
+     * As {@link #guard(EnvironmentSpec, Phase)}, for a phase that waits for the builds' images itself (the migrations of a
+     * run that builds in this process, {@link DeployFlow#migratesAsImagesReady}): the build phase need not have ended.
+     */
+    RunJournal.Entry guardAwaitingImages(EnvironmentSpec env, Phase phase) {
+        mayChange(env);
+        RunJournal.Entry entry = journal.read(env.name());
+        DeployFlow flow = flow(env);
+        FlowGuard.require(flow, env, phase, entry, flow.startsAfter(phase));
+        return entry;
+    }
+
+    /**
      * Before every mutation: the isolation preflight (a config that plan refuses is never applied) and, where the host
      * builds a branch, that branch is the one the environment deploys from.
      */

@@ -15,7 +15,7 @@ class FlowGraphTest {
     static final ApprovalPolicy GATED = new ApprovalPolicy(Set.of(Gate.SERVICES, Gate.GATEWAY), List.of(), null, true);
 
     @Test
-    void ungatedTheBuildsTheGatewayAndTofuInitStartTogetherAndTheMigrationsGoBesideThePlan() {
+    void ungatedTheBuildsTheGatewayTofuInitAndTheMigrationsStartTogether() {
         FlowGraph graph = FlowGraph.of(DeployFlow.of(ApprovalPolicy.none(), true, true));
 
         assertThat(graph.node("build-images").needs()).containsExactly("preflight");
@@ -23,7 +23,8 @@ class FlowGraphTest {
         assertThat(graph.node(FlowGraph.TOFU_INIT).needs()).containsExactly("preflight");
         // Nobody approves either plan: the gateway's image goes with the services' plan, so that plan waits for its build.
         assertThat(graph.node("services-plan").needs()).containsExactlyInAnyOrder("build-images", FlowGraph.TOFU_INIT, "gateway-build");
-        assertThat(graph.node("migrations").needs()).containsExactly("build-images");
+        // Each migration waits for its own service's image inside the phase, not for every build.
+        assertThat(graph.node("migrations").needs()).containsExactly("preflight");
         assertThat(graph.node("services-apply").needs()).containsExactlyInAnyOrder("services-plan", "migrations");
         assertThat(graph.node("gateway-plan").needs()).containsExactlyInAnyOrder("gateway-build", "service-urls");
     }
@@ -73,8 +74,8 @@ class FlowGraphTest {
         Duration critical = graph.criticalPath(n -> cost.getOrDefault(n.id(), Duration.ZERO));
         Duration chain = graph.chain(n -> cost.getOrDefault(n.id(), Duration.ZERO));
 
-        // builds (4) → migrations (1; the plan's 30 s runs beside) → apply (1); the gateway and init run beside the builds.
-        assertThat(critical).isEqualTo(Duration.ofMinutes(6));
+        // builds (4) → plan (30 s) → apply (1); the gateway, init and the migrations (their wait for images included) beside.
+        assertThat(critical).isEqualTo(Duration.ofMinutes(5).plusSeconds(30));
         assertThat(chain).isEqualTo(Duration.ofMinutes(9).plusSeconds(50));
     }
 }

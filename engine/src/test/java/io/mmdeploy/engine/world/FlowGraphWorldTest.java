@@ -1,11 +1,18 @@
 package io.mmdeploy.engine.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.cloud.run.v2.Execution;
+import io.mmdeploy.engine.diagnostics.DeployException;
 
 import io.mmdeploy.engine.flow.FlowGraph;
 import io.mmdeploy.engine.flow.FlowStep;
+import io.mmdeploy.engine.gcp.fake.FakeCloudBuild;
 import io.mmdeploy.engine.release.ReleaseRecord;
+import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import io.mmdeploy.engine.steps.DeployRun;
+import io.mmdeploy.engine.steps.RunJournal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +80,60 @@ class FlowGraphWorldTest {
         assertThat(world.builds()).isEqualTo(9);
         world.assertConverged("staging");
         world.assertNoSecretLeaked();
+    }
+
+    @Test
+    void aMigrationStartsOnceItsOwnServicesImageIsReadyWhileTheOtherBuildsGoOn() throws Exception {
+        world = DeployWorld.start(dir, "staging");
+        // The migrations' services (habits; users for the main database) build at once, every other image takes 500 ms.
+        world.cloud.cloudBuild.latency(Duration.ofMillis(500));
+        world.cloud.cloudBuild.latency(world.env("staging").registry().image("habits-service"), Duration.ZERO);
+        world.cloud.cloudBuild.latency(world.env("staging").registry().image("users-service"), Duration.ZERO);
+        Events events = new Events();
+        Checkout checkout = world.checkout("cli:ana@laptop");
+
+        DeployRun.Result result = checkout.deploy("staging", Checkout.noTerminal(), events);
+
+        assertThat(result.status()).isEqualTo("SUCCEEDED");
+        events.assertNothingStartedBeforeWhatItWaitsFor(FlowGraph.of(checkout.steps().flow("staging")));
+        List<String> lines = world.log.lines();
+        int agentPushed = indexOf(lines, "agent: pushed");
+        assertThat(indexOf(lines, "migrate-habits-staging: execution")).as("habits migrates before agent's build ends").isBetween(0, agentPushed);
+        assertThat(indexOf(lines, "migrate-main-staging: execution")).isBetween(0, agentPushed);
+        assertThat(indexOf(lines, "migrate-habits-staging: image")).as("and only after its own image was pushed")
+                .isGreaterThan(indexOf(lines, "habits: pushed"));
+        RunJournal.Entry journal = checkout.journal("staging");
+        assertThat(journal.migrations()).extracting(MigrationRun::image)
+                .containsExactlyInAnyOrder(journal.imageRefs().get("habits").ref(), journal.imageRefs().get("users").ref());
+        world.assertConverged("staging");
+        world.assertNoSecretLeaked();
+    }
+
+    @Test
+    void aMigrationWhoseImageFailsToBuildNeverStarts() throws Exception {
+        world = DeployWorld.start(dir, "staging");
+        world.cloud.cloudBuild.latency(Duration.ofMillis(200));
+        world.cloud.cloudBuild.outcome(world.env("staging").registry().image("habits-service"), FakeCloudBuild.Outcome.STEP_FAILURE);
+        Checkout checkout = world.checkout("cli:ana@laptop");
+
+        assertThatThrownBy(() -> checkout.deploy("staging")).isInstanceOf(DeployException.class)
+                .hasMessageContaining("habits");
+
+        assertThat(world.cloud.cloudRun.executions()).extracting(Execution::getName).noneMatch(n -> n.contains("migrate-habits"));
+        ReleaseRecord record = world.records("staging").stream().filter(r -> r.id().equals(checkout.journal("staging").release()))
+                .findFirst().orElseThrow();
+        assertThat(record.outcome().failedPhase()).isEqualTo("build-images");
+        assertThat(record.migrations()).as("what did run is recorded").hasSize(world.cloud.cloudRun.executions().size());
+        assertThat(world.leaseOf("staging")).isNull();
+    }
+
+    static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test

@@ -59,12 +59,12 @@ public final class FakeCloudBuild extends CloudBuildGrpc.CloudBuildImplBase {
         outcomes.put(repository, outcome);
     }
 
-    /** How long each build takes (wall time), to measure parallelism. */
     /** How long one repository's builds take (the benchmark's profile); others take {@link #latency(Duration)}. */
     public void latency(String repository, Duration value) {
         latencies.put(repository, value);
     }
 
+    /** How long each build takes (wall time), to measure parallelism. */
     public void latency(Duration value) {
         latency = value;
     }
