@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Release records as the versions of the secret {@code mm-releases-<env>} in the environment's own project
@@ -31,9 +32,20 @@ public final class SecretManagerReleaseStore implements ReleaseStore {
     private final SecretMask mask;
     private final ParallelRunner runner;
     private final StageLog log;
+    private final Map<Long, ReleaseRecord> known;
 
     /** @param runner reads the history's versions in parallel */
     public SecretManagerReleaseStore(SecretManagerServiceClient secrets, EnvironmentSpec env, SecretMask mask, ParallelRunner runner, StageLog log) {
+        this(secrets, env, mask, runner, log, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * @param known the versions read before (by number) by this host's run, filled as more are read: a version never
+     *     changes, so each phase of a run reads only the versions written since (a long history is not read again per phase)
+     */
+    public SecretManagerReleaseStore(SecretManagerServiceClient secrets, EnvironmentSpec env, SecretMask mask, ParallelRunner runner, StageLog log,
+            Map<Long, ReleaseRecord> known) {
+        this.known = known;
         this.versions = new SecretVersions(secrets, SecretName.of(env.projectId(), secretId(env)));
         this.runner = runner;
         this.env = env;
@@ -82,22 +94,32 @@ public final class SecretManagerReleaseStore implements ReleaseStore {
         // Versions are numbered 1, 2, … in write order; a disabled or destroyed one is skipped.
         List<NamedTask<Optional<ReleaseRecord>>> reads = new ArrayList<>();
         for (long n = 1; n < latest.get().number(); n++) {
-            String version = Long.toString(n);
-            reads.add(new NamedTask<>("version " + version, () -> versions.access(version).map(this::parse)));
+            if (!known.containsKey(n)) {
+                String version = Long.toString(n);
+                reads.add(new NamedTask<>("version " + version, () -> versions.access(version).map(this::remember)));
+            }
         }
-        List<ReleaseRecord> oldestFirst = new ArrayList<>();
         try {
-            TaskOutcome.valuesOrThrow(runner.runAll("release-history", reads)).forEach(r -> r.ifPresent(oldestFirst::add));
+            TaskOutcome.valuesOrThrow(runner.runAll("release-history", reads));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DeployException.of("Reading the release history was interrupted", versions.secret() + " was only read in part.");
         }
-        oldestFirst.add(parse(latest.get()));
+        remember(latest.get());
+        List<ReleaseRecord> oldestFirst = new ArrayList<>();
+        for (long n = 1; n <= latest.get().number(); n++) {
+            ReleaseRecord record = known.get(n);
+            if (record != null) {
+                oldestFirst.add(record);
+            }
+        }
         return oldestFirst;
     }
 
-    private ReleaseRecord parse(SecretVersions.Version version) {
-        return ReleaseJson.read(new String(version.data(), StandardCharsets.UTF_8),
+    private ReleaseRecord remember(SecretVersions.Version version) {
+        ReleaseRecord record = ReleaseJson.read(new String(version.data(), StandardCharsets.UTF_8),
                 versions.secret().getSecret() + " version " + version.number());
+        known.put(version.number(), record);
+        return record;
     }
 }

@@ -24,6 +24,7 @@ import io.mmdeploy.engine.port.MaskingEventSink;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.promotion.OciRegistry;
 import io.mmdeploy.engine.release.CloudRunReleases;
+import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.release.ReleaseRecorder;
 import io.mmdeploy.engine.release.SecretManagerReleaseStore;
 import io.mmdeploy.engine.run.ParallelRunner;
@@ -61,6 +62,8 @@ public final class Stages {
     private final DeploySettings settings;
     private final HttpClient registryHttp;
     private final Map<Optional<HttpProxy>, HttpClient> checkClients = new ConcurrentHashMap<>();
+    /** Each environment's release-record versions read so far in this run (versions never change). */
+    private final Map<String, Map<Long, ReleaseRecord>> recordVersions = new ConcurrentHashMap<>();
 
     public Stages(StepHost host, TofuSettings tofu, DeploySettings settings) {
         this.host = host;
@@ -156,7 +159,8 @@ public final class Stages {
 
     public Releases releases(EnvironmentSpec env, GoogleClients clients) {
         SecretManagerReleaseStore store = new SecretManagerReleaseStore(clients.secretManager(), env, host.mask(),
-                new ParallelRunner(HISTORY_READS), log(ReleaseRecorder.STAGE));
+                new ParallelRunner(HISTORY_READS), log(ReleaseRecorder.STAGE),
+                recordVersions.computeIfAbsent(env.projectId() + "/" + env.name(), k -> new ConcurrentHashMap<>()));
         return new Releases(store, new CloudRunReleases(clients, store, host.clock(), host.sleeper(), this::log));
     }
 

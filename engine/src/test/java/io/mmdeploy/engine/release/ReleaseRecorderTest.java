@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.cloud.run.v2.ServicesGrpc;
+import com.google.cloud.secretmanager.v1.SecretManagerServiceGrpc;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.fake.Fixtures;
@@ -77,6 +78,33 @@ class ReleaseRecorderTest {
         assertThat(world.cloud.secretManager.exists("mindmirror-69", SECRET)).isFalse();
         assertThat(world.cloud.secretManager.secret(Fixtures.PROJECT, SECRET).orElseThrow().getLabelsMap())
                 .containsEntry("managed-by", "mm-deploy");
+    }
+
+    @Test
+    void aRunReadsEachRecordVersionOnceAndAfterThatOnlyWhatWasWrittenSince() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            world.deploy(i);
+            world.clock.advance(Duration.ofMinutes(5));
+        }
+        Map<Long, ReleaseRecord> known = new java.util.concurrent.ConcurrentHashMap<>();
+        SecretManagerReleaseStore first = new SecretManagerReleaseStore(world.clients.secretManager(), world.env, world.log.mask,
+                new io.mmdeploy.engine.run.ParallelRunner(4), world.log.stage(ReleaseRecorder.STAGE), known);
+        int before = world.cloud.faults.calls(SecretManagerServiceGrpc.getAccessSecretVersionMethod());
+
+        List<ReleaseRecord> all = first.readAll();
+
+        assertThat(world.cloud.faults.calls(SecretManagerServiceGrpc.getAccessSecretVersionMethod()) - before).as("latest, then the 5 older ones")
+                .isEqualTo(6);
+        world.deploy(4);
+        SecretManagerReleaseStore later = new SecretManagerReleaseStore(world.clients.secretManager(), world.env, world.log.mask,
+                new io.mmdeploy.engine.run.ParallelRunner(4), world.log.stage(ReleaseRecorder.STAGE), known);
+        int middle = world.cloud.faults.calls(SecretManagerServiceGrpc.getAccessSecretVersionMethod());
+
+        List<ReleaseRecord> again = later.readAll();
+
+        assertThat(world.cloud.faults.calls(SecretManagerServiceGrpc.getAccessSecretVersionMethod()) - middle)
+                .as("latest and the one version written since the last read").isEqualTo(2);
+        assertThat(again).isEqualTo(world.store.readAll()).hasSize(all.size() + 2).startsWith(all.toArray(ReleaseRecord[]::new));
     }
 
     @Test
