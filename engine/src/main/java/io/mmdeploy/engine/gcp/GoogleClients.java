@@ -55,6 +55,7 @@ public final class GoogleClients implements AutoCloseable {
     private final ClientSettingsOverrides overrides;
     private final RetrySettings polling;
     private final List<AutoCloseable> opened = new ArrayList<>();
+    private int holders = 1;
 
     private ServicesClient services;
     private RevisionsClient revisions;
@@ -214,8 +215,23 @@ public final class GoogleClients implements AutoCloseable {
         return storage;
     }
 
+    /**
+     * One more holder of these clients (the phases of one run share them): each {@link #close} ends one hold, and the
+     * last one closes the clients.
+     */
+    public synchronized GoogleClients retain() {
+        if (holders == 0) {
+            throw new IllegalStateException("these Google clients are closed");
+        }
+        holders++;
+        return this;
+    }
+
     @Override
     public synchronized void close() {
+        if (holders > 0 && --holders > 0) {
+            return;
+        }
         for (AutoCloseable client : opened) {
             try {
                 if (client instanceof BackgroundResource resource) {

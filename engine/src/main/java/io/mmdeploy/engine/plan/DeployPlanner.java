@@ -27,6 +27,8 @@ import java.util.Optional;
 public final class DeployPlanner {
     private final Workspace workspace;
     private final Optional<SourceTree> git;
+    /** The config dir's uncommitted files, read once per {@link #plan} (null until asked). */
+    private List<String> dirty;
 
     /** @param git the app's history, empty when the workspace is not in a git work tree */
     public DeployPlanner(Workspace workspace, Optional<? extends SourceTree> git) {
@@ -40,6 +42,7 @@ public final class DeployPlanner {
     public DeployPlan plan(LoadedConfig loaded, String environmentName, String since) {
         DeployConfig config = loaded.config();
         EnvironmentSpec env = config.environment(environmentName);
+        dirty = null;
         List<IsolationViolation> violations = new IsolationPreflight(workspace).check(config);
         List<Diagnostic> warnings = new ArrayList<>(loaded.warnings());
         Revision revision = git.map(g -> g.revision("HEAD", env.branch())).orElse(null);
@@ -74,7 +77,7 @@ public final class DeployPlanner {
         SourceTree repo = git.get();
         String now = fingerprint(repo, "HEAD", build).orElse(null);
         for (String path : build.watch()) {
-            List<String> dirty = repo.uncommitted(path);
+            List<String> dirty = uncommitted(repo, path);
             if (!dirty.isEmpty()) {
                 warnings.add(Diagnostic.warning("Uncommitted changes in " + path,
                         name + ": " + dirty.size() + " uncommitted file(s) (e.g. " + dirty.get(0)
@@ -89,6 +92,21 @@ public final class DeployPlanner {
         boolean changed = before == null || !before.equals(now);
         String reason = before == null ? "not present at " + since : changed ? "changed since " + since : "unchanged since " + since + ": reuse";
         return new ServicePlan(name, repository, runService, now, before, changed, reason, tags);
+    }
+
+    /**
+     * The uncommitted files under a watched path, from one status of the config dir per plan (a status per watched path
+     * walks the tree each time; through the git program it is a process each). A path outside the config dir asks git.
+     */
+    private List<String> uncommitted(SourceTree repo, String path) {
+        String p = path.replaceFirst("^\\./", "").replaceFirst("/+$", "");
+        if (p.startsWith("../") || p.equals("..")) {
+            return repo.uncommitted(path);
+        }
+        if (dirty == null) {
+            dirty = repo.uncommitted("");
+        }
+        return p.isEmpty() || p.equals(".") ? dirty : dirty.stream().filter(f -> f.equals(p) || f.startsWith(p + "/")).toList();
     }
 
     /** Empty when a watched path does not exist at that revision. */

@@ -125,6 +125,12 @@ public final class DeployRun {
      * @param preApproved gate id → hash of a plan the operator reviewed earlier (a {@code --plan-only} run)
      */
     public Result run(String environment, boolean planOnly, Map<String, String> preApproved) throws InterruptedException {
+        try (RunContext.SharedClients shared = steps.shareClients()) {
+            return runShared(environment, planOnly, preApproved);
+        }
+    }
+
+    private Result runShared(String environment, boolean planOnly, Map<String, String> preApproved) throws InterruptedException {
         DeployFlow flow = steps.flow(environment);
         FlowGraph graph = FlowGraph.of(flow);
         Map<String, Duration> elapsed = new ConcurrentHashMap<>();

@@ -113,6 +113,11 @@ public final class DeploySteps {
         return migrations.run(run.env(environment));
     }
 
+    /** While the handle is open, this process's phases share their Google clients (a deploy run). */
+    RunContext.SharedClients shareClients() {
+        return run.shareClients();
+    }
+
     /** A deploy run's builds, telling {@code onReady} of each image as it is ready. */
     ImagesResult buildImages(String environment, Consumer<ImageRef> onReady) throws InterruptedException {
         return images.build(run.env(environment), null, null, onReady);

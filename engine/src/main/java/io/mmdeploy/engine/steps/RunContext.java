@@ -4,6 +4,7 @@ import io.mmdeploy.engine.config.ApprovalPolicy;
 import io.mmdeploy.engine.config.DeployConfig;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.LoadedConfig;
+import io.mmdeploy.engine.config.MigrationSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.flow.DeployFlow;
 import io.mmdeploy.engine.flow.Phase;
@@ -31,7 +32,9 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What every phase of a run shares: the config, the run's journal, the stages, and the rules at the door of a
@@ -45,6 +48,10 @@ final class RunContext {
     final Stages stages;
     /** The lease each environment's last phase in this process took: the next one renews it instead of taking it anew. */
     private final Map<String, Lease> held = new HashMap<>();
+    private final Object sharing = new Object();
+    /** The clients the phases share while a deploy run goes ({@link #shareClients}); null when each opens its own. */
+    private Map<String, GoogleClients> shared;
+    private Duration sharedWait;
 
     RunContext(StepHost host, LoadedConfig loaded, Stages stages) {
         this.host = host;
@@ -67,7 +74,41 @@ final class RunContext {
     }
 
     GoogleClients open(EnvironmentSpec env, Duration longestWait) {
+        synchronized (sharing) {
+            if (shared != null && longestWait.compareTo(sharedWait) <= 0) {
+                return shared.computeIfAbsent(env.name(), name -> host.google().open(env, sharedWait)).retain();
+            }
+        }
         return host.google().open(env, longestWait);
+    }
+
+    /**
+     * Until the returned handle is closed, the phases of this process share one set of clients per environment (a deploy
+     * run): a set per phase would start its own threads and, against Google, its own TLS connections each time. They
+     * wait as long as the longest of the run's timeouts (the engine's own timeouts still decide); a phase that needs
+     * longer opens its own.
+     */
+    /** The clients' sharing, ended by {@link #close}. */
+    interface SharedClients extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    SharedClients shareClients() {
+        Duration longest = Stream.concat(Stream.of(stages.settings().apiWait(), stages.settings().buildTimeout(), MigrationSpec.DEFAULT_TIMEOUT),
+                config.migrations().stream().map(MigrationSpec::timeout).filter(Objects::nonNull)).max(Duration::compareTo).orElseThrow();
+        synchronized (sharing) {
+            shared = new HashMap<>();
+            sharedWait = longest;
+        }
+        return () -> {
+            Map<String, GoogleClients> opened;
+            synchronized (sharing) {
+                opened = shared;
+                shared = null;
+            }
+            opened.values().forEach(GoogleClients::close);
+        };
     }
 
     GoogleClients open(EnvironmentSpec env) {
@@ -132,6 +173,8 @@ final class RunContext {
         if (entry.release() == null) {
             return;
         }
+        // Given back: the next phase takes it anew, without first trying to renew what is gone.
+        held.remove(env.name());
         stages.lease(env, clients).ifPresent(lease -> lease.current()
                 .filter(h -> h.release().equals(entry.release()) && h.holder().equals(host.holder()))
                 .ifPresent(lease::giveBack));
