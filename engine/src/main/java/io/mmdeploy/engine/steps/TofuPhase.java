@@ -76,9 +76,9 @@ final class TofuPhase {
         RunJournal.Entry entry = run.guard(env, planPhase);
         try (GoogleClients clients = run.open(env)) {
             Optional<ReleaseRecord> live = run.live(env, clients);
-            String gatewayImage = planPhase == Phase.SERVICES_PLAN ? gatewayWithServices(env, entry, clients) : null;
+            String withGateway = planPhase == Phase.SERVICES_PLAN ? gatewayWithServices(env, entry, clients) : null;
             Map<String, String> variables = ImageVariables.compose(run.config, entry.imageRefs(), live,
-                    planPhase == Phase.GATEWAY_PLAN || gatewayImage != null, run.stages.log("tfvars"));
+                    planPhase == Phase.GATEWAY_PLAN || withGateway != null, run.stages.log("tfvars"));
             String inputs = RunContext.sha256(new TreeMap<>(variables).toString());
             if (planPhase == Phase.GATEWAY_PLAN && appliedWithServices(entry)) {
                 return gatewayAppliedWithServices(env, entry, inputs);
@@ -101,20 +101,38 @@ final class TofuPhase {
                         false, null), open.imageChanges());
             }
             run.lease(env, clients, entry);
+            String checkedOut = withGateway == null ? null : varFileText(env);
             new ImageVarsWriter(run.host.workspace(), run.stages.log("tfvars")).write(env.tofu().imageVarFile(), variables);
             PlanSummary summary;
+            String gatewayImage = withGateway;
             try {
                 summary = run.stages.applyTofu(env).plan(request(env, planPhase));
+                Optional<String> moved = gatewayImage == null ? Optional.empty() : movesAService(summary);
+                if (moved.isPresent()) {
+                    // A service created or replaced may come back with another URL than the one the gateway was built
+                    // with: the gateway goes to its own plan, after the URLs are published, and this plan is made without it.
+                    log().info(Phase.SERVICES_PLAN.title() + ": the gateway keeps its own plan (this plan " + moved.get()
+                            + ", so a URL it was built with may change); planning the services without it");
+                    gatewayImage = null;
+                    variables = ImageVariables.compose(run.config, entry.imageRefs(), live, false, run.stages.log("tfvars"));
+                    // The var file as checked out again first: a gateway no release recorded keeps the file's value.
+                    writeVarFile(env, checkedOut);
+                    new ImageVarsWriter(run.host.workspace(), run.stages.log("tfvars")).write(env.tofu().imageVarFile(), variables);
+                    summary = run.stages.applyTofu(env).plan(request(env, planPhase));
+                }
             } catch (RuntimeException e) {
                 run.failed(env, planPhase, e);
                 throw e;
             }
+            String plannedGateway = gatewayImage;
+            String plannedInputs = RunContext.sha256(new TreeMap<>(variables).toString());
+            PlanSummary finalSummary = summary;
             List<String> imageChanges = summary.imageChanges().stream()
                     .map(c -> c.address() + ": " + c.before() + " -> " + c.after()).toList();
             run.journal.update(env.name(), d -> {
-                d.pending.put(planPhase.id(), new RunJournal.PendingPlan(summary.planHash(), liveId, summary.changed(), imageChanges, false,
-                        gatewayImage));
-                d.phase(planPhase, RunJournal.SUCCEEDED, inputs, run.now(), "plan " + FlowGuard.shortHash(summary.planHash()));
+                d.pending.put(planPhase.id(), new RunJournal.PendingPlan(finalSummary.planHash(), liveId, finalSummary.changed(), imageChanges,
+                        false, plannedGateway));
+                d.phase(planPhase, RunJournal.SUCCEEDED, plannedInputs, run.now(), "plan " + FlowGuard.shortHash(finalSummary.planHash()));
             });
             return TofuResult.of(new ApplyTofu.Outcome(summary, false, null), imageChanges);
         }
@@ -124,7 +142,7 @@ final class TofuPhase {
      * The gateway image the services' plan carries, or null. Only where the flow plans the gateway with the services, and
      * only an image of this run built with the URLs the services have now: a URL that was only expected (a new service)
      * leaves the gateway to its own plan after the services' URLs are published, so an image with a wrong URL is never
-     * applied.
+     * applied. A services' plan that then turns out to create, replace or delete a service is made again without it.
      */
     private String gatewayWithServices(EnvironmentSpec env, RunJournal.Entry entry, GoogleClients clients) {
         if (!run.flow(env).plansGatewayWithServices() || !entry.succeeded(Phase.GATEWAY_BUILD)) {
@@ -139,6 +157,44 @@ final class TofuPhase {
         }
         log().info(Phase.SERVICES_PLAN.title() + ": the gateway " + image.ref() + " goes with the services (built with their current URLs)");
         return image.ref();
+    }
+
+    private String varFileText(EnvironmentSpec env) {
+        String file = env.tofu().imageVarFile();
+        try {
+            return run.host.workspace().readText(file).orElseThrow(() -> DeployException.of("Var file not found",
+                    file + " (the environment's first tofu.varFiles entry, where image references go) does not exist in "
+                            + run.host.workspace().describe() + "; create it, or fix the path in the config."));
+        } catch (java.io.IOException e) {
+            throw DeployException.of("Cannot read " + file + " in " + run.host.workspace().describe(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void writeVarFile(EnvironmentSpec env, String text) {
+        String file = env.tofu().imageVarFile();
+        try {
+            run.host.workspace().writeText(file, text);
+        } catch (java.io.IOException e) {
+            throw DeployException.of("Cannot write " + file + " in " + run.host.workspace().describe(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** The first Cloud Run service other than the gateway that the plan creates, replaces or deletes, in words; empty for none. */
+    private Optional<String> movesAService(PlanSummary plan) {
+        String gateway = run.config.gatewaySpec().orElseThrow().tofuTarget();
+        return plan.changes().stream()
+                .filter(c -> c.action() == PlanSummary.Action.CREATE || c.action() == PlanSummary.Action.REPLACE || c.action() == PlanSummary.Action.DELETE)
+                .filter(c -> !c.address().equals(gateway) && isCloudRunService(c.address()))
+                .map(c -> c.action().id() + "s " + c.address()).findFirst();
+    }
+
+    private static boolean isCloudRunService(String address) {
+        for (String part : address.split("\\.")) {
+            if (part.equals("google_cloud_run_v2_service")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The services' apply of this run put the gateway's current image live already (and its URLs were not rebuilt since). */

@@ -195,6 +195,27 @@ class FlowGraphWorldTest {
     }
 
     @Test
+    void aServicesPlanThatReplacesAServiceIsMadeWithoutTheGatewayWhoseURLsItMayChange() throws Exception {
+        world = DeployWorld.start(dir, "staging");
+        String mesh = world.serviceName(world.env("staging"), "mesh");
+        int meshRevisions = world.revisionCount("staging", "mesh");
+        // journal is replaced by the services' apply and comes back with another URL than the gateway was built with.
+        world.tofu.replaceOf = "google_cloud_run_v2_service.service[\"journal\"]";
+
+        DeployRun.Result result = world.checkout("cli:ana@laptop").deploy("staging");
+
+        assertThat(result.status()).isEqualTo("SUCCEEDED");
+        assertThat(world.log.text()).contains("the gateway keeps its own plan (this plan replaces google_cloud_run_v2_service.service[\"journal\"]");
+        assertThat(world.builds()).as("7 services, the worker, the gateway twice").isEqualTo(10);
+        assertThat(world.revisionCount("staging", "mesh")).as("one new gateway revision: only the image with journal's new URL")
+                .isEqualTo(meshRevisions + 1);
+        ReleaseRecord record = world.assertConverged("staging");
+        String applied = world.cloud.cloudRun.revisionImage(mesh, world.cloud.cloudRun.servingRevision(mesh));
+        assertThat(record.serving("mesh").orElseThrow().image().ref()).isEqualTo(applied);
+        assertThat(world.urlsSecretVersions("staging").get(world.urlsSecretVersions("staging").size() - 1)).contains("localhost");
+    }
+
+    @Test
     void aGatedPlanThatChangesNothingPassesByItselfAndIsRecordedSo() throws Exception {
         world = DeployWorld.start(dir, "main");
         DeployRun.Gatekeeper yes = (env, gate, plan) -> Optional.of("rita");

@@ -54,6 +54,11 @@ final class WorldTofu {
     volatile int failApplyAfter = -1;
     /** The next apply fails at the change of the Cloud Run resource whose name ends so (null: none). */
     volatile String failApplyOf;
+    /**
+     * The resource (by address) that plans replace, as when a changed field forces a new one; its apply gives the Cloud
+     * Run service another URL (null: none).
+     */
+    volatile String replaceOf;
     /** How long each command takes (real time; the benchmark's profile), and an apply more per changed resource. */
     final Map<String, java.time.Duration> latency = new java.util.concurrent.ConcurrentHashMap<>();
     volatile java.time.Duration applyPerChange = java.time.Duration.ZERO;
@@ -171,12 +176,14 @@ final class WorldTofu {
             String wanted = vars.get(m.variable());
             String now = m.job() ? cloudRun.jobImage(m.name()) : cloudRun.templateImage(m.name());
             boolean drift = m.ownsTraffic() && !cloudRun.trafficOnLatest(m.name());
-            if (!wanted.equals(now) || drift) {
+            boolean replace = m.address().equals(replaceOf);
+            if (!wanted.equals(now) || drift || replace) {
                 ObjectNode c = changes.addObject();
                 c.put("address", m.address());
                 c.put("name", m.name());
                 c.put("job", m.job());
                 c.put("ownsTraffic", m.ownsTraffic());
+                c.put("replace", replace);
                 c.put("before", now);
                 c.put("after", wanted);
                 out.add(ui("info", m.address() + ": Plan to update", "planned_change"));
@@ -208,7 +215,11 @@ final class WorldTofu {
             rc.put("type", c.path("job").asBoolean() ? "google_cloud_run_v2_job" : "google_cloud_run_v2_service");
             rc.put("name", address.substring(address.indexOf('.') + 1).replaceAll("\\[.*", ""));
             ObjectNode change = rc.putObject("change");
-            change.putArray("actions").add("update");
+            if (c.path("replace").asBoolean()) {
+                change.putArray("actions").add("delete").add("create");
+            } else {
+                change.putArray("actions").add("update");
+            }
             change.set("before", container(c.path("job").asBoolean(), c.path("before").asText()));
             change.set("after", container(c.path("job").asBoolean(), c.path("after").asText()));
             change.putObject("after_unknown");
@@ -257,6 +268,10 @@ final class WorldTofu {
                 return 1;
             }
             deploy(c);
+            if (c.path("replace").asBoolean()) {
+                String name = c.path("name").asText();
+                cloudRun.setUri(name, cloudRun.service(name).getUri().replace("127.0.0.1", "localhost"));
+            }
             out.add(ui("info", c.path("address").asText() + ": Modifications complete", "apply_complete"));
             applied++;
         }
