@@ -114,13 +114,44 @@ void phase(Map run, String name, Closure body) {
 }
 
 /**
- * Migrations, then the services' apply of exactly the plan shown (and, where gated, approved), then their URLs: one
- * order for every pipeline, the engine's. In a gated environment this runs only after the services' gate.
+ * Where nobody approves the services' plan, the plan and the migrations at once, as the engine's flow has them (the
+ * apply waits for both). Two branches on the run's agent, each its own stage. Not failFast: a migration that runs
+ * is let finish and be recorded, whatever the plan does. Returns the plan.
  */
-void applyServices(Map run, Map servicesPlan) {
+Map planBesideMigrations(Map run) {
     Map common = [environment: run.environment, config: run.config]
+    Map servicesPlan = null
+    parallel(
+            'Services plan': {
+                phase(run, 'Services plan') {
+                    servicesPlan = mmApplyTofu(common + [planOnly: true])
+                    echo(servicesPlan.summaryText)
+                }
+            },
+            'Migrations': {
+                migrate(run)
+            })
+    return servicesPlan
+}
+
+/** The Migrations stage. */
+void migrate(Map run) {
     phase(run, 'Migrations') {
-        mmRunMigrations(common)
+        mmRunMigrations([environment: run.environment, config: run.config])
+    }
+}
+
+/**
+ * The services' apply of exactly the plan shown (and, where gated, approved), then their URLs, after the migrations:
+ * one order for every pipeline, the engine's. In a gated environment this runs only after the services' gate, and the
+ * migrations with it (a rejected plan leaves the schema as it was).
+ *
+ * @param migrated the migrations ran already (beside the plan, ungated)
+ */
+void applyServices(Map run, Map servicesPlan, boolean migrated = false) {
+    Map common = [environment: run.environment, config: run.config]
+    if (!migrated) {
+        migrate(run)
     }
     phase(run, 'Services apply') {
         // The plan just shown, not a new one: what is applied is what the log (and the approver) saw.

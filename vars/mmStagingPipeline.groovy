@@ -5,8 +5,9 @@
 //   4 deploy the gateway                 (Gateway plan, Gateway apply with its health check)
 // then the health of everything, the release record and the alias tag. The stages are the engine's
 // deploy flow (DeployFlow.titles(), `mmdeploy plan` prints it) in its order: each phase refuses to
-// start before the phases it needs, so the order is the engine's, not this file's. Migrations run
-// after the services plan and before its apply, as in production, so staging rehearses that order.
+// start before the phases it needs, so the order is the engine's, not this file's. Nobody approves
+// staging's plan, so its migrations run beside the services plan (production's wait for the gate);
+// the apply waits for both.
 
 /**
  * @param args config (default mm-deploy.yaml), environment (default staging), agent (node label)
@@ -26,13 +27,9 @@ void call(Map args = [:]) {
         // taken outside node: waiting for it holds no executor.
         mmDeployRun.locked(run) {
             mmDeployRun.onAgent(run) {
-                Map servicesPlan = null
                 Map gatewayPlan = null
-                mmDeployRun.phase(run, 'Services plan') {
-                    servicesPlan = mmApplyTofu(planOnly)
-                    echo(servicesPlan.summaryText)
-                }
-                mmDeployRun.applyServices(run, servicesPlan)
+                Map servicesPlan = mmDeployRun.planBesideMigrations(run)
+                mmDeployRun.applyServices(run, servicesPlan, true)
                 mmDeployRun.phase(run, 'Gateway plan') {
                     gatewayPlan = mmDeployGateway(planOnly)
                     echo(gatewayPlan.summaryText)

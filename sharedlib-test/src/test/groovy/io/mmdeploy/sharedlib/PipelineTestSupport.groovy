@@ -92,20 +92,32 @@ abstract class PipelineTestSupport extends BasePipelineTestCPS {
             trail << "stage ${name}".toString()
             helper.callClosure(body)
         }
-        // Jenkins runs the branches at once; here they run in order, each marked, failFast noted.
+        // Jenkins runs the branches at once; here they run in order, each marked, failFast noted. failFast: the first
+        // failure ends the step (Jenkins aborts the others); otherwise every branch runs to its end and the step then
+        // fails with the first failure, as Jenkins does.
         helper.registerAllowedMethod('parallel', [Map]) { Map branches ->
-            trail << "parallel failFast=${branches.failFast == true} {".toString()
+            boolean failFast = branches.failFast == true
+            trail << "parallel failFast=${failFast} {".toString()
+            Throwable first = null
             try {
                 branches.findAll { it.key != 'failFast' }.each { String name, Closure body ->
                     trail << "branch ${name} {".toString()
                     try {
                         helper.callClosure(body)
+                    } catch (Throwable e) {
+                        if (failFast) {
+                            throw e
+                        }
+                        first = first ?: e
                     } finally {
                         trail << '}'
                     }
                 }
             } finally {
                 trail << '}'
+            }
+            if (first != null) {
+                throw first
             }
         }
         helper.registerAllowedMethod('lock', [Map, Closure]) { Map args, Closure body ->

@@ -26,8 +26,11 @@ class StagingPipelineTest extends PipelineTestSupport {
                 'lock mm-deploy-staging inversePrecedence=true {',
                 'milestone 20',
                 "node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString(),
-                'stage Services plan', 'mmApplyTofu planOnly=true',
-                'stage Migrations', 'mmRunMigrations',
+                // Nobody approves staging's plan: the migrations run beside it, and the apply waits for both.
+                'parallel failFast=false {',
+                'branch Services plan {', 'stage Services plan', 'mmApplyTofu planOnly=true', '}',
+                'branch Migrations {', 'stage Migrations', 'mmRunMigrations', '}',
+                '}',
                 'stage Services apply', 'mmApplyTofu approvedPlanHash=sha256:services-plan-1',
                 'stage Service URLs secret', 'mmServiceUrls',
                 'stage Gateway plan', 'mmDeployGateway planOnly=true',
@@ -43,16 +46,27 @@ class StagingPipelineTest extends PipelineTestSupport {
     }
 
     @Test
-    void migrationsRunBetweenTheServicesPlanAndItsApply() {
+    void migrationsRunBesideTheServicesPlanAndBeforeItsApply() {
         assert runJenkinsfile('Jenkinsfile.example') == null
         List<String> steps = fakes.calls*.step
         int migrations = steps.indexOf('mmRunMigrations')
         List<Map> tofu = fakes.callsOf('mmApplyTofu')
 
         assert tofu*.planOnly == [true, null]
-        // The first mmApplyTofu is the plan, the second the apply: migrations stand between them, as in production.
-        assert steps.indexOf('mmApplyTofu') < migrations
+        // The second mmApplyTofu is the apply: it waits for the migrations.
         assert steps.lastIndexOf('mmApplyTofu') > migrations
+        assert trail.indexOf('branch Migrations {') > trail.indexOf('parallel failFast=false {')
+    }
+
+    @Test
+    void aFailedPlanLetsTheMigrationsBesideItFinishAndAppliesNothing() {
+        fakes.failingSteps = ['mmApplyTofu'] as Set
+        Throwable failure = runJenkinsfile('Jenkinsfile.example')
+
+        assert failure.message == 'mmApplyTofu failed (injected)'
+        assert fakes.callsOf('mmRunMigrations').size() == 1
+        assert fakes.callsOf('mmApplyTofu')*.planOnly == [true]
+        assert trail.contains('mmRelease phase=finish result=FAILED failedPhase=Services plan')
     }
 
     @Test
@@ -169,12 +183,13 @@ class StagingPipelineTest extends PipelineTestSupport {
         assert failure.message == 'mmRunMigrations failed (injected)'
         assert trailFrom('stage Migrations') == [
                 'stage Migrations', 'mmRunMigrations',
+                '}', '}', // its branch, the parallel step
                 '}', '}', '}',
                 // Recorded after the failure left node and lock: back in the run's workspace.
                 "node ${AGENT} {".toString(), "ws ${WORKSPACE} {".toString(),
                 'mmRelease phase=finish result=FAILED failedPhase=Migrations', '}', '}',
         ]
-        // The plan ran before the migrations; nothing was applied.
+        // The plan ran beside the migrations; nothing was applied.
         assert fakes.callsOf('mmApplyTofu')*.planOnly == [true]
         assert fakes.callsOf('mmRollback').isEmpty()
     }
