@@ -20,7 +20,6 @@ import java.util.function.Function;
 public final class CloudRunReleases {
     /** How long one traffic move may take before it is reported as stuck. */
     static final Duration TRAFFIC_TIMEOUT = Duration.ofMinutes(5);
-    /** One health request's timeout. */
     /** Traffic moves and health checks at once (7 services and a gateway in MindMirror). */
     static final int PARALLEL = 8;
 

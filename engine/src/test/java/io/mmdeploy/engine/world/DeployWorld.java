@@ -74,7 +74,8 @@ public final class DeployWorld implements AutoCloseable {
     final Path origin;
     final String branch;
     private final HttpServer http;
-    private final java.util.concurrent.ExecutorService healthThreads = java.util.concurrent.Executors.newFixedThreadPool(8);
+    /** As many as the checks ask at once (the engine's health check runs up to 16), so no request queues behind another's latency. */
+    private final java.util.concurrent.ExecutorService healthThreads = java.util.concurrent.Executors.newCachedThreadPool();
     /** Webhook id → the bodies it received, in order. */
     private final Map<String, List<String>> hooks = new ConcurrentHashMap<>();
     /** Webhook ids that answer 500. */
