@@ -6,6 +6,7 @@ import io.mmdeploy.engine.config.RolloutPolicy;
 import io.mmdeploy.engine.config.ServiceSpec;
 import io.mmdeploy.engine.flow.FlowGraph;
 import io.mmdeploy.engine.flow.Phase;
+import io.mmdeploy.engine.health.HealthCheck;
 import io.mmdeploy.engine.steps.DeployRun;
 import io.mmdeploy.engine.steps.RunJournal;
 import java.io.IOException;
@@ -35,7 +36,7 @@ import java.util.function.Function;
  * sources changed, the layer cache keeping the dependencies), the gateway's 2.5 min, a migration 1 min (no sooner than its
  * service's image, where the flow starts migrations with the builds), tofu init
  * 20 s, a plan 30 s, an apply 60 s + 5 s per changed resource (and, with the environment's rollout, its holds: the
- * example's production holds 2 × 5 min), health 5 s; gates are answered at once. The URLs
+ * example's production holds 2 × 5 min), health 5 s (per round of the check's parallel requests); gates are answered at once. The URLs
  * secret's write (1 s) is not slowed down here, so it adds nothing to either side.
  *
  * <p>Arguments: scenario names to run (default all); {@code --seed N} for the build spread; {@code --explain} prints
@@ -229,6 +230,9 @@ public final class DeployBenchmark {
         Duration gatewayChange = gatewayBuilt ? minutes(5 / 60.0) : Duration.ZERO;
         Duration servicesApply = minutes(1).plus(minutes(5 / 60.0).multipliedBy(rebuilt.size() + changedJobs)).plus(holds)
                 .plus(withServices ? gatewayChange : Duration.ZERO);
+        // Every HTTP service and the gateway answer in 5 s; the check asks at most HealthCheck.PARALLEL of them at once.
+        int checked = config.httpServices().size() + (config.gatewaySpec().isPresent() ? 1 : 0);
+        Duration health = minutes(5 / 60.0).multipliedBy((checked + HealthCheck.PARALLEL - 1) / HealthCheck.PARALLEL);
         // Its own apply, then its own health check.
         Duration gatewayApply = withServices ? Duration.ZERO : minutes(1).plus(gatewayChange).plus(minutes(5 / 60.0));
         return node -> switch (node.id()) {
@@ -240,7 +244,7 @@ public final class DeployBenchmark {
             case "migrations" -> migrations;
             case "services-apply" -> servicesApply;
             case "gateway-apply" -> gatewayApply;
-            case "health" -> minutes(5 / 60.0);
+            case "health" -> health;
             default -> Duration.ZERO;
         };
     }
