@@ -17,15 +17,21 @@ import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.gcp.Operations;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.port.Workspace;
+import io.mmdeploy.engine.source.ImageTags;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.mmdeploy.engine.source.ImageTags;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
@@ -45,6 +51,11 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
     private final String stagingBucket;
     private final Duration timeout;
     private final String cacheTag;
+    /**
+     * Each archive this builder uploaded (or is uploading), by object: services that share a context (MindMirror's
+     * {@code .}) make the same archive, which then goes up once and serves all their builds.
+     */
+    private final Map<String, CompletableFuture<Void>> uploads = new ConcurrentHashMap<>();
 
     public CloudBuildImageBuilder(CloudBuildClient cloudBuild, ContextUploader uploader, Workspace workspace,
             String projectId, String region, String stagingBucket, Duration timeout) {
@@ -92,8 +103,7 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
     @Override
     public String build(ImageBuildRequest request, List<String> tags, StageLog log) throws InterruptedException {
         String dockerfile = dockerfileInContext(request);
-        String object = "mm-deploy/" + request.service() + "-" + request.fingerprintTag() + ".tgz";
-        uploadContext(request, dockerfile, object, log);
+        String object = uploadContext(request, dockerfile, log);
 
         List<String> images = tags.stream().map(t -> request.repository() + ":" + t).toList();
         List<String> args = new ArrayList<>(List.of("build", "--network=cloudbuild", "-f", dockerfile));
@@ -154,18 +164,41 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
         return digestOf(request, images, finished);
     }
 
-    private void uploadContext(ImageBuildRequest request, String dockerfile, String object, StageLog log)
-            throws InterruptedException {
+    /**
+     * Archives the context and puts it in the staging bucket under its content's hash (the archive is the same for the
+     * same files: {@link BuildContextArchive}); an archive this builder already uploaded is not uploaded again.
+     * Returns the object's name.
+     */
+    private String uploadContext(ImageBuildRequest request, String dockerfile, StageLog log) throws InterruptedException {
         Path archive = null;
         try {
             archive = Files.createTempFile("mm-deploy-context-", ".tgz");
             BuildContextArchive.Summary summary;
-            try (OutputStream out = Files.newOutputStream(archive)) {
+            MessageDigest sha256 = sha256();
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(archive), sha256)) {
                 summary = new BuildContextArchive().write(workspace, request.context(), dockerfile, out);
             }
-            uploader.upload(stagingBucket, object, archive);
-            log.info(request.service() + ": context " + summary.files() + " files, " + summary.bytes() + " bytes -> gs://"
-                    + stagingBucket + "/" + object);
+            String object = "mm-deploy/context-" + HexFormat.of().formatHex(sha256.digest()) + ".tgz";
+            String where = "gs://" + stagingBucket + "/" + object;
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> first = uploads.putIfAbsent(object, mine);
+            if (first == null) {
+                try {
+                    uploader.upload(stagingBucket, object, archive);
+                    mine.complete(null);
+                } catch (RuntimeException | InterruptedException e) {
+                    // Another build of the same archive tries again rather than inherit this failure.
+                    uploads.remove(object, mine);
+                    mine.completeExceptionally(e);
+                    throw e;
+                }
+                log.info(request.service() + ": context " + summary.files() + " files, " + summary.bytes() + " bytes -> " + where);
+            } else {
+                awaitUpload(first, request, where);
+                log.info(request.service() + ": context " + summary.files() + " files, " + summary.bytes() + " bytes, the archive"
+                        + " already uploaded for another service: " + where);
+            }
+            return object;
         } catch (IOException e) {
             throw DeployException.of("Cannot archive the build context of " + request.service(),
                     request.context() + ": " + e.getMessage());
@@ -255,5 +288,31 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
                     request.dockerfilePath() + " is not inside " + request.context() + ". Move it into the context or widen build.context.");
         }
         return relative.toString().replace('\\', '/');
+    }
+
+    /** Waits for another build's upload of the same archive; its failure is this build's too, naming this service. */
+    private static void awaitUpload(CompletableFuture<Void> upload, ImageBuildRequest request, String where) throws InterruptedException {
+        try {
+            upload.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InterruptedException) {
+                // That build was interrupted, not this one: the archive is not there; this build stops as well.
+                throw DeployException.of("The build context of " + request.service() + " was not uploaded", where
+                        + ": the upload of the same archive for another service was interrupted.");
+            }
+            if (e.getCause() instanceof DeployException d) {
+                throw d;
+            }
+            throw DeployException.of("The build context of " + request.service() + " was not uploaded", where + ": "
+                    + e.getCause().getMessage());
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }

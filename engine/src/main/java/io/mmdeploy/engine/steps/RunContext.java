@@ -82,18 +82,18 @@ final class RunContext {
         return host.google().open(env, longestWait);
     }
 
-    /**
-     * Until the returned handle is closed, the phases of this process share one set of clients per environment (a deploy
-     * run): a set per phase would start its own threads and, against Google, its own TLS connections each time. They
-     * wait as long as the longest of the run's timeouts (the engine's own timeouts still decide); a phase that needs
-     * longer opens its own.
-     */
     /** The clients' sharing, ended by {@link #close}. */
     interface SharedClients extends AutoCloseable {
         @Override
         void close();
     }
 
+    /**
+     * Until the returned handle is closed, the phases of this process share one set of clients per environment (a deploy
+     * run): a set per phase would start its own threads and, against Google, its own TLS connections each time. They
+     * wait as long as the longest of the run's timeouts (the engine's own timeouts still decide); a phase that needs
+     * longer opens its own.
+     */
     SharedClients shareClients() {
         Duration longest = Stream.concat(Stream.of(stages.settings().apiWait(), stages.settings().buildTimeout(), MigrationSpec.DEFAULT_TIMEOUT),
                 config.migrations().stream().map(MigrationSpec::timeout).filter(Objects::nonNull)).max(Duration::compareTo).orElseThrow();
@@ -117,10 +117,7 @@ final class RunContext {
 
     /** The journal, after the mutation rules and the flow's guard let the phase start. */
     RunJournal.Entry guard(EnvironmentSpec env, Phase phase) {
-        mayChange(env);
-        RunJournal.Entry entry = journal.read(env.name());
-        FlowGuard.require(flow(env), env, phase, entry);
-        return entry;
+        return guard(env, phase, flow(env).prerequisites(phase));
     }
 
     /**
@@ -128,10 +125,13 @@ final class RunContext {
      * run that builds in this process, {@link DeployFlow#migratesAsImagesReady}): the build phase need not have ended.
      */
     RunJournal.Entry guardAwaitingImages(EnvironmentSpec env, Phase phase) {
+        return guard(env, phase, flow(env).startsAfter(phase));
+    }
+
+    private RunJournal.Entry guard(EnvironmentSpec env, Phase phase, List<Phase> needs) {
         mayChange(env);
         RunJournal.Entry entry = journal.read(env.name());
-        DeployFlow flow = flow(env);
-        FlowGuard.require(flow, env, phase, entry, flow.startsAfter(phase));
+        FlowGuard.require(flow(env), env, phase, entry, needs);
         return entry;
     }
 

@@ -82,7 +82,32 @@ class BuildImagesTest {
         assertThat(cloud.artifactRegistry.digestOf(agent.repository(), "staging-abc1234")).contains(agent.digest());
         assertThat(cloud.artifactRegistry.digestOf(agent.repository(), request("agent", "tree1-agent", "x").fingerprintTag()))
                 .contains(agent.digest());
-        assertThat(uploader.objects()).hasSize(7);
+        // All seven share the context ".": one archive, uploaded once, is every build's source.
+        assertThat(uploader.objects()).hasSize(1);
+        assertThat(cloud.cloudBuild.submitted()).extracting(b -> "gs://" + b.getSource().getStorageSource().getBucket() + "/"
+                + b.getSource().getStorageSource().getObject()).containsOnly(uploader.objects().keySet().iterator().next());
+    }
+
+    @Test
+    void eachDistinctContextGoesUpOnceUnderItsContentsHash() throws Exception {
+        ImageBuildRequest agent = new ImageBuildRequest("agent", Fixtures.staging().registry(), "agent-service", "services/agent",
+                "services/agent/Dockerfile", Map.of(), "tree1-agent", List.of("staging-abc1234"));
+        List<ImageBuildRequest> requests = new java.util.ArrayList<>(all("tree1-", "staging-abc1234").subList(1, 3));
+        requests.add(agent);
+
+        stage(Duration.ofSeconds(10)).run(requests);
+
+        assertThat(uploader.objects()).as("the repository's archive and agent's own").hasSize(2)
+                .allSatisfy((object, archive) -> assertThat(object).endsWith("/mm-deploy/context-" + sha256(archive) + ".tgz"));
+        assertThat(log.text()).contains("the archive already uploaded for another service");
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -498,7 +498,10 @@ class DeployStepsTest {
         assertThat(gateway.tag()).isEqualTo("staging-" + head.substring(0, 7));
         Map<String, byte[]> contexts = new java.util.HashMap<>(cloud.storage.objects());
         contexts.remove(STAGING_BUCKET + "/" + STAGING_LEASE);
-        assertThat(contexts).hasSize(9).allSatisfy((name, archive) -> assertThat(archive).isNotEmpty());
+        // The services share the repository as their context (one archive), the gateway has its own.
+        assertThat(contexts).hasSize(2).allSatisfy((name, archive) -> assertThat(archive).isNotEmpty());
+        assertThat(cloud.cloudBuild.submitted()).hasSize(9).allSatisfy(b -> assertThat(contexts)
+                .containsKey(b.getSource().getStorageSource().getBucket() + "/" + b.getSource().getStorageSource().getObject()));
     }
 
     @Test
