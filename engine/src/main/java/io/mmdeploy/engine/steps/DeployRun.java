@@ -272,7 +272,14 @@ public final class DeployRun {
                 return steps.vulnerabilityScan(environment).summary();
             }
             case BUILD_IMAGES -> {
-                ImagesResult r = steps.buildImages(environment, ready::ready);
+                ImagesResult r;
+                try {
+                    r = steps.buildImages(environment, ready::ready);
+                } catch (RuntimeException | InterruptedException e) {
+                    // Here and not only in the run's loop: a migration waiting for an image must never outlive the builds.
+                    ready.stopped(Phase.BUILD_IMAGES.id() + " failed");
+                    throw e;
+                }
                 ready.buildsEnded();
                 return r.built() + " built, " + r.reused() + " reused";
             }

@@ -127,6 +127,29 @@ class FlowGraphWorldTest {
         assertThat(world.leaseOf("staging")).isNull();
     }
 
+    @Test
+    void aMigrationStillWaitingForItsImageWhenAnotherPhaseFailsNeverStarts() throws Exception {
+        world = DeployWorld.start(dir, "staging");
+        // habits' image takes 400 ms; the gateway's build fails at once, while habits' migration waits for its image.
+        world.cloud.cloudBuild.latency(world.env("staging").registry().image("habits-service"), Duration.ofMillis(400));
+        world.cloud.cloudBuild.outcome(world.env("staging").registry().image("mesh-gateway"), FakeCloudBuild.Outcome.STEP_FAILURE);
+        Checkout checkout = world.checkout("cli:ana@laptop");
+
+        assertThatThrownBy(() -> checkout.deploy("staging")).isInstanceOf(DeployException.class);
+
+        assertThat(world.cloud.cloudRun.executions()).extracting(Execution::getName).noneMatch(n -> n.contains("migrate-habits"));
+        assertThat(checkout.journal("staging").phase(io.mmdeploy.engine.flow.Phase.MIGRATIONS).detail())
+                .isEqualTo("Migration not started: gateway-build failed");
+        ReleaseRecord record = world.records("staging").stream().filter(r -> r.id().equals(checkout.journal("staging").release()))
+                .findFirst().orElseThrow();
+        assertThat(record.outcome().failedPhase()).as("the phase that failed first").isEqualTo("gateway-build");
+        assertThat(record.migrations()).as("what did run is recorded").hasSize(world.cloud.cloudRun.executions().size());
+
+        world.cloud.cloudBuild.outcome(world.env("staging").registry().image("mesh-gateway"), FakeCloudBuild.Outcome.SUCCESS);
+        assertThat(checkout.deploy("staging").status()).isEqualTo("SUCCEEDED");
+        world.assertConverged("staging");
+    }
+
     static int indexOf(List<String> lines, String text) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(text)) {
