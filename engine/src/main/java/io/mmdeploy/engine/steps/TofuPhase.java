@@ -79,7 +79,7 @@ final class TofuPhase {
             String withGateway = planPhase == Phase.SERVICES_PLAN ? gatewayWithServices(env, entry, clients) : null;
             Map<String, String> variables = ImageVariables.compose(run.config, entry.imageRefs(), live,
                     planPhase == Phase.GATEWAY_PLAN || withGateway != null, run.stages.log("tfvars"));
-            String inputs = RunContext.sha256(new TreeMap<>(variables).toString());
+            String inputs = inputs(variables);
             if (planPhase == Phase.GATEWAY_PLAN && appliedWithServices(entry)) {
                 return gatewayAppliedWithServices(env, entry, inputs);
             }
@@ -101,12 +101,12 @@ final class TofuPhase {
                         false, null), open.imageChanges());
             }
             run.lease(env, clients, entry);
+            // As checked out, before the variables go in: a plan made again without the gateway starts from it.
             String checkedOut = withGateway == null ? null : varFileText(env);
-            new ImageVarsWriter(run.host.workspace(), run.stages.log("tfvars")).write(env.tofu().imageVarFile(), variables);
             PlanSummary summary;
             String gatewayImage = withGateway;
             try {
-                summary = run.stages.applyTofu(env).plan(request(env, planPhase));
+                summary = planWith(env, planPhase, variables);
                 Optional<String> moved = gatewayImage == null ? Optional.empty() : movesAService(summary);
                 if (moved.isPresent()) {
                     // A service created or replaced may come back with another URL than the one the gateway was built
@@ -115,17 +115,17 @@ final class TofuPhase {
                             + ", so a URL it was built with may change); planning the services without it");
                     gatewayImage = null;
                     variables = ImageVariables.compose(run.config, entry.imageRefs(), live, false, run.stages.log("tfvars"));
-                    // The var file as checked out again first: a gateway no release recorded keeps the file's value.
+                    inputs = inputs(variables);
+                    // A gateway no release recorded keeps the var file's value, not the image just written.
                     writeVarFile(env, checkedOut);
-                    new ImageVarsWriter(run.host.workspace(), run.stages.log("tfvars")).write(env.tofu().imageVarFile(), variables);
-                    summary = run.stages.applyTofu(env).plan(request(env, planPhase));
+                    summary = planWith(env, planPhase, variables);
                 }
             } catch (RuntimeException e) {
                 run.failed(env, planPhase, e);
                 throw e;
             }
             String plannedGateway = gatewayImage;
-            String plannedInputs = RunContext.sha256(new TreeMap<>(variables).toString());
+            String plannedInputs = inputs;
             PlanSummary finalSummary = summary;
             List<String> imageChanges = summary.imageChanges().stream()
                     .map(c -> c.address() + ": " + c.before() + " -> " + c.after()).toList();
@@ -159,12 +159,22 @@ final class TofuPhase {
         return image.ref();
     }
 
+    /** The image variables written into the var file, then the plan. */
+    private PlanSummary planWith(EnvironmentSpec env, Phase planPhase, Map<String, String> variables) throws InterruptedException {
+        new ImageVarsWriter(run.host.workspace(), run.stages.log("tfvars")).write(env.tofu().imageVarFile(), variables);
+        return run.stages.applyTofu(env).plan(request(env, planPhase));
+    }
+
+    /** Which image variables a plan was made with, as one value. */
+    private static String inputs(Map<String, String> variables) {
+        return RunContext.sha256(new TreeMap<>(variables).toString());
+    }
+
+    /** The var file as it is; null when there is none (the var file's writer then refuses, naming it). */
     private String varFileText(EnvironmentSpec env) {
         String file = env.tofu().imageVarFile();
         try {
-            return run.host.workspace().readText(file).orElseThrow(() -> DeployException.of("Var file not found",
-                    file + " (the environment's first tofu.varFiles entry, where image references go) does not exist in "
-                            + run.host.workspace().describe() + "; create it, or fix the path in the config."));
+            return run.host.workspace().readText(file).orElse(null);
         } catch (java.io.IOException e) {
             throw DeployException.of("Cannot read " + file + " in " + run.host.workspace().describe(), String.valueOf(e.getMessage()));
         }
