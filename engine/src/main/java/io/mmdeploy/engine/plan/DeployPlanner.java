@@ -27,8 +27,6 @@ import java.util.Optional;
 public final class DeployPlanner {
     private final Workspace workspace;
     private final Optional<SourceTree> git;
-    /** The config dir's uncommitted files, read once per {@link #plan} (null until asked). */
-    private List<String> dirty;
 
     /** @param git the app's history, empty when the workspace is not in a git work tree */
     public DeployPlanner(Workspace workspace, Optional<? extends SourceTree> git) {
@@ -42,7 +40,9 @@ public final class DeployPlanner {
     public DeployPlan plan(LoadedConfig loaded, String environmentName, String since) {
         DeployConfig config = loaded.config();
         EnvironmentSpec env = config.environment(environmentName);
-        dirty = null;
+        // One status of the config dir for every watched path: a status per path walks the tree each time (and through
+        // the git program, it is a process each).
+        List<String> dirty = git.map(g -> g.uncommitted("")).orElse(List.of());
         List<IsolationViolation> violations = new IsolationPreflight(workspace).check(config);
         List<Diagnostic> warnings = new ArrayList<>(loaded.warnings());
         Revision revision = git.map(g -> g.revision("HEAD", env.branch())).orElse(null);
@@ -58,10 +58,10 @@ public final class DeployPlanner {
         List<String> tags = revision == null ? List.of() : imageTags.forRevision(revision);
         List<ServicePlan> services = new ArrayList<>();
         for (ServiceSpec s : config.services()) {
-            services.add(imagePlan(s.name(), s.build(), env.registry().image(s.image()), s.cloudRunService(env), since, tags, warnings));
+            services.add(imagePlan(s.name(), s.build(), env.registry().image(s.image()), s.cloudRunService(env), since, tags, dirty, warnings));
         }
         ServicePlan gateway = config.gatewaySpec()
-                .map(g -> imagePlan(g.name(), g.build(), env.registry().image(g.image()), g.cloudRunService(env), null, tags, warnings))
+                .map(g -> imagePlan(g.name(), g.build(), env.registry().image(g.image()), g.cloudRunService(env), null, tags, dirty, warnings))
                 .map(p -> new ServicePlan(p.name(), p.repository(), p.cloudRunService(), p.fingerprint(), null, true,
                         "built every deploy: the service URLs are baked in", p.tags()))
                 .orElse(null);
@@ -70,17 +70,17 @@ public final class DeployPlanner {
     }
 
     private ServicePlan imagePlan(String name, BuildSpec build, String repository, String runService, String since,
-            List<String> tags, List<Diagnostic> warnings) {
+            List<String> tags, List<String> dirty, List<Diagnostic> warnings) {
         if (git.isEmpty()) {
             return new ServicePlan(name, repository, runService, null, null, true, "no git repository", tags);
         }
         SourceTree repo = git.get();
         String now = fingerprint(repo, "HEAD", build).orElse(null);
         for (String path : build.watch()) {
-            List<String> dirty = uncommitted(repo, path);
-            if (!dirty.isEmpty()) {
+            List<String> under = uncommitted(repo, dirty, path);
+            if (!under.isEmpty()) {
                 warnings.add(Diagnostic.warning("Uncommitted changes in " + path,
-                        name + ": " + dirty.size() + " uncommitted file(s) (e.g. " + dirty.get(0)
+                        name + ": " + under.size() + " uncommitted file(s) (e.g. " + under.get(0)
                                 + ") are not part of the fingerprint; builds use the committed tree."));
                 break;
             }
@@ -94,17 +94,11 @@ public final class DeployPlanner {
         return new ServicePlan(name, repository, runService, now, before, changed, reason, tags);
     }
 
-    /**
-     * The uncommitted files under a watched path, from one status of the config dir per plan (a status per watched path
-     * walks the tree each time; through the git program it is a process each). A path outside the config dir asks git.
-     */
-    private List<String> uncommitted(SourceTree repo, String path) {
+    /** The uncommitted files under a watched path, of the config dir's ({@code dirty}); a path outside it asks git. */
+    private static List<String> uncommitted(SourceTree repo, List<String> dirty, String path) {
         String p = path.replaceFirst("^\\./", "").replaceFirst("/+$", "");
         if (p.startsWith("../") || p.equals("..")) {
             return repo.uncommitted(path);
-        }
-        if (dirty == null) {
-            dirty = repo.uncommitted("");
         }
         return p.isEmpty() || p.equals(".") ? dirty : dirty.stream().filter(f -> f.equals(p) || f.startsWith(p + "/")).toList();
     }
