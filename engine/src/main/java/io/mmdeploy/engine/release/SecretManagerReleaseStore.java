@@ -105,7 +105,9 @@ public final class SecretManagerReleaseStore implements ReleaseStore {
             Thread.currentThread().interrupt();
             throw DeployException.of("Reading the release history was interrupted", versions.secret() + " was only read in part.");
         }
-        remember(latest.get());
+        if (!known.containsKey(latest.get().number())) {
+            remember(latest.get());
+        }
         List<ReleaseRecord> oldestFirst = new ArrayList<>();
         for (long n = 1; n <= latest.get().number(); n++) {
             ReleaseRecord record = known.get(n);

@@ -14,7 +14,6 @@ import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -51,8 +50,7 @@ final class MigrationsPhase {
             run.stages.log(RunMigrations.STAGE).info("Migrations already ran in this run with these images: not run again");
             return new MigrationsResult(entry.migrations(), true);
         }
-        Duration longest = run.config.migrations().stream().map(MigrationSpec::timeout).filter(Objects::nonNull)
-                .max(Duration::compareTo).orElse(MigrationSpec.DEFAULT_TIMEOUT);
+        Duration longest = run.longestMigration();
         List<MigrationResult> results;
         try (GoogleClients clients = run.open(env, longest)) {
             if (RunContext.policy(env).gated(Gate.SERVICES)) {

@@ -95,8 +95,8 @@ final class RunContext {
      * longer opens its own.
      */
     SharedClients shareClients() {
-        Duration longest = Stream.concat(Stream.of(stages.settings().apiWait(), stages.settings().buildTimeout(), MigrationSpec.DEFAULT_TIMEOUT),
-                config.migrations().stream().map(MigrationSpec::timeout).filter(Objects::nonNull)).max(Duration::compareTo).orElseThrow();
+        Duration longest = Stream.of(stages.settings().apiWait(), stages.settings().buildTimeout(), longestMigration())
+                .max(Duration::compareTo).orElseThrow();
         synchronized (sharing) {
             shared = new HashMap<>();
             sharedWait = longest;
@@ -109,6 +109,12 @@ final class RunContext {
             }
             opened.values().forEach(GoogleClients::close);
         };
+    }
+
+    /** The longest a migration of the config may run (its timeout, or the default one). */
+    Duration longestMigration() {
+        return config.migrations().stream().map(MigrationSpec::timeout).filter(Objects::nonNull).max(Duration::compareTo)
+                .orElse(MigrationSpec.DEFAULT_TIMEOUT);
     }
 
     GoogleClients open(EnvironmentSpec env) {
