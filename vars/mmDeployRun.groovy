@@ -142,17 +142,12 @@ void migrate(Map run) {
 }
 
 /**
- * The services' apply of exactly the plan shown (and, where gated, approved), then their URLs, after the migrations:
- * one order for every pipeline, the engine's. In a gated environment this runs only after the services' gate, and the
- * migrations with it (a rejected plan leaves the schema as it was).
- *
- * @param migrated the migrations ran already (beside the plan, ungated)
+ * The services' apply of exactly the plan shown (and, where gated, approved), then their URLs, once the migrations
+ * ran: one order for every pipeline, the engine's. In a gated environment the migrations and this run only after the
+ * services' gate (a rejected plan leaves the schema as it was).
  */
-void applyServices(Map run, Map servicesPlan, boolean migrated = false) {
+void applyServices(Map run, Map servicesPlan) {
     Map common = [environment: run.environment, config: run.config]
-    if (!migrated) {
-        migrate(run)
-    }
     phase(run, 'Services apply') {
         // The plan just shown, not a new one: what is applied is what the log (and the approver) saw.
         mmApplyTofu(common + [approvedPlanHash: servicesPlan.planHash])

@@ -24,6 +24,7 @@ void call(Map args = [:]) {
         // gate waits outside the lock and the node, and the plan is taken again after the wait: a stale one is
         // asked for again (mmDeployRun.approvedPlan), and the engine refuses to apply one on its own.
         mmDeployRun.approvedPlan(run, 'services', { mmApplyTofu(planOnly) }) { Map servicesPlan ->
+            mmDeployRun.migrate(run)
             mmDeployRun.applyServices(run, servicesPlan)
         }
         mmDeployRun.approvedPlan(run, 'gateway', { mmDeployGateway(planOnly) }) { Map gatewayPlan ->

@@ -29,7 +29,7 @@ void call(Map args = [:]) {
             mmDeployRun.onAgent(run) {
                 Map gatewayPlan = null
                 Map servicesPlan = mmDeployRun.planBesideMigrations(run)
-                mmDeployRun.applyServices(run, servicesPlan, true)
+                mmDeployRun.applyServices(run, servicesPlan)
                 mmDeployRun.phase(run, 'Gateway plan') {
                     gatewayPlan = mmDeployGateway(planOnly)
                     echo(gatewayPlan.summaryText)
