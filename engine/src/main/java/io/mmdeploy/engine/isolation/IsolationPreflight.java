@@ -32,6 +32,12 @@ public final class IsolationPreflight {
     private static final Pattern AUTO_LOADED = Pattern.compile("terraform\\.tfvars(\\.json)?|.*\\.auto\\.tfvars(\\.json)?");
 
     private final Workspace workspace;
+    /**
+     * The config and the file texts of this instance's last check that found nothing: a run checks before every phase
+     * that changes something, and the same inputs again need no second look (a changed file gets one).
+     */
+    private DeployConfig passedConfig;
+    private Map<String, String> passedTexts;
 
     public IsolationPreflight(Workspace workspace) {
         this.workspace = workspace;
@@ -51,9 +57,15 @@ public final class IsolationPreflight {
      */
     public List<IsolationViolation> check(DeployConfig config) {
         List<EnvironmentSpec> envs = List.copyOf(config.environments().values());
+        Map<String, String> texts = texts(envs);
+        synchronized (this) {
+            if (config == passedConfig && texts.equals(passedTexts)) {
+                return List.of();
+            }
+        }
         Map<String, EnvFiles> files = new LinkedHashMap<>();
         for (EnvironmentSpec env : envs) {
-            files.put(env.name(), EnvFiles.read(workspace, env));
+            files.put(env.name(), EnvFiles.read(texts, env));
         }
         List<IsolationViolation> out = new ArrayList<>();
         for (EnvironmentSpec env : envs) {
@@ -66,6 +78,34 @@ public final class IsolationPreflight {
         }
         for (EnvironmentSpec env : envs) {
             checkAutoLoaded(env, envs, out);
+        }
+        if (out.isEmpty()) {
+            synchronized (this) {
+                passedConfig = config;
+                passedTexts = texts;
+            }
+        }
+        return out;
+    }
+
+    /** Every var file and backend config the environments name: path → text. */
+    private Map<String, String> texts(List<EnvironmentSpec> envs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (EnvironmentSpec env : envs) {
+            List<String> files = new ArrayList<>(env.tofu().varFiles());
+            if (env.tofu().backendConfig() != null) {
+                files.add(env.tofu().backendConfig());
+            }
+            for (String file : files) {
+                if (!out.containsKey(file)) {
+                    try {
+                        out.put(file, workspace.readText(file).orElseThrow(() -> DeployException.of("File not found: " + file,
+                                "The config names " + file + ", which does not exist.")));
+                    } catch (IOException e) {
+                        throw DeployException.of("Unreadable file: " + file, String.valueOf(e.getMessage()));
+                    }
+                }
+            }
         }
         return out;
     }
@@ -328,13 +368,15 @@ public final class IsolationPreflight {
     /** What an environment's var files and backend config say, read once. */
     record EnvFiles(List<FileValue> values, Map<String, String> backend, String backendFile) {
 
-        static EnvFiles read(Workspace workspace, EnvironmentSpec env) {
+        /** @param texts each file's text ({@link #texts}) */
+        static EnvFiles read(Map<String, String> texts, EnvironmentSpec env) {
             List<FileValue> values = new ArrayList<>();
             for (String file : env.tofu().varFiles()) {
-                parse(workspace, file).strings().forEach((k, v) -> values.add(new FileValue(file, k, v)));
+                TfvarsDocument.parse(file, texts.get(file)).strings().forEach((k, v) -> values.add(new FileValue(file, k, v)));
             }
-            Map<String, String> backend = env.tofu().backendConfig() == null ? Map.of() : parse(workspace, env.tofu().backendConfig()).strings();
-            return new EnvFiles(values, backend, env.tofu().backendConfig());
+            String backendFile = env.tofu().backendConfig();
+            Map<String, String> backend = backendFile == null ? Map.of() : TfvarsDocument.parse(backendFile, texts.get(backendFile)).strings();
+            return new EnvFiles(values, backend, backendFile);
         }
 
         /** The last var file that sets project_id wins, as with -var-file order. */
@@ -372,16 +414,6 @@ public final class IsolationPreflight {
 
         private static String normalized(String path) {
             return Path.of(path).normalize().toString().replace('\\', '/');
-        }
-
-        private static TfvarsDocument parse(Workspace workspace, String file) {
-            try {
-                String text = workspace.readText(file).orElseThrow(() -> DeployException.of("File not found: " + file,
-                        "The config names " + file + ", which does not exist."));
-                return TfvarsDocument.parse(file, text);
-            } catch (IOException e) {
-                throw DeployException.of("Unreadable file: " + file, String.valueOf(e.getMessage()));
-            }
         }
     }
 }

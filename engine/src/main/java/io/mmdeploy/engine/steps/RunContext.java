@@ -46,6 +46,8 @@ final class RunContext {
     final DeployConfig config;
     final RunJournal journal;
     final Stages stages;
+    /** One for the run: it keeps what it last found isolated (see {@link #mayChange}). */
+    private final IsolationPreflight isolation;
     /** The lease each environment's last phase in this process took: the next one renews it instead of taking it anew. */
     private final Map<String, Lease> held = new HashMap<>();
     private final Object sharing = new Object();
@@ -59,6 +61,7 @@ final class RunContext {
         this.config = loaded.config();
         this.journal = new RunJournal(host.workspace(), host.journalLock());
         this.stages = stages;
+        this.isolation = new IsolationPreflight(host.workspace());
     }
 
     EnvironmentSpec env(String name) {
@@ -146,7 +149,7 @@ final class RunContext {
      * builds a branch, that branch is the one the environment deploys from.
      */
     void mayChange(EnvironmentSpec env) {
-        new IsolationPreflight(host.workspace()).require(config);
+        isolation.require(config);
         String building = host.buildBranch();
         if (building != null && env.branch() != null && !building.equals(env.branch())) {
             throw DeployException.of("Refusing to change " + env.name() + " from branch " + building,

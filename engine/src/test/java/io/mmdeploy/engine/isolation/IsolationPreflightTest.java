@@ -34,6 +34,23 @@ class IsolationPreflightTest {
         assertThat(check(ExampleRepo.copyInto(dir))).isEmpty();
     }
 
+    /** A run keeps one preflight and asks it before every change: what it found isolated once must not hide a later edit. */
+    @Test
+    void aFileChangedSinceTheLastCheckIsCheckedAgain() {
+        ExampleRepo repo = ExampleRepo.copyInto(dir);
+        LocalWorkspace ws = new LocalWorkspace(repo.root());
+        IsolationPreflight preflight = new IsolationPreflight(ws);
+        var config = new ConfigLoader(ws).load(Y).config();
+        assertThat(preflight.check(config)).isEmpty();
+        assertThat(preflight.check(config)).isEmpty();
+
+        repo.write(STAGING_BACKEND, "bucket = \"mindmirror-69-tfstate\"\nprefix = \"mindmirror/staging\"\n");
+        assertThat(preflight.check(config)).extracting(IsolationViolation::rule).contains("shared-state");
+
+        repo.write(STAGING_BACKEND, "bucket = \"mindmirror-staging-tfstate\"\nprefix = \"mindmirror/staging\"\n");
+        assertThat(preflight.check(config)).isEmpty();
+    }
+
     private static Arguments violation(String name, Consumer<ExampleRepo> breakIt, String rule, String environment, String other, String value) {
         return Arguments.of(name, breakIt, rule, environment, other, value);
     }

@@ -46,7 +46,7 @@ public final class DeployBenchmark {
     /** 1 real minute of the profile, in benchmark milliseconds. */
     static final double MS_PER_MINUTE = 100;
     static final String GATEWAY_REPO = "mesh-gateway";
-    static final int WARM_UPS = 12;
+    static final int WARM_UPS = 40;
 
     private final long seed;
     private final boolean explain;
@@ -84,7 +84,9 @@ public final class DeployBenchmark {
                 new Scenario("staging-50-services", "staging", 50 - 8, false, null));
         DeployBenchmark bench = new DeployBenchmark(seed, explain);
         // Warm the JIT with unslowed deploys first: the figures are of the steady state, not of class loading and the
-        // interpreter (a deploy's fixed cost here falls from about 4 s to 0.3 s over the first ten).
+        // interpreter. scripts/bench-deploy runs the JVM with C1 only (-XX:TieredStopAtLevel=1): a deploy is mostly
+        // run-once glue, and C2 needed about 300 deploys here before its compiler threads stopped taking one of the two
+        // cores from the deploys they measure; with C1 a deploy's fixed cost is steady (about 80 ms) after some 30.
         for (int i = 0; i < WARM_UPS; i++) {
             bench.warmUp();
         }
