@@ -101,16 +101,16 @@ public final class EnvironmentLease {
     /**
      * As {@link #acquire(String, String, Duration, boolean)}, for a run that held the lease in an earlier phase: one
      * renewal on the generation it last saw proves it still holds it (another run's take or break changed the generation,
-     * and the lease is then acquired as by anyone).
+     * and the lease is then acquired as by anyone). It is the same {@link Lease}, so phases that ask at once share its
+     * renewal ({@link Lease#renew}).
      *
      * @param held the lease this process took for this run before; null for none
      */
     public Lease acquire(String holder, String release, Duration wait, boolean breakStale, Lease held) throws InterruptedException {
-        if (held != null && held.holder().equals(holder) && held.release().equals(release)) {
-            Lease again = new Lease(this, holder, release, held.startedAt(), held.generation());
+        if (held != null && held.holder().equals(holder) && held.release().equals(release) && !held.closed()) {
             try {
-                again.renew();
-                return again;
+                held.renew();
+                return held;
             } catch (DeployException lost) {
                 // Given back, or taken by another run since: ask as anyone does.
             }

@@ -4,6 +4,7 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.StageLog;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A lease this run holds; {@link #close()} gives it back. */
 public final class Lease implements AutoCloseable {
@@ -13,7 +14,9 @@ public final class Lease implements AutoCloseable {
     private final String release;
     private final Instant startedAt;
     private long generation;
-    private boolean released;
+    private volatile boolean released;
+    /** Renewals that succeeded: a caller that waited while one ended need not write again. */
+    private final AtomicLong renewals = new AtomicLong();
 
     Lease(EnvironmentLease owner, String holder, String release, Instant startedAt, long generation) {
         this.owner = owner;
@@ -26,18 +29,27 @@ public final class Lease implements AutoCloseable {
     /**
      * Extends it by the lease's TTL; fails when another run took or broke it meanwhile. Another phase of this same run
      * (same holder, same release) renewing it in between is no loss: the renewal is made again on its generation.
+     * Callers that ask while a renewal of this object is under way (phases of one run that start together) share it:
+     * a conditional write that succeeded after they asked proves the lease theirs as well as one more write would.
      */
-    public synchronized void renew() {
-        for (int tries = 1; ; tries++) {
-            try {
-                generation = owner.renew(holder, release, startedAt, generation);
+    public void renew() {
+        long asked = renewals.get();
+        synchronized (this) {
+            if (renewals.get() != asked) {
                 return;
-            } catch (DeployException lost) {
-                EnvironmentLease.Holder now = owner.current().orElseThrow(() -> lost);
-                if (!now.holder().equals(holder) || !now.release().equals(release) || tries == RENEW_TRIES) {
-                    throw lost;
+            }
+            for (int tries = 1; ; tries++) {
+                try {
+                    generation = owner.renew(holder, release, startedAt, generation);
+                    renewals.incrementAndGet();
+                    return;
+                } catch (DeployException lost) {
+                    EnvironmentLease.Holder now = owner.current().orElseThrow(() -> lost);
+                    if (!now.holder().equals(holder) || !now.release().equals(release) || tries == RENEW_TRIES) {
+                        throw lost;
+                    }
+                    generation = now.generation();
                 }
-                generation = now.generation();
             }
         }
     }
@@ -56,6 +68,11 @@ public final class Lease implements AutoCloseable {
 
     synchronized long generation() {
         return generation;
+    }
+
+    /** Given back ({@link #close}): renewing it again cannot succeed. Not under the monitor a renewal holds. */
+    boolean closed() {
+        return released;
     }
 
     /** Renews the lease on a thread of its own while a phase runs, so a phase longer than the TTL keeps it. */

@@ -79,7 +79,7 @@ public final class EnvironmentBootstrap {
         return done;
     }
 
-    private void requirePermissions(EnvironmentSpec env, BootstrapPlan plan, GoogleClients clients) {
+    private void requirePermissions(EnvironmentSpec env, BootstrapPlan plan, GoogleClients clients) throws InterruptedException {
         List<Permission> needed = RequiredAccess.BOOTSTRAP.stream()
                 .filter(p -> plan.changes().stream().anyMatch(r -> r.permission().equals(p.name()))).toList();
         if (needed.isEmpty()) {

@@ -32,7 +32,7 @@ public final class EnvironmentDoctor {
         this.workspace = workspace;
     }
 
-    public DoctorReport examine(EnvironmentSpec env, GoogleClients clients) {
+    public DoctorReport examine(EnvironmentSpec env, GoogleClients clients) throws InterruptedException {
         List<Check> checks = new ArrayList<>(apis(env, clients));
         EnvironmentResources resources = EnvironmentResources.read(env, workspace, clients);
         checks.add(repository(env, resources.repository()));

@@ -14,6 +14,9 @@ import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.lease.StateBucket;
 import io.mmdeploy.engine.port.Workspace;
 import io.mmdeploy.engine.release.SecretManagerReleaseStore;
+import io.mmdeploy.engine.run.NamedTask;
+import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.run.TaskOutcome;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,7 @@ import java.util.Optional;
  * @param secrets the URLs secret, then the records secret
  */
 public record EnvironmentResources(Found repository, Found bucket, List<Found> secrets) {
+    static final String STAGE = "resources";
 
     public enum Presence { PRESENT, ABSENT, UNREADABLE }
 
@@ -59,13 +63,20 @@ public record EnvironmentResources(Found repository, Found bucket, List<Found> s
         return List.of(env.serviceUrlsSecret(), SecretManagerReleaseStore.secretId(env));
     }
 
-    public static EnvironmentResources read(EnvironmentSpec env, Workspace workspace, GoogleClients clients) {
-        Found bucket = StateBucket.of(env, workspace).map(state -> bucket(env, clients, state.bucket())).orElse(null);
-        List<Found> secrets = new ArrayList<>();
+    /** Each resource read at once (they are independent): the repository, the bucket, the secrets. */
+    public static EnvironmentResources read(EnvironmentSpec env, Workspace workspace, GoogleClients clients) throws InterruptedException {
+        Optional<StateBucket> state = StateBucket.of(env, workspace);
+        List<NamedTask<Found>> reads = new ArrayList<>();
+        String repository = repositoryName(env.registry());
+        reads.add(new NamedTask<>(repository, () -> repository(clients, repository)));
+        state.ifPresent(s -> reads.add(new NamedTask<>(s.bucket(), () -> bucket(env, clients, s.bucket()))));
         for (String id : secretIds(env)) {
-            secrets.add(secret(clients, SecretName.of(env.projectId(), id).toString()));
+            String name = SecretName.of(env.projectId(), id).toString();
+            reads.add(new NamedTask<>(name, () -> secret(clients, name)));
         }
-        return new EnvironmentResources(repository(clients, repositoryName(env.registry())), bucket, secrets);
+        List<Found> found = TaskOutcome.valuesOrThrow(new ParallelRunner(reads.size()).runAll(STAGE, reads));
+        int secretsFrom = state.isPresent() ? 2 : 1;
+        return new EnvironmentResources(found.get(0), state.isPresent() ? found.get(1) : null, found.subList(secretsFrom, found.size()));
     }
 
     private static Found repository(GoogleClients clients, String name) {

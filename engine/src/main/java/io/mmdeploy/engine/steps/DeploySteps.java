@@ -84,7 +84,7 @@ public final class DeploySteps {
     }
 
     /** mmPreflight: see {@link PreflightPhase}. */
-    public PreflightResult preflight(String environment) {
+    public PreflightResult preflight(String environment) throws InterruptedException {
         return preflight.start(run.env(environment));
     }
 

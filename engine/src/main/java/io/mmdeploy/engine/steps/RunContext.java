@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -49,7 +50,7 @@ final class RunContext {
     /** One for the run: it keeps what it last found isolated (see {@link #mayChange}). */
     private final IsolationPreflight isolation;
     /** The lease each environment's last phase in this process took: the next one renews it instead of taking it anew. */
-    private final Map<String, Lease> held = new HashMap<>();
+    private final Map<String, Lease> held = new ConcurrentHashMap<>();
     private final Object sharing = new Object();
     /** The clients the phases share while a deploy run goes ({@link #shareClients}); null when each opens its own. */
     private Map<String, GoogleClients> shared;
@@ -161,9 +162,9 @@ final class RunContext {
 
     /**
      * Takes (or, for this run's next phase, takes over and renews) the environment's lease; null without a state bucket.
-     * One phase at a time: phases of one run that start together must not race each other's renewal.
+     * Phases of one run that start together renew the one lease this run holds, and so share a renewal under way.
      */
-    synchronized Lease lease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) throws InterruptedException {
+    Lease lease(EnvironmentSpec env, GoogleClients clients, RunJournal.Entry entry) throws InterruptedException {
         String release = entry.release() != null ? entry.release() : ReleaseRecord.newId(host.clock().instant(), "step");
         Lease lease = stages.acquireLease(env, clients, release, held.get(env.name()));
         if (lease != null) {

@@ -19,7 +19,7 @@ public sealed interface StepRequest<R> {
 
     record Preflight(String environment) implements StepRequest<PreflightResult> {
         @Override
-        public PreflightResult runOn(DeploySteps steps) {
+        public PreflightResult runOn(DeploySteps steps) throws InterruptedException {
             return steps.preflight(environment);
         }
     }

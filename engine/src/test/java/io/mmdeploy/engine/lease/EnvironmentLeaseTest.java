@@ -123,6 +123,42 @@ class EnvironmentLeaseTest {
         lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false, next).close();
     }
 
+    /** The phases that start together (the builds, the gateway's build, the migrations) each ask before changing anything. */
+    @Test
+    void phasesThatAskAtOnceShareOneRenewalAndALaterPhaseRenewsAgain() throws Exception {
+        Lease mine = lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false);
+        clock.advance(Duration.ofMinutes(10));
+        int before = cloud.storage.requests().size();
+        cloud.storage.latency(Duration.ofMillis(300));
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService phases = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Lease>> asked = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                asked.add(phases.submit(() -> {
+                    go.await();
+                    return lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false, mine);
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<Lease> f : asked) {
+                assertThat(f.get()).isSameAs(mine);
+            }
+        } finally {
+            phases.shutdownNow();
+            cloud.storage.latency(Duration.ZERO);
+        }
+        assertThat(cloud.storage.requests().subList(before, cloud.storage.requests().size())).hasSize(1);
+        assertThat(cloud.storage.objectMetadata(BUCKET, OBJECT)).containsEntry("mm-expires", "2026-12-01T10:40:00Z");
+
+        // A phase that asks after that renewal ended makes its own: each phase still proves the lease before it changes anything.
+        clock.advance(Duration.ofMinutes(1));
+        lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false, mine);
+        assertThat(cloud.storage.requests().subList(before, cloud.storage.requests().size())).hasSize(2);
+        assertThat(cloud.storage.objectMetadata(BUCKET, OBJECT)).containsEntry("mm-expires", "2026-12-01T10:41:00Z");
+        mine.close();
+    }
+
     @Test
     void aStaleLeaseIsRefusedUnlessBrokenOnRequestAndBreakingItIsLogged() throws Exception {
         lease().acquire("cli:ana@laptop", "r1", Duration.ZERO, false);

@@ -23,7 +23,7 @@ class EnvironmentBootstrapTest extends OnboardTest {
         return new EnvironmentBootstrap(world.workspace, log.stage(EnvironmentBootstrap.STAGE));
     }
 
-    DoctorReport doctor() {
+    DoctorReport doctor() throws InterruptedException {
         return new EnvironmentDoctor(world.workspace).examine(world.staging, clients);
     }
 
@@ -37,7 +37,7 @@ class EnvironmentBootstrapTest extends OnboardTest {
     }
 
     @Test
-    void theDryRunPlansWhatDoctorFoundAndChangesNothing() {
+    void theDryRunPlansWhatDoctorFoundAndChangesNothing() throws Exception {
         Snapshot before = snapshot();
         DoctorReport report = doctor();
 
@@ -78,7 +78,7 @@ class EnvironmentBootstrapTest extends OnboardTest {
     }
 
     @Test
-    void credentialsThatCannotCreateAreRefusedBeforeAnyChange() {
+    void credentialsThatCannotCreateAreRefusedBeforeAnyChange() throws Exception {
         world.cloud.iam.withhold("storage.buckets.create");
         Snapshot before = snapshot();
         BootstrapPlan plan = bootstrap().plan(world.staging, doctor(), null);
@@ -90,7 +90,7 @@ class EnvironmentBootstrapTest extends OnboardTest {
     }
 
     @Test
-    void aChangeInAnotherProjectIsRefusedBeforeAnyChange() {
+    void aChangeInAnotherProjectIsRefusedBeforeAnyChange() throws Exception {
         Snapshot before = snapshot();
         BootstrapPlan plan = new BootstrapPlan("staging", PROJECT, List.of(
                 new Remedy.EnableApis(PROJECT, List.of("run.googleapis.com")),
@@ -102,7 +102,7 @@ class EnvironmentBootstrapTest extends OnboardTest {
     }
 
     @Test
-    void whatMmDeployMustNotDoBecomesGcloudCommandsForAnAdministrator() {
+    void whatMmDeployMustNotDoBecomesGcloudCommandsForAnAdministrator() throws Exception {
         world.ready();
         world.cloud.storage.addBucket(BUCKET, OnboardCloud.NUMBER, false);
         world.cloud.iam.withhold("run.jobs.run").withhold(REPOSITORY, "artifactregistry.tags.update");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class EnvironmentDoctorTest extends OnboardTest {
 
-    DoctorReport examine() {
+    DoctorReport examine() throws Exception {
         return new EnvironmentDoctor(world.workspace).examine(world.staging, clients);
     }
 
@@ -24,7 +24,7 @@ class EnvironmentDoctorTest extends OnboardTest {
     }
 
     @Test
-    void aReadyEnvironmentPassesEveryCheck() {
+    void aReadyEnvironmentPassesEveryCheck() throws Exception {
         world.ready();
 
         DoctorReport report = examine();
@@ -37,7 +37,7 @@ class EnvironmentDoctorTest extends OnboardTest {
     }
 
     @Test
-    void anEmptyProjectReportsEachMissingPieceWithItsFixAndChangesNothing() {
+    void anEmptyProjectReportsEachMissingPieceWithItsFixAndChangesNothing() throws Exception {
         DoctorReport report = examine();
 
         assertThat(report.ready()).isFalse();
@@ -68,7 +68,7 @@ class EnvironmentDoctorTest extends OnboardTest {
     }
 
     @Test
-    void aBucketWithoutVersioningOrAWrongRepositoryNeedsAPerson() {
+    void aBucketWithoutVersioningOrAWrongRepositoryNeedsAPerson() throws Exception {
         world.ready();
         world.cloud.storage.addBucket(BUCKET, NUMBER, false);
         world.cloud.artifactRegistry.addRepository(PROJECT, "us-east4", "mindmirror", Repository.Format.MAVEN);
@@ -85,7 +85,7 @@ class EnvironmentDoctorTest extends OnboardTest {
     }
 
     @Test
-    void aStateBucketOfAnotherProjectIsRefused() {
+    void aStateBucketOfAnotherProjectIsRefused() throws Exception {
         world.ready();
         world.cloud.storage.addBucket(BUCKET, "3858903851", true);
 
@@ -96,7 +96,7 @@ class EnvironmentDoctorTest extends OnboardTest {
     }
 
     @Test
-    void eachMissingPermissionIsACheckNamingTheRole() {
+    void eachMissingPermissionIsACheckNamingTheRole() throws Exception {
         world.ready();
         world.cloud.iam.withhold("iam.serviceAccounts.actAs").withhold("secretmanager.secrets.create");
 

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 /** The permission check over the real clients and the fakes' testIamPermissions. */
 class PermissionCheckTest extends OnboardTest {
 
-    PermissionReport check() {
+    PermissionReport check() throws Exception {
         return new PermissionCheck(world.workspace).check(world.staging, clients);
     }
 
     @Test
-    void withEverySecretAndResourceInPlaceAndEveryPermissionHeldTheReportIsComplete() {
+    void withEverySecretAndResourceInPlaceAndEveryPermissionHeldTheReportIsComplete() throws Exception {
         world.ready();
         world.cloud.secretManager.put(PROJECT, "service-urls-staging", "{}");
         world.cloud.secretManager.put(PROJECT, "mm-releases-staging", "{}");
@@ -35,7 +35,7 @@ class PermissionCheckTest extends OnboardTest {
     }
 
     @Test
-    void aPermissionWithheldOnTheProjectIsNamedWithItsRole() {
+    void aPermissionWithheldOnTheProjectIsNamedWithItsRole() throws Exception {
         world.ready();
         world.cloud.iam.withhold("projects/" + PROJECT, "run.jobs.run");
 
@@ -50,7 +50,7 @@ class PermissionCheckTest extends OnboardTest {
     }
 
     @Test
-    void eachResourceIsAskedWhereItIsUsed() {
+    void eachResourceIsAskedWhereItIsUsed() throws Exception {
         world.ready();
         world.cloud.secretManager.put(PROJECT, "service-urls-staging", "{}");
         world.cloud.iam.withhold(REPOSITORY, "artifactregistry.tags.update")
@@ -67,7 +67,7 @@ class PermissionCheckTest extends OnboardTest {
     }
 
     @Test
-    void aResourceThatDoesNotExistYetIsAskedAboutOnTheProject() {
+    void aResourceThatDoesNotExistYetIsAskedAboutOnTheProject() throws Exception {
         // Nothing exists: the repository's, bucket's and secrets' permissions are the project's (a grant there reaches them).
         world.cloud.iam.withhold("artifactregistry.repositories.uploadArtifacts");
 
@@ -81,7 +81,7 @@ class PermissionCheckTest extends OnboardTest {
     }
 
     @Test
-    void aCheckThatCannotBeAskedFailsClosed() {
+    void aCheckThatCannotBeAskedFailsClosed() throws Exception {
         world.ready();
         world.cloud.faults.failAlways(ProjectsGrpc.getTestIamPermissionsMethod(),
                 Status.PERMISSION_DENIED.withDescription("Cloud Resource Manager API has not been used in project mindmirror-staging"));

@@ -36,7 +36,7 @@ class PreflightTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         cloud.close();
     }
 
@@ -45,7 +45,7 @@ class PreflightTest {
      *
      * @param localRoot null for a workspace on another machine; {@code commands} then reach it (null: no launcher)
      */
-    private PreflightResult preflight(ExampleRepo repo, Path localRoot, CommandRunner commands, String environment) {
+    private PreflightResult preflight(ExampleRepo repo, Path localRoot, CommandRunner commands, String environment) throws Exception {
         LocalWorkspace ws = new LocalWorkspace(repo.root());
         StepHost host = new StepHost(ws, localRoot, commands, new CapturedLog(), new SecretMask(),
                 (env, wait) -> cloud.clients(env.projectId(), wait), CLOCK, d -> { });
@@ -53,7 +53,7 @@ class PreflightTest {
     }
 
     @Test
-    void givesTheReleaseIdThePolicyAndTheAliasAndKeepsTheId() {
+    void givesTheReleaseIdThePolicyAndTheAliasAndKeepsTheId() throws Exception {
         ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "main");
 
         PreflightResult production = preflight(repo, repo.root(), null, "production");
@@ -74,7 +74,7 @@ class PreflightTest {
     }
 
     @Test
-    void onAnAgentTheReleaseIdNamesTheCommitReadThroughTheLauncher() {
+    void onAnAgentTheReleaseIdNamesTheCommitReadThroughTheLauncher() throws Exception {
         ExampleRepo repo = ExampleRepo.gitRepoInto(dir, "staging");
         String sha = repo.commit("nothing new");
 
@@ -84,7 +84,7 @@ class PreflightTest {
     }
 
     @Test
-    void sharedResourcesAreRefusedBeforeAnythingIsWritten() {
+    void sharedResourcesAreRefusedBeforeAnythingIsWritten() throws Exception {
         ExampleRepo repo = ExampleRepo.copyInto(dir).replace(ExampleRepo.CONFIG, "id: mindmirror-69", "id: mindmirror-staging");
 
         assertThatThrownBy(() -> preflight(repo, null, null, "staging")).isInstanceOf(DeployException.class)

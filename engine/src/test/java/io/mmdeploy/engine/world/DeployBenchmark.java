@@ -39,14 +39,17 @@ import java.util.function.Function;
  * example's production holds 2 × 5 min), health 5 s (per round of the check's parallel requests); gates are answered at once. The URLs
  * secret's write (1 s) is not slowed down here, so it adds nothing to either side.
  *
- * <p>Arguments: scenario names to run (default all); {@code --seed N} for the build spread; {@code --explain} prints
- * when each step started and ended.
+ * <p>Each scenario runs {@link #RUNS} times, each in a new world; it prints the line of the run with the median wall time.
+ * Arguments: scenario names to run (default all); {@code --seed N} for the build spread; {@code --explain} prints
+ * when each step of that run started and ended.
  */
 public final class DeployBenchmark {
     /** 1 real minute of the profile, in benchmark milliseconds. */
     static final double MS_PER_MINUTE = 100;
     static final String GATEWAY_REPO = "mesh-gateway";
     static final int WARM_UPS = 40;
+    /** Runs per scenario: its line is the one of the median wall time. */
+    static final int RUNS = 3;
 
     private final long seed;
     private final boolean explain;
@@ -59,6 +62,9 @@ public final class DeployBenchmark {
     static Duration minutes(double minutes) {
         return Duration.ofNanos(Math.round(minutes * MS_PER_MINUTE * 1_000_000));
     }
+
+    /** One run of a scenario: its wall time, its critical path, and what it prints. */
+    private record Measured(Duration wall, Duration critical, String report) {}
 
     /** What one scenario does before and during the timed deploy. */
     private record Scenario(String name, String branch, int extraServices, boolean primeFirst, String changeService) {}
@@ -93,7 +99,15 @@ public final class DeployBenchmark {
         Map<String, Duration> critical = new LinkedHashMap<>();
         for (Scenario s : all) {
             if (only.isEmpty() || only.contains(s.name())) {
-                critical.put(s.name(), bench.run(s));
+                // Each scenario a few times, each in a world of its own: one run's figures swing by ±10 ms here.
+                List<Measured> runs = new ArrayList<>();
+                for (int i = 0; i < RUNS; i++) {
+                    runs.add(bench.run(s));
+                }
+                runs.sort(Comparator.comparing(Measured::wall));
+                Measured median = runs.get(runs.size() / 2);
+                System.out.print(median.report());
+                critical.put(s.name(), median.critical());
             }
         }
         if (critical.containsKey("staging-all-changed") && critical.containsKey("production-all-changed")) {
@@ -114,8 +128,8 @@ public final class DeployBenchmark {
         }
     }
 
-    /** Runs one scenario and prints its line; returns its critical path. */
-    private Duration run(Scenario scenario) throws Exception {
+    /** Runs one scenario once: its line (after its steps' times, with {@code --explain}). */
+    private Measured run(Scenario scenario) throws Exception {
         Path dir = Files.createTempDirectory("mm-deploy-bench");
         try (DeployWorld world = DeployWorld.start(dir, scenario.branch(), origin -> moreServices(origin, scenario.extraServices()))) {
             String env = scenario.branch().equals("main") ? "production" : "staging";
@@ -150,8 +164,10 @@ public final class DeployBenchmark {
             };
             DeployRun.Result result = checkout.deploy(env, atOnce, timing);
             Duration wall = Duration.ofNanos(System.nanoTime() - started);
+            StringBuilder report = new StringBuilder();
             if (explain) {
-                spans.forEach((id, t) -> System.out.printf(Locale.ROOT, "  %-20s %6d ms → %6d ms%n", id, t[0] / 1_000_000, t[1] / 1_000_000));
+                spans.entrySet().stream().sorted(Comparator.comparingLong(e -> e.getValue()[0])).forEach(e -> report.append(String.format(Locale.ROOT,
+                        "  %-20s %6d ms → %6d ms%n", e.getKey(), e.getValue()[0] / 1_000_000, e.getValue()[1] / 1_000_000)));
             }
 
             long built = servicesBuilt(world) - buildsBefore;
@@ -167,13 +183,13 @@ public final class DeployBenchmark {
             Duration critical = graph.criticalPath(costs(config, builds, rebuilt, gatewayBuilt > 0, withServices, migrationsAwaitImages, 8, rollout));
             // Today's design: the same phases one after another, the gateway in a plan and an apply of its own.
             Duration chain = graph.chain(costs(config, builds, rebuilt, gatewayBuilt > 0, false, false, 8, rollout));
-            System.out.printf(Locale.ROOT, "deploy-benchmark %s wall_ms=%d critical_ms=%d ratio=%.2f chain_ms=%d builds=%d gateway_builds=%d heap_mb=%d%n",
+            report.append(String.format(Locale.ROOT, "deploy-benchmark %s wall_ms=%d critical_ms=%d ratio=%.2f chain_ms=%d builds=%d gateway_builds=%d heap_mb=%d%n",
                     scenario.name(), wall.toMillis(), critical.toMillis(), (double) wall.toNanos() / critical.toNanos(), chain.toMillis(),
-                    built, gatewayBuilt, peakHeapMb());
+                    built, gatewayBuilt, peakHeapMb()));
             if (!"SUCCEEDED".equals(result.status())) {
-                System.out.println("deploy-benchmark " + scenario.name() + " ended " + result.status());
+                report.append("deploy-benchmark ").append(scenario.name()).append(" ended ").append(result.status()).append('\n');
             }
-            return critical;
+            return new Measured(wall, critical, report.toString());
         }
     }
 

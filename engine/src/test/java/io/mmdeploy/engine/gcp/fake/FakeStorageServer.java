@@ -42,6 +42,7 @@ public final class FakeStorageServer implements AutoCloseable {
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger ids = new AtomicInteger();
     private volatile int denyStatus;
+    private volatile java.time.Duration latency = java.time.Duration.ZERO;
     /** Requests are answered side by side, as the real service does (a run's builds upload their contexts at once). */
     private final java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fake-storage");
@@ -104,6 +105,11 @@ public final class FakeStorageServer implements AutoCloseable {
         }
     }
 
+    /** Every request takes this long to answer from now on (requests that overlap, overlap here too). */
+    public void latency(java.time.Duration value) {
+        latency = value;
+    }
+
     /** Every request answers with this HTTP status (e.g. 403) from now on; 0 to stop. */
     public void deny(int status) {
         denyStatus = status;
@@ -118,6 +124,13 @@ public final class FakeStorageServer implements AutoCloseable {
             body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
         }
         requests.add(method + " " + path + "?" + query);
+        if (!latency.isZero()) {
+            try {
+                Thread.sleep(latency.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (denyStatus != 0) {
             error(x, denyStatus, "Access denied.");
             return;
