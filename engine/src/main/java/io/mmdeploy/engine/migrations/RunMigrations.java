@@ -124,19 +124,24 @@ public final class RunMigrations {
             throw DeployException.of("The migration job " + jobId + " has no container", job.getName());
         }
 
-        Job updated = job.toBuilder()
-                .setTemplate(job.getTemplate().toBuilder().setTemplate(task.toBuilder()
-                        .setContainers(0, Container.newBuilder(task.getContainers(0)).setImage(image.ref()))))
-                .build();
-        try {
-            Operations.await(jobs.updateJobAsync(updated), spec.timeout());
-        } catch (ApiException e) {
-            throw ApiFailure.of("set the image of the migration job " + jobId, job.getName(), RUN_ROLE, e);
-        } catch (TimeoutException e) {
-            throw DeployException.of("Updating the migration job " + jobId + " did not finish in " + spec.timeout().toMinutes() + " min",
-                    job.getName() + "\nNo execution was started. Check the job in the Cloud Run console and run the step again.");
+        if (task.getContainers(0).getImage().equals(image.ref())) {
+            // The job already runs exactly this digest (an unchanged service, a rerun): an update would only wait on an operation.
+            log.info(jobId + ": image " + image.ref() + " (already the job's)");
+        } else {
+            Job updated = job.toBuilder()
+                    .setTemplate(job.getTemplate().toBuilder().setTemplate(task.toBuilder()
+                            .setContainers(0, Container.newBuilder(task.getContainers(0)).setImage(image.ref()))))
+                    .build();
+            try {
+                Operations.await(jobs.updateJobAsync(updated), spec.timeout());
+            } catch (ApiException e) {
+                throw ApiFailure.of("set the image of the migration job " + jobId, job.getName(), RUN_ROLE, e);
+            } catch (TimeoutException e) {
+                throw DeployException.of("Updating the migration job " + jobId + " did not finish in " + spec.timeout().toMinutes() + " min",
+                        job.getName() + "\nNo execution was started. Check the job in the Cloud Run console and run the step again.");
+            }
+            log.info(jobId + ": image " + image.ref());
         }
-        log.info(jobId + ": image " + image.ref());
 
         OperationFuture<Execution, Execution> run = jobs.runJobAsync(RunJobRequest.newBuilder().setName(job.getName()).build());
         Execution started = started(jobId, job.getName(), run);

@@ -75,6 +75,25 @@ class RunMigrationsTest {
         assertThat(log.events()).noneMatch(e -> e.level() == LogEvent.Level.WARN);
     }
 
+    /** A job already at the digest (its service unchanged, or a rerun) is run as it is: no update, no wait on its operation. */
+    @Test
+    void aJobAlreadyAtTheImageIsRunWithoutAnUpdate() throws Exception {
+        run(Duration.ofSeconds(5));
+        assertThat(cloud.faults.calls(JobsGrpc.getUpdateJobMethod())).isEqualTo(2);
+        images = Map.of("users", images.get("users"),
+                "habits", new ImageRef("habits", ENV.registry().image("habits-service"), List.of("staging-2"), "sha256:" + "c".repeat(64), true));
+
+        List<MigrationResult> again = run(Duration.ofSeconds(5));
+
+        // Only habits' job changed image; both ran, each with its own service's digest.
+        assertThat(cloud.faults.calls(JobsGrpc.getUpdateJobMethod())).isEqualTo(3);
+        assertThat(cloud.faults.calls(JobsGrpc.getRunJobMethod())).isEqualTo(4);
+        assertThat(again).extracting(MigrationResult::image)
+                .containsExactly(ENV.registry().image("users-service") + "@" + DIGEST_USERS, ENV.registry().image("habits-service") + "@sha256:" + "c".repeat(64));
+        assertThat(cloud.cloudRun.job(HABITS).getTemplate().getTemplate().getContainers(0).getImage()).endsWith("c".repeat(64));
+        assertThat(again).allMatch(MigrationResult::succeeded);
+    }
+
     @Test
     void warnsWhenAJobAllowsRetries() throws Exception {
         cloud.cloudRun.addJob(Fixtures.PROJECT, Fixtures.REGION, "migrate-main-staging", "old-image", null);
