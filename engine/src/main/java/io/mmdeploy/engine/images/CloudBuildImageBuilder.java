@@ -18,13 +18,13 @@ import io.mmdeploy.engine.gcp.Operations;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.port.Workspace;
 import io.mmdeploy.engine.source.ImageTags;
+import io.mmdeploy.engine.source.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -174,7 +174,7 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
         try {
             archive = Files.createTempFile("mm-deploy-context-", ".tgz");
             BuildContextArchive.Summary summary;
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = Sha256.digest();
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(archive), sha256)) {
                 summary = new BuildContextArchive().write(workspace, request.context(), dockerfile, out);
             }
@@ -305,14 +305,6 @@ public final class CloudBuildImageBuilder implements ImageBuilder {
             }
             throw DeployException.of("The build context of " + request.service() + " was not uploaded", where + ": "
                     + e.getCause().getMessage());
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }

@@ -3,10 +3,7 @@ package io.mmdeploy.engine.images;
 import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.RegistryPath;
 import io.mmdeploy.engine.config.ServiceSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.mmdeploy.engine.source.Sha256;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,16 +66,8 @@ public record ImageBuildRequest(
      * hex-like words are hashed to fit Docker's tag grammar.
      */
     public String fingerprintTag() {
-        String value = TAG_SAFE.matcher(fingerprint).matches() ? fingerprint : sha256(fingerprint).substring(0, 40);
+        String value = TAG_SAFE.matcher(fingerprint).matches() ? fingerprint : Sha256.hex(fingerprint).substring(0, 40);
         return "fp-" + value;
     }
 
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
 }

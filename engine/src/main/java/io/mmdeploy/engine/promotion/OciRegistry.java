@@ -3,6 +3,7 @@ package io.mmdeploy.engine.promotion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mmdeploy.engine.diagnostics.DeployException;
+import io.mmdeploy.engine.source.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -132,7 +132,7 @@ public final class OciRegistry {
             return false;
         }
         requireStream(r, 200, "download the blob " + digest + " of " + repository);
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         try (InputStream in = new DigestInputStream(r.body(), sha); OutputStream out = Files.newOutputStream(file)) {
             in.transferTo(out);
         } catch (IOException e) {
@@ -311,14 +311,6 @@ public final class OciRegistry {
     }
 
     public static String sha256(byte[] bytes) {
-        return "sha256:" + HexFormat.of().formatHex(sha256().digest(bytes));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return "sha256:" + Sha256.hex(bytes);
     }
 }

@@ -3,7 +3,6 @@ package io.mmdeploy.engine.source;
 import io.mmdeploy.engine.config.BuildSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,12 +29,8 @@ public record BuildFingerprint(String value) {
         parts.put("dockerfile:" + build.dockerfile(), objectIds.getOrDefault(build.dockerfile(), "?"));
         build.args().forEach((k, v) -> parts.put("arg:" + k, v));
         extraArgs.forEach((k, v) -> parts.put("arg:" + k, v));
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            parts.forEach((k, v) -> sha.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8)));
-            return new BuildFingerprint(HexFormat.of().formatHex(sha.digest()).substring(0, 24));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        MessageDigest sha = Sha256.digest();
+        parts.forEach((k, v) -> sha.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8)));
+        return new BuildFingerprint(HexFormat.of().formatHex(sha.digest()).substring(0, 24));
     }
 }

@@ -11,6 +11,7 @@ import io.mmdeploy.engine.migrations.MigrationImages;
 import io.mmdeploy.engine.migrations.MigrationResult;
 import io.mmdeploy.engine.migrations.RunMigrations;
 import io.mmdeploy.engine.release.ReleaseRecord.MigrationRun;
+import io.mmdeploy.engine.source.Sha256;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,6 @@ final class MigrationsPhase {
             ImageRef image = images.await(m.service());
             used.put(m.job(), image == null ? "" : image.ref());
         }
-        return RunContext.sha256(used.toString());
+        return Sha256.hex(used.toString());
     }
 }

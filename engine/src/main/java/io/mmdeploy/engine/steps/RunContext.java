@@ -23,13 +23,9 @@ import io.mmdeploy.engine.source.GitRepository;
 import io.mmdeploy.engine.source.Revision;
 import io.mmdeploy.engine.source.SourceTree;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -265,13 +261,5 @@ final class RunContext {
         return host.localRoot() != null
                 ? GitRepository.find(host.localRoot())
                 : GitCommandSource.find(stages.commands(), host.workspace().describe());
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

@@ -11,10 +11,11 @@ import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.images.ImageRef;
 import io.mmdeploy.engine.lease.Lease;
-import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.release.ReleaseRecord.PlanRecord;
+import io.mmdeploy.engine.release.ReleaseRecord;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import io.mmdeploy.engine.serviceurls.ServiceUrls;
+import io.mmdeploy.engine.source.Sha256;
 import io.mmdeploy.engine.tofu.ApplyTofu;
 import io.mmdeploy.engine.tofu.PlanSummary;
 import io.mmdeploy.engine.tofu.TofuRequest;
@@ -167,7 +168,7 @@ final class TofuPhase {
 
     /** Which image variables a plan was made with, as one value. */
     private static String inputs(Map<String, String> variables) {
-        return RunContext.sha256(new TreeMap<>(variables).toString());
+        return Sha256.hex(new TreeMap<>(variables).toString());
     }
 
     /** The var file as it is; null when there is none (the var file's writer then refuses, naming it). */

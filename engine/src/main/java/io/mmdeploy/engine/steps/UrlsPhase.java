@@ -5,6 +5,7 @@ import io.mmdeploy.engine.flow.Phase;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import io.mmdeploy.engine.serviceurls.ServiceUrls;
+import io.mmdeploy.engine.source.Sha256;
 import java.util.TreeMap;
 
 /** mmServiceUrls: reads each service's URL from Cloud Run and stores them as a new version of the URLs secret. */
@@ -17,7 +18,7 @@ final class UrlsPhase {
 
     /** Which URLs, as one value: the gateway's build records the one it was built with. */
     static String fingerprint(ServiceUrls urls) {
-        return RunContext.sha256(new TreeMap<>(urls.byService()).toString());
+        return Sha256.hex(new TreeMap<>(urls.byService()).toString());
     }
 
     UrlsResult publish(EnvironmentSpec env) throws InterruptedException {

@@ -4,12 +4,9 @@ import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.port.SecretMask;
 import io.mmdeploy.engine.port.StageLog;
 import io.mmdeploy.engine.port.Workspace;
+import io.mmdeploy.engine.source.Sha256;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -128,7 +125,7 @@ public final class ApplyTofu {
 
     /** What an init depends on: the backend and the provider lock file. */
     private String initInputs(TofuRequest request) throws IOException {
-        return sha256(backendFingerprint(request) + "\n" + workspace.readText(request.inWorkspace(LOCK_FILE)).orElse(""));
+        return Sha256.hex(backendFingerprint(request) + "\n" + workspace.readText(request.inWorkspace(LOCK_FILE)).orElse(""));
     }
 
     /** init (with -reconfigure when the backend changed; not again after {@link #init}) → plan -out → show -json → summary. */
@@ -227,7 +224,7 @@ public final class ApplyTofu {
                     "Var file not found", request.inWorkspace(file) + " is named by the environment " + request.environment()
                             + " (tofu.varFiles) but does not exist."))).append('\0');
         }
-        return sha256(content.toString());
+        return Sha256.hex(content.toString());
     }
 
     private String backendFingerprint(TofuRequest request) throws IOException {
@@ -236,14 +233,6 @@ public final class ApplyTofu {
                         "Backend config file not found",
                         request.inWorkspace(request.backendConfig()) + " is named by the environment " + request.environment()
                                 + " (tofu.backendConfig) but does not exist."));
-        return sha256(request.backendConfig() + "\n" + config);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return Sha256.hex(request.backendConfig() + "\n" + config);
     }
 }

@@ -1,6 +1,7 @@
 package io.mmdeploy.engine.port.local;
 
 import io.mmdeploy.engine.port.Workspace;
+import io.mmdeploy.engine.source.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -83,12 +83,7 @@ public final class LocalWorkspace implements Workspace {
         if (!Files.isRegularFile(p)) {
             return Optional.empty();
         }
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        MessageDigest digest = Sha256.digest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(p), digest)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
