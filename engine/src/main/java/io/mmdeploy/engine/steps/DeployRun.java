@@ -174,8 +174,8 @@ public final class DeployRun {
                 Finished end = take(finished);
                 running--;
                 if (end.error() != null) {
-                    failure = failure == null ? end : failure;
-                    ready.stopped(end.node().id() + " failed");
+                    failure = cause(failure, end, ready);
+                    ready.failed(end.node().id());
                 } else if (end.stop() != null) {
                     stop = stop == null ? end.stop() : stop;
                     ready.stopped("the run stopped at the " + end.stop().waitingAt() + " gate");
@@ -198,6 +198,19 @@ public final class DeployRun {
             return new Result(stop.release(), stop.status(), stop.waitingAt(), stop.planHash(), ordered);
         }
         return new Result(release, "SUCCEEDED", null, null, ordered);
+    }
+
+    /** The failure the release is recorded with: the first taken, unless {@link #causeFirst} says the later one caused it. */
+    private static Finished cause(Finished first, Finished end, ReadyImages ready) {
+        return first == null || causeFirst(first.node().id(), end.node().id(), ready.failedFirst()) ? end : first;
+    }
+
+    /**
+     * Whether {@code later} (a node's failure taken after {@code first}'s) is the cause: it is the phase whose failure
+     * stopped the waiting migrations ({@link ReadyImages#failedFirst}), and a migration it stopped was taken first.
+     */
+    static boolean causeFirst(String first, String later, String failedFirst) {
+        return later.equals(failedFirst) && !first.equals(failedFirst);
     }
 
     /** How one node of the graph ended: done, a stop at a gate, or an error. */
@@ -277,7 +290,7 @@ public final class DeployRun {
                     r = steps.buildImages(environment, ready::ready);
                 } catch (RuntimeException | InterruptedException e) {
                     // Here and not only in the run's loop: a migration waiting for an image must never outlive the builds.
-                    ready.stopped(Phase.BUILD_IMAGES.id() + " failed");
+                    ready.failed(Phase.BUILD_IMAGES.id());
                     throw e;
                 }
                 ready.buildsEnded();

@@ -16,6 +16,7 @@ final class ReadyImages implements MigrationImages {
     private final Map<String, CompletableFuture<ImageRef>> byService = new HashMap<>();
     /** Null while the builds run; then empty when they succeeded, or why the run stopped. */
     private String ended;
+    private String failedFirst;
 
     /** A build pushed (or reused) this image. */
     void ready(ImageRef image) {
@@ -27,9 +28,24 @@ final class ReadyImages implements MigrationImages {
         end("");
     }
 
-    /** The run stopped (a build failed, or another phase did): a migration still waiting for its image does not start. */
+    /** The run stopped (at a gate, or at its end): a migration still waiting for its image does not start. */
     void stopped(String why) {
         end(why);
+    }
+
+    /** A phase failed: as {@link #stopped}; the first phase to fail is kept, as the cause of what fails after it. */
+    void failed(String phase) {
+        synchronized (this) {
+            if (failedFirst == null && ended == null) {
+                failedFirst = phase;
+            }
+        }
+        end(phase + " failed");
+    }
+
+    /** The phase whose failure stopped the waiting migrations first; null when none did. */
+    synchronized String failedFirst() {
+        return failedFirst;
     }
 
     @Override
