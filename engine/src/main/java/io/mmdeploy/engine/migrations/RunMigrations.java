@@ -124,24 +124,12 @@ public final class RunMigrations {
             throw DeployException.of("The migration job " + jobId + " has no container", job.getName());
         }
 
-        if (task.getContainers(0).getImage().equals(image.ref())) {
-            // The job already runs exactly this digest (an unchanged service, a rerun): an update would only wait on an operation.
-            log.info(jobId + ": image " + image.ref() + " (already the job's)");
-        } else {
-            Job updated = job.toBuilder()
-                    .setTemplate(job.getTemplate().toBuilder().setTemplate(task.toBuilder()
-                            .setContainers(0, Container.newBuilder(task.getContainers(0)).setImage(image.ref()))))
-                    .build();
-            try {
-                Operations.await(jobs.updateJobAsync(updated), spec.timeout());
-            } catch (ApiException e) {
-                throw ApiFailure.of("set the image of the migration job " + jobId, job.getName(), RUN_ROLE, e);
-            } catch (TimeoutException e) {
-                throw DeployException.of("Updating the migration job " + jobId + " did not finish in " + spec.timeout().toMinutes() + " min",
-                        job.getName() + "\nNo execution was started. Check the job in the Cloud Run console and run the step again.");
-            }
-            log.info(jobId + ": image " + image.ref());
+        // A job already at exactly this digest (an unchanged service, a rerun) is not updated: that would only wait on an operation.
+        boolean already = task.getContainers(0).getImage().equals(image.ref());
+        if (!already) {
+            setImage(jobId, job, task, image, spec);
         }
+        log.info(jobId + ": image " + image.ref() + (already ? " (already the job's)" : ""));
 
         OperationFuture<Execution, Execution> run = jobs.runJobAsync(RunJobRequest.newBuilder().setName(job.getName()).build());
         Execution started = started(jobId, job.getName(), run);
@@ -169,6 +157,21 @@ public final class RunMigrations {
         }
         log.info(jobId + ": execution " + result.execution() + " succeeded (" + result.succeededTasks() + " task(s))");
         return result;
+    }
+
+    private void setImage(String jobId, Job job, TaskTemplate task, ImageRef image, MigrationSpec spec) throws InterruptedException {
+        Job updated = job.toBuilder()
+                .setTemplate(job.getTemplate().toBuilder().setTemplate(task.toBuilder()
+                        .setContainers(0, Container.newBuilder(task.getContainers(0)).setImage(image.ref()))))
+                .build();
+        try {
+            Operations.await(jobs.updateJobAsync(updated), spec.timeout());
+        } catch (ApiException e) {
+            throw ApiFailure.of("set the image of the migration job " + jobId, job.getName(), RUN_ROLE, e);
+        } catch (TimeoutException e) {
+            throw DeployException.of("Updating the migration job " + jobId + " did not finish in " + spec.timeout().toMinutes() + " min",
+                    job.getName() + "\nNo execution was started. Check the job in the Cloud Run console and run the step again.");
+        }
     }
 
     private Execution started(String jobId, String jobName, OperationFuture<Execution, Execution> run) throws InterruptedException {

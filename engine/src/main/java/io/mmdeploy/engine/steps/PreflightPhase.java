@@ -7,9 +7,6 @@ import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.onboard.PermissionCheck;
 import io.mmdeploy.engine.release.ReleaseHistory;
 import io.mmdeploy.engine.release.ReleaseRecord;
-import io.mmdeploy.engine.run.NamedTask;
-import io.mmdeploy.engine.run.ParallelRunner;
-import io.mmdeploy.engine.run.TaskOutcome;
 import io.mmdeploy.engine.source.ImageTags;
 import io.mmdeploy.engine.source.Revision;
 import java.io.IOException;
@@ -38,16 +35,10 @@ final class PreflightPhase {
         String sha = revision.map(Revision::sha).orElse(null);
         String release;
         // Every permission the deploy will use, asked before anything changes: a missing one stops it here, not half-way.
-        // The release history is read beside it (both only read); a refusal is the permissions' first.
         try (GoogleClients clients = run.open(env)) {
-            List<NamedTask<Optional<ReleaseHistory>>> reads = List.of(
-                    new NamedTask<>("permissions", () -> {
-                        new PermissionCheck(run.host.workspace()).require(env, clients);
-                        return Optional.empty();
-                    }),
-                    new NamedTask<>("release history", () -> Optional.of(ReleaseHistory.read(run.stages.releases(env, clients).store()))));
-            ReleaseHistory history = TaskOutcome.valuesOrThrow(new ParallelRunner(reads.size()).runAll(Phase.PREFLIGHT.id(), reads)).get(1).orElseThrow();
-            release = unused(ReleaseRecord.newId(run.now(), revision.map(Revision::shortSha).orElse(UNVERSIONED)), history);
+            new PermissionCheck(run.host.workspace()).require(env, clients);
+            release = unused(ReleaseRecord.newId(run.now(), revision.map(Revision::shortSha).orElse(UNVERSIONED)),
+                    ReleaseHistory.read(run.stages.releases(env, clients).store()));
         }
         warnIfTofuOwnsTraffic(env);
         RunJournal.Entry before = run.journal.read(env.name());

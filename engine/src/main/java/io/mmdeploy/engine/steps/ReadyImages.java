@@ -34,11 +34,9 @@ final class ReadyImages implements MigrationImages {
     }
 
     /** A phase failed: as {@link #stopped}; the first phase to fail is kept, as the cause of what fails after it. */
-    void failed(String phase) {
-        synchronized (this) {
-            if (failedFirst == null && ended == null) {
-                failedFirst = phase;
-            }
+    synchronized void failed(String phase) {
+        if (ended == null) {
+            failedFirst = phase;
         }
         end(phase + " failed");
     }

@@ -92,7 +92,7 @@ public final class DeployBenchmark {
         // Warm the JIT with unslowed deploys first: the figures are of the steady state, not of class loading and the
         // interpreter. scripts/bench-deploy runs the JVM with C1 only (-XX:TieredStopAtLevel=1): a deploy is mostly
         // run-once glue, and C2 needed about 300 deploys here before its compiler threads stopped taking one of the two
-        // cores from the deploys they measure; with C1 a deploy's fixed cost is steady (about 80 ms) after some 30.
+        // cores from the deploys they measure; with C1 a deploy's fixed cost is steady (about 65 ms) after some 30.
         for (int i = 0; i < WARM_UPS; i++) {
             bench.warmUp();
         }
