@@ -3,6 +3,7 @@ package io.mmdeploy.engine.gcp;
 import com.google.api.gax.core.BackgroundResource;
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.FixedCredentialsProvider;
+import com.google.api.gax.core.FixedExecutorProvider;
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
@@ -42,6 +43,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Google clients of one environment, built from one set of credentials, created on first use and closed
@@ -56,6 +59,8 @@ public final class GoogleClients implements AutoCloseable {
     private final RetrySettings polling;
     private final List<AutoCloseable> opened = new ArrayList<>();
     private int holders = 1;
+    /** The background threads (operation polls, retries, the watchdog) of all these clients, instead of a pool each. */
+    private ScheduledThreadPoolExecutor background;
 
     private ServicesClient services;
     private RevisionsClient revisions;
@@ -243,6 +248,24 @@ public final class GoogleClients implements AutoCloseable {
             }
         }
         opened.clear();
+        if (background != null) {
+            background.shutdownNow();
+            background = null;
+        }
+    }
+
+    /** Google's default gives each client a pool of its own (4 threads or more); the polls and retries of all are short tasks. */
+    private ScheduledThreadPoolExecutor background() {
+        if (background == null) {
+            AtomicInteger count = new AtomicInteger();
+            background = new ScheduledThreadPoolExecutor(4, task -> {
+                Thread t = new Thread(task, "mm-deploy-google-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            background.setRemoveOnCancelPolicy(true);
+        }
+        return background;
     }
 
     /** The host's proxy, for what else the run reaches over HTTP (health checks); empty to connect directly. */
@@ -252,6 +275,7 @@ public final class GoogleClients implements AutoCloseable {
 
     private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> B connect(B builder) {
         builder.setCredentialsProvider(credentials);
+        builder.setBackgroundExecutorProvider(FixedExecutorProvider.create(background()));
         if (overrides.channel() != null) {
             builder.setTransportChannelProvider(overrides.channel());
         } else if (overrides.proxy() != null) {

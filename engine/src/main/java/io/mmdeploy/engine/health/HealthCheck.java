@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * {@code GET <url><path>} for every target at once, each until it answers healthy or runs out of attempts.
@@ -54,25 +55,25 @@ public final class HealthCheck {
     public static final int PARALLEL = 16;
 
     /**
-     * The health check of every host (a deploy's, the CLI's, a rollback's): the same client, through the host's HTTP
-     * proxy when it has one (the one its Google clients use: {@code GoogleClients.proxy()}), the same timeouts; workers
-     * asked of {@code readiness}.
+     * The health check of a host that has no run (a rollback's): the client of {@link #httpClient}, through the host's
+     * HTTP proxy when it has one (the one its Google clients use: {@code GoogleClients.proxy()}), the same timeouts;
+     * workers asked of {@code readiness}. A run's stages build theirs on the run's client and threads.
      */
     public static HealthCheck standard(Sleeper sleeper, StageLog log, Optional<HttpProxy> proxy, Readiness readiness) {
-        return standard(httpClient(proxy), sleeper, log, readiness);
-    }
-
-    /** The same, through a client the host already holds ({@link #httpClient}), e.g. one kept for a whole run. */
-    public static HealthCheck standard(HttpClient http, Sleeper sleeper, StageLog log, Readiness readiness) {
-        return new HealthCheck(http, sleeper, new ParallelRunner(PARALLEL), log, REQUEST_TIMEOUT, readiness);
+        return new HealthCheck(httpClient(proxy, null), sleeper, new ParallelRunner(PARALLEL), log, REQUEST_TIMEOUT, readiness);
     }
 
     /**
      * The HTTP client of the checks that reach a deployed service (health, smoke tests): redirects followed as a
      * browser would (Cloud Run answers some paths with a redirect), through the host's proxy.
+     *
+     * @param threads where the client handles responses (a run's threads); null for the client's own
      */
-    public static HttpClient httpClient(Optional<HttpProxy> proxy) {
+    public static HttpClient httpClient(Optional<HttpProxy> proxy, Executor threads) {
         HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(REQUEST_TIMEOUT);
+        if (threads != null) {
+            b.executor(threads);
+        }
         proxy.ifPresent(p -> p.applyTo(b));
         return b.build();
     }

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -41,11 +42,18 @@ public final class RunMigrations {
     private final JobsClient jobs;
     private final ExecutionsClient executions;
     private final StageLog log;
+    private final Executor threads;
 
     public RunMigrations(JobsClient jobs, ExecutionsClient executions, StageLog log) {
+        this(jobs, executions, log, ParallelRunner.FRESH_THREADS);
+    }
+
+    /** @param threads runs the migrations' lanes (a run's threads) */
+    public RunMigrations(JobsClient jobs, ExecutionsClient executions, StageLog log, Executor threads) {
         this.jobs = jobs;
         this.executions = executions;
         this.log = log;
+        this.threads = threads;
     }
 
     /**
@@ -97,7 +105,7 @@ public final class RunMigrations {
             return done;
         })));
         Map<String, MigrationResult> byJob = new LinkedHashMap<>();
-        TaskOutcome.valuesOrThrow(new ParallelRunner(Math.max(1, lanes.size())).runAll(STAGE, lanes))
+        TaskOutcome.valuesOrThrow(new ParallelRunner(Math.max(1, lanes.size()), threads).runAll(STAGE, lanes))
                 .forEach(lane -> lane.forEach(r -> byJob.put(r.job(), r)));
         List<MigrationResult> results = new ArrayList<>();
         found.keySet().forEach(spec -> results.add(byJob.get(spec.cloudRunJob(env))));

@@ -21,6 +21,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * The resources a deploy uses in its environment's project, as they are now: the Artifact Registry repository, the
@@ -65,6 +66,12 @@ public record EnvironmentResources(Found repository, Found bucket, List<Found> s
 
     /** Each resource read at once (they are independent): the repository, the bucket, the secrets. */
     public static EnvironmentResources read(EnvironmentSpec env, Workspace workspace, GoogleClients clients) throws InterruptedException {
+        return read(env, workspace, clients, ParallelRunner.FRESH_THREADS);
+    }
+
+    /** The same, on the given threads (a run's). */
+    public static EnvironmentResources read(EnvironmentSpec env, Workspace workspace, GoogleClients clients, Executor threads)
+            throws InterruptedException {
         Optional<StateBucket> state = StateBucket.of(env, workspace);
         List<NamedTask<Found>> reads = new ArrayList<>();
         String repository = repositoryName(env.registry());
@@ -74,7 +81,7 @@ public record EnvironmentResources(Found repository, Found bucket, List<Found> s
             String name = SecretName.of(env.projectId(), id).toString();
             reads.add(new NamedTask<>(name, () -> secret(clients, name)));
         }
-        List<Found> found = TaskOutcome.valuesOrThrow(new ParallelRunner(reads.size()).runAll(STAGE, reads));
+        List<Found> found = TaskOutcome.valuesOrThrow(new ParallelRunner(reads.size(), threads).runAll(STAGE, reads));
         int secretsFrom = state.isPresent() ? 2 : 1;
         return new EnvironmentResources(found.get(0), state.isPresent() ? found.get(1) : null, found.subList(secretsFrom, found.size()));
     }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Asks Google which of the permissions a deploy needs the environment's credentials hold: {@code testIamPermissions} on
@@ -33,14 +34,21 @@ public final class PermissionCheck {
     static final String STAGE = "permissions";
 
     private final Workspace workspace;
+    private final Executor threads;
 
     public PermissionCheck(Workspace workspace) {
+        this(workspace, ParallelRunner.FRESH_THREADS);
+    }
+
+    /** @param threads asks (and reads the resources) on these (a run's threads) */
+    public PermissionCheck(Workspace workspace, Executor threads) {
         this.workspace = workspace;
+        this.threads = threads;
     }
 
     /** The deployer's permissions for {@code env}, reading the environment's resources first. */
     public PermissionReport check(EnvironmentSpec env, GoogleClients clients) throws InterruptedException {
-        return check(env, clients, EnvironmentResources.read(env, workspace, clients));
+        return check(env, clients, EnvironmentResources.read(env, workspace, clients, threads));
     }
 
     /**
@@ -63,14 +71,14 @@ public final class PermissionCheck {
         for (Found secret : resources.secrets()) {
             asks.resource(Scope.SECRET, secret);
         }
-        return asks.run(clients);
+        return asks.run(clients, threads);
     }
 
     /** Only project-level permissions, e.g. the ones bootstrap itself needs. */
     public PermissionReport checkProject(EnvironmentSpec env, GoogleClients clients, List<Permission> permissions) throws InterruptedException {
         Asks asks = new Asks(env);
         asks.add(Scope.PROJECT, asks.project, permissions);
-        return asks.run(clients);
+        return asks.run(clients, threads);
     }
 
     /** The permissions to ask, grouped by the resource they are asked on. */
@@ -94,14 +102,14 @@ public final class PermissionCheck {
             add(found.present() ? scope : Scope.PROJECT, found.present() ? found.name() : project, RequiredAccess.deployer(scope));
         }
 
-        PermissionReport run(GoogleClients clients) throws InterruptedException {
+        PermissionReport run(GoogleClients clients, Executor threads) throws InterruptedException {
             List<NamedTask<Answer>> tasks = new ArrayList<>();
             for (Map.Entry<String, List<Permission>> e : byResource.entrySet()) {
                 tasks.add(new NamedTask<>(e.getKey(), () -> answer(clients, e.getKey(), e.getValue())));
             }
             List<Missing> missing = new ArrayList<>();
             List<Unverified> unverified = new ArrayList<>();
-            for (Answer answer : TaskOutcome.valuesOrThrow(new ParallelRunner(tasks.size()).runAll(STAGE, tasks))) {
+            for (Answer answer : TaskOutcome.valuesOrThrow(new ParallelRunner(tasks.size(), threads).runAll(STAGE, tasks))) {
                 missing.addAll(answer.missing());
                 answer.unverified().ifPresent(unverified::add);
             }

@@ -36,7 +36,7 @@ final class PreflightPhase {
         String release;
         // Every permission the deploy will use, asked before anything changes: a missing one stops it here, not half-way.
         try (GoogleClients clients = run.open(env)) {
-            new PermissionCheck(run.host.workspace()).require(env, clients);
+            new PermissionCheck(run.host.workspace(), run.stages.threads()).require(env, clients);
             release = unused(ReleaseRecord.newId(run.now(), revision.map(Revision::shortSha).orElse(UNVERSIONED)),
                     ReleaseHistory.read(run.stages.releases(env, clients).store()));
         }

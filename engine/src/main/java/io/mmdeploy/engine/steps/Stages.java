@@ -42,6 +42,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one place stages are built: the deploy's phases, the CLI's step commands and rollback all take theirs from here,
@@ -64,16 +70,43 @@ public final class Stages {
     private final Map<Optional<HttpProxy>, HttpClient> checkClients = new ConcurrentHashMap<>();
     /** Each environment's release-record versions read so far in this run (versions never change). */
     private final Map<String, Map<Long, ReleaseRecord>> recordVersions = new ConcurrentHashMap<>();
+    /**
+     * The threads of this run's parallel work (builds, reads, checks), reused from phase to phase. Unbounded: each
+     * {@link ParallelRunner} bounds its own work, and a lane never waits for a thread. Idle ones end after a few
+     * seconds, so a finished run (a Jenkins step) leaves none behind.
+     */
+    private final ExecutorService threads;
 
     public Stages(StepHost host, TofuSettings tofu, DeploySettings settings) {
         this.host = host;
         this.tofu = tofu;
         this.settings = settings;
+        this.threads = workerThreads();
         this.registryHttp = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     public StepHost host() {
         return host;
+    }
+
+    private static ExecutorService workerThreads() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+            Thread t = new Thread(task, "mm-deploy-worker-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        return pool;
+    }
+
+    /** Runs at most {@code maxConcurrent} tasks at once on this run's threads. */
+    public ParallelRunner parallel(int maxConcurrent) {
+        return new ParallelRunner(maxConcurrent, threads);
+    }
+
+    /** This run's threads, for a stage that sizes its parallel work itself. */
+    public Executor threads() {
+        return threads;
     }
 
     public DeploySettings settings() {
@@ -87,8 +120,8 @@ public final class Stages {
 
     /** Through the same HTTP proxy as the environment's clients (Jenkins' proxy configuration, in the plugin). */
     public HealthCheck healthCheck(GoogleClients clients) {
-        return HealthCheck.standard(checks(clients), host.sleeper(), log(HealthCheck.STAGE),
-                new CloudRunReadiness(clients.services(), clients.revisions()));
+        return new HealthCheck(checks(clients), host.sleeper(), parallel(HealthCheck.PARALLEL), log(HealthCheck.STAGE),
+                HealthCheck.REQUEST_TIMEOUT, new CloudRunReadiness(clients.services(), clients.revisions()));
     }
 
     /**
@@ -96,12 +129,12 @@ public final class Stages {
      * start its own selector thread and connections each time.
      */
     private HttpClient checks(GoogleClients clients) {
-        return checkClients.computeIfAbsent(clients.proxy(), HealthCheck::httpClient);
+        return checkClients.computeIfAbsent(clients.proxy(), proxy -> HealthCheck.httpClient(proxy, threads));
     }
 
     /** Through the same client as the health check; what a result says is masked with the run's secrets. */
     public SmokeTests smokeTests(GoogleClients clients) {
-        return new SmokeTests(checks(clients), new ParallelRunner(HealthCheck.PARALLEL), log(SmokeTests.STAGE),
+        return new SmokeTests(checks(clients), parallel(HealthCheck.PARALLEL), log(SmokeTests.STAGE),
                 host.mask(), HealthCheck.REQUEST_TIMEOUT);
     }
 
@@ -122,7 +155,7 @@ public final class Stages {
     }
 
     public RunMigrations migrations(GoogleClients clients) {
-        return new RunMigrations(clients.jobs(), clients.executions(), log(RunMigrations.STAGE));
+        return new RunMigrations(clients.jobs(), clients.executions(), log(RunMigrations.STAGE), threads);
     }
 
     public ServiceUrlsSecret urlsSecret(GoogleClients clients) {
@@ -134,7 +167,7 @@ public final class Stages {
         ImageBuilder images = builderKind(builder).equals(DOCKER)
                 ? new DockerBuildxImageBuilder(commands(), host.workspace(), settings.buildTimeout(), new ImageTags(env).alias())
                 : CloudBuildImageBuilder.forEnvironment(clients, env, host.workspace(), settings.contextBucket(), settings.buildTimeout());
-        return new BuildImages(images, new ImageCatalog(clients.artifactRegistry()), new ParallelRunner(settings.maxParallelBuilds()),
+        return new BuildImages(images, new ImageCatalog(clients.artifactRegistry()), parallel(settings.maxParallelBuilds()),
                 log(BuildImages.STAGE));
     }
 
@@ -159,7 +192,7 @@ public final class Stages {
 
     public Releases releases(EnvironmentSpec env, GoogleClients clients) {
         SecretManagerReleaseStore store = new SecretManagerReleaseStore(clients.secretManager(), env, host.mask(),
-                new ParallelRunner(HISTORY_READS), log(ReleaseRecorder.STAGE),
+                parallel(HISTORY_READS), log(ReleaseRecorder.STAGE),
                 recordVersions.computeIfAbsent(env.projectId() + "/" + env.name(), k -> new ConcurrentHashMap<>()));
         return new Releases(store, new CloudRunReleases(clients, store, host.clock(), host.sleeper(), this::log));
     }

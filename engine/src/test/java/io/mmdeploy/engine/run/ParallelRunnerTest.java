@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ParallelRunnerTest {
@@ -68,6 +73,85 @@ class ParallelRunnerTest {
         assertThat(finished.get()).isEqualTo(1);
         assertThatThrownBy(() -> TaskOutcome.valuesOrThrow(outcomes)).isInstanceOfSatisfying(DeployException.class, e ->
                 assertThat(e.diagnostics()).extracting(d -> d.summary()).containsExactly("a broke", "Unexpected failure in c"));
+    }
+
+    @Test
+    void lanesReuseTheThreadsOfTheGivenPoolFromOneRunToTheNext() throws Exception {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.MINUTES, new SynchronousQueue<>());
+        try {
+            ParallelRunner runner = new ParallelRunner(3, pool);
+            Set<String> names = ConcurrentHashMap.newKeySet();
+            for (int run = 0; run < 5; run++) {
+                List<NamedTask<Integer>> tasks = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    tasks.add(new NamedTask<>("t" + i, () -> {
+                        names.add(Thread.currentThread().getName());
+                        Thread.sleep(5);
+                        return 1;
+                    }));
+                }
+                assertThat(TaskOutcome.valuesOrThrow(runner.runAll("reads", tasks))).hasSize(6).containsOnly(1);
+                idle(pool);
+            }
+            // Five runs of six tasks, three at a time: three threads in all, each named for its lane while it works.
+            assertThat(pool.getLargestPoolSize()).isEqualTo(3);
+            assertThat(names).containsExactlyInAnyOrder("mm-deploy-reads-1", "mm-deploy-reads-2", "mm-deploy-reads-3");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Until the pool's threads wait for work again (a lane's end is seen a moment before its thread is free). */
+    private static void idle(ThreadPoolExecutor pool) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pool.getActiveCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(20);
+    }
+
+    @Test
+    void anInterruptedWaitInterruptsTheRunningTasksAndStartsNoMore() throws Exception {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.MINUTES, new SynchronousQueue<>());
+        try {
+            CountDownLatch running = new CountDownLatch(2);
+            CountDownLatch interrupted = new CountDownLatch(2);
+            AtomicInteger started = new AtomicInteger();
+            List<NamedTask<String>> tasks = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                tasks.add(new NamedTask<>("t" + i, () -> {
+                    started.incrementAndGet();
+                    running.countDown();
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        throw e;
+                    }
+                    return "done";
+                }));
+            }
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    new ParallelRunner(2, pool).runAll("builds", tasks);
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            });
+            waiter.start();
+            assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+
+            waiter.interrupt();
+            waiter.join(5_000);
+
+            assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+            assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(50);
+            assertThat(started.get()).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
