@@ -11,6 +11,7 @@ import io.mmdeploy.engine.serviceurls.CloudRunUrls;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -28,14 +29,20 @@ public final class CloudRunReleases {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Function<String, StageLog> logs;
+    private final Executor threads;
 
-    /** @param logs the log of a stage, by stage name */
-    public CloudRunReleases(GoogleClients clients, ReleaseStore store, Clock clock, Sleeper sleeper, Function<String, StageLog> logs) {
+    /**
+     * @param logs the log of a stage, by stage name
+     * @param threads the parallel reads and moves run on these (a run's threads, or {@link ParallelRunner#FRESH_THREADS})
+     */
+    public CloudRunReleases(GoogleClients clients, ReleaseStore store, Clock clock, Sleeper sleeper, Function<String, StageLog> logs,
+            Executor threads) {
         this.clients = clients;
         this.store = store;
         this.clock = clock;
         this.sleeper = sleeper;
         this.logs = logs;
+        this.threads = threads;
     }
 
     public CloudRunTraffic traffic() {
@@ -43,7 +50,7 @@ public final class CloudRunReleases {
     }
 
     public LiveServices live() {
-        return new LiveServices(clients.services(), traffic());
+        return new LiveServices(clients.services(), traffic(), new ParallelRunner(PARALLEL, threads));
     }
 
     public ReleaseRecorder recorder() {
@@ -57,7 +64,7 @@ public final class CloudRunReleases {
     public EnvironmentRollback rollback() {
         HealthCheck health = HealthCheck.standard(sleeper, logs.apply(HealthCheck.STAGE), clients.proxy(),
                 new CloudRunReadiness(clients.services(), clients.revisions()));
-        return new EnvironmentRollback(store, live(), traffic(), new CloudRunUrls(clients.services()), health, new ParallelRunner(PARALLEL), aliases(), clock,
+        return new EnvironmentRollback(store, live(), traffic(), new CloudRunUrls(clients.services()), health, new ParallelRunner(PARALLEL, threads), aliases(), clock,
                 logs.apply(EnvironmentRollback.STAGE));
     }
 

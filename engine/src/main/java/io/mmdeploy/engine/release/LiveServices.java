@@ -12,6 +12,9 @@ import io.mmdeploy.engine.config.ServiceSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.ApiFailure;
 import io.mmdeploy.engine.port.StageLog;
+import io.mmdeploy.engine.run.NamedTask;
+import io.mmdeploy.engine.run.ParallelRunner;
+import io.mmdeploy.engine.run.TaskOutcome;
 import io.mmdeploy.engine.traffic.CloudRunTraffic;
 import io.mmdeploy.engine.traffic.RevisionInfo;
 import java.util.ArrayList;
@@ -19,22 +22,32 @@ import java.util.List;
 
 /** Reads what each service of an environment serves now: traffic, revisions, URL. Changes nothing. */
 public final class LiveServices {
+    static final String STAGE = "live-services";
+
     private final ServicesClient services;
     private final CloudRunTraffic traffic;
+    private final ParallelRunner runner;
 
-    public LiveServices(ServicesClient services, CloudRunTraffic traffic) {
+    /** @param runner reads the services at once (two calls each: against Google, one after another they add up to seconds) */
+    public LiveServices(ServicesClient services, CloudRunTraffic traffic, ParallelRunner runner) {
         this.services = services;
         this.traffic = traffic;
+        this.runner = runner;
     }
 
-    /** The services in config order, then the gateway. */
+    /** The services in config order, then the gateway; every service that could not be read is named. */
     public List<LiveService> readAll(DeployConfig config, EnvironmentSpec env) {
-        List<LiveService> all = new ArrayList<>();
+        List<NamedTask<LiveService>> reads = new ArrayList<>();
         for (ServiceSpec spec : config.services()) {
-            all.add(read(env, spec.name(), spec.cloudRunService(env)));
+            reads.add(new NamedTask<>(spec.cloudRunService(env), () -> read(env, spec.name(), spec.cloudRunService(env))));
         }
-        config.gatewaySpec().ifPresent(g -> all.add(read(env, g.name(), g.cloudRunService(env))));
-        return all;
+        config.gatewaySpec().ifPresent(g -> reads.add(new NamedTask<>(g.cloudRunService(env), () -> read(env, g.name(), g.cloudRunService(env)))));
+        try {
+            return TaskOutcome.valuesOrThrow(runner.runAll(STAGE, reads));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeployException.of("Reading the Cloud Run services of " + env.name() + " was interrupted", "Nothing was changed.");
+        }
     }
 
     /**

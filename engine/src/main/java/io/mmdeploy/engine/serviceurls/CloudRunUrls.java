@@ -1,7 +1,9 @@
 package io.mmdeploy.engine.serviceurls;
 
+import com.google.api.core.ApiFuture;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.NotFoundException;
+import com.google.cloud.run.v2.GetServiceRequest;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.ServiceName;
 import com.google.cloud.run.v2.ServicesClient;
@@ -9,10 +11,12 @@ import io.mmdeploy.engine.config.EnvironmentSpec;
 import io.mmdeploy.engine.config.ServiceSpec;
 import io.mmdeploy.engine.diagnostics.DeployException;
 import io.mmdeploy.engine.gcp.ApiFailure;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 
 /** Reads the URL Cloud Run gave each deployed service. */
 public final class CloudRunUrls {
@@ -24,8 +28,13 @@ public final class CloudRunUrls {
 
     public ServiceUrls read(EnvironmentSpec env, List<ServiceSpec> specs) {
         Map<String, String> urls = new LinkedHashMap<>();
-        for (ServiceSpec spec : specs) {
-            urls.put(spec.name(), url(env, spec.cloudRunService(env)));
+        List<Found> found = readAll(env, specs);
+        for (int i = 0; i < specs.size(); i++) {
+            String cloudRunService = specs.get(i).cloudRunService(env);
+            if (found.get(i).missing() != null) {
+                throw ApiFailure.of("read the Cloud Run service " + cloudRunService, name(env, cloudRunService), "roles/run.viewer", found.get(i).missing());
+            }
+            urls.put(specs.get(i).name(), published(env, cloudRunService, found.get(i).service()));
         }
         return new ServiceUrls(urls);
     }
@@ -37,10 +46,11 @@ public final class CloudRunUrls {
      */
     public ServiceUrls expected(EnvironmentSpec env, List<ServiceSpec> specs) {
         Map<String, String> urls = new LinkedHashMap<>();
-        for (ServiceSpec spec : specs) {
-            String cloudRunService = spec.cloudRunService(env);
-            String uri = current(env, cloudRunService);
-            urls.put(spec.name(), uri.isEmpty() ? deterministic(env, cloudRunService) : uri);
+        List<Found> found = readAll(env, specs);
+        for (int i = 0; i < specs.size(); i++) {
+            String cloudRunService = specs.get(i).cloudRunService(env);
+            String uri = found.get(i).uri();
+            urls.put(specs.get(i).name(), uri.isEmpty() ? deterministic(env, cloudRunService) : uri);
         }
         return new ServiceUrls(urls);
     }
@@ -48,26 +58,63 @@ public final class CloudRunUrls {
     /** The URLs the services have now; empty when one of them does not exist yet (its URL is only expected). */
     public Optional<ServiceUrls> existing(EnvironmentSpec env, List<ServiceSpec> specs) {
         Map<String, String> urls = new LinkedHashMap<>();
-        for (ServiceSpec spec : specs) {
-            String uri = current(env, spec.cloudRunService(env));
+        List<Found> found = readAll(env, specs);
+        for (int i = 0; i < specs.size(); i++) {
+            String uri = found.get(i).uri();
             if (uri.isEmpty()) {
                 return Optional.empty();
             }
-            urls.put(spec.name(), uri);
+            urls.put(specs.get(i).name(), uri);
         }
         return Optional.of(new ServiceUrls(urls));
     }
 
-    /** The service's URL; empty for a service that does not exist (or has none yet). */
-    private String current(EnvironmentSpec env, String cloudRunService) {
-        String name = ServiceName.of(env.projectId(), env.region(), cloudRunService).toString();
-        try {
-            return services.getService(name).getUri();
-        } catch (NotFoundException e) {
-            return "";
-        } catch (ApiException e) {
-            throw ApiFailure.of("read the Cloud Run service " + cloudRunService, name, "roles/run.viewer", e);
+    /** A service as read, or why it was not found (a new service, before its first apply). */
+    private record Found(Service service, NotFoundException missing) {
+        /** Empty for a service that does not exist or has no URL yet. */
+        String uri() {
+            return service == null ? "" : service.getUri();
         }
+    }
+
+    /**
+     * Every service asked at once, answers in the order of {@code specs}: one round trip to Cloud Run rather than one
+     * per service. A failure other than "not found" is thrown, the first in config order.
+     */
+    private List<Found> readAll(EnvironmentSpec env, List<ServiceSpec> specs) {
+        List<ApiFuture<Service>> asked = new ArrayList<>();
+        for (ServiceSpec spec : specs) {
+            asked.add(services.getServiceCallable().futureCall(GetServiceRequest.newBuilder().setName(name(env, spec.cloudRunService(env))).build()));
+        }
+        List<Found> found = new ArrayList<>();
+        try {
+            for (int i = 0; i < specs.size(); i++) {
+                found.add(answer(env, specs.get(i).cloudRunService(env), asked.get(i)));
+            }
+        } catch (InterruptedException e) {
+            asked.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw DeployException.of("Reading the Cloud Run services of " + env.name() + " was interrupted", "Nothing was changed.");
+        }
+        return found;
+    }
+
+    private static Found answer(EnvironmentSpec env, String cloudRunService, ApiFuture<Service> asked) throws InterruptedException {
+        try {
+            return new Found(asked.get(), null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NotFoundException missing) {
+                return new Found(null, missing);
+            }
+            if (e.getCause() instanceof ApiException api) {
+                throw ApiFailure.of("read the Cloud Run service " + cloudRunService, name(env, cloudRunService), "roles/run.viewer", api);
+            }
+            throw new IllegalStateException("reading " + name(env, cloudRunService) + " failed", e.getCause());
+        }
+    }
+
+    private static String name(EnvironmentSpec env, String cloudRunService) {
+        return ServiceName.of(env.projectId(), env.region(), cloudRunService).toString();
     }
 
     static String deterministic(EnvironmentSpec env, String cloudRunService) {
@@ -81,16 +128,18 @@ public final class CloudRunUrls {
 
     /** The URL of one Cloud Run service of the environment (the gateway's too). */
     public String url(EnvironmentSpec env, String cloudRunService) {
-        String name = ServiceName.of(env.projectId(), env.region(), cloudRunService).toString();
-        Service service;
+        String name = name(env, cloudRunService);
         try {
-            service = services.getService(name);
+            return published(env, cloudRunService, services.getService(name));
         } catch (ApiException e) {
             throw ApiFailure.of("read the Cloud Run service " + cloudRunService, name, "roles/run.viewer", e);
         }
+    }
+
+    private static String published(EnvironmentSpec env, String cloudRunService, Service service) {
         if (service.getUri().isEmpty()) {
             throw DeployException.of("The Cloud Run service " + cloudRunService + " has no URL yet",
-                    name + " is not serving. Check that the OpenTofu apply finished and the service is ready.");
+                    name(env, cloudRunService) + " is not serving. Check that the OpenTofu apply finished and the service is ready.");
         }
         return service.getUri();
     }

@@ -194,7 +194,7 @@ public final class Stages {
         SecretManagerReleaseStore store = new SecretManagerReleaseStore(clients.secretManager(), env, host.mask(),
                 parallel(HISTORY_READS), log(ReleaseRecorder.STAGE),
                 recordVersions.computeIfAbsent(env.projectId() + "/" + env.name(), k -> new ConcurrentHashMap<>()));
-        return new Releases(store, new CloudRunReleases(clients, store, host.clock(), host.sleeper(), this::log));
+        return new Releases(store, new CloudRunReleases(clients, store, host.clock(), host.sleeper(), this::log, threads));
     }
 
     /** The environment's lease in its state bucket; empty when the environment has no gcs backend. */

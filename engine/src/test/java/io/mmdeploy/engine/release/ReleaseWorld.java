@@ -61,7 +61,7 @@ public final class ReleaseWorld implements AutoCloseable {
         cloud = FakeGoogleCloud.start();
         clients = cloud.clients(env.projectId(), Duration.ofMinutes(1));
         store = new SecretManagerReleaseStore(clients.secretManager(), env, log.mask, new ParallelRunner(8), log.stage(ReleaseRecorder.STAGE));
-        releases = new CloudRunReleases(clients, store, clock, d -> { }, log::stage);
+        releases = new CloudRunReleases(clients, store, clock, d -> { }, log::stage, ParallelRunner.FRESH_THREADS);
         traffic = releases.traffic();
         live = releases.live();
         http = LoopbackHttp.server();

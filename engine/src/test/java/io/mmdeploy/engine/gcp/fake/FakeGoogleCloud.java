@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Google Cloud in one in-process gRPC server: Cloud Run v2, Secret Manager, Cloud Build, Artifact Registry, Grafeas
@@ -45,12 +47,21 @@ public final class FakeGoogleCloud implements AutoCloseable {
     private final Server server;
     private final ManagedChannel channel;
 
-    private FakeGoogleCloud() throws IOException {
+    private final ExecutorService serverThreads;
+
+    private FakeGoogleCloud(boolean ownThreads) throws IOException {
         storage = new FakeStorageServer(iam);
         String name = InProcessServerBuilder.generateName();
         List<BindableService> all = new ArrayList<>(cloudRun.bindables());
         all.addAll(List.of(operations, artifactRegistry, secretManager, cloudBuild, serviceUsage, resourceManager, grafeas, monitoring));
-        InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
+        // Answering on the caller's thread keeps the fakes deterministic; a test of calls in flight at once needs threads.
+        serverThreads = ownThreads ? Executors.newCachedThreadPool() : null;
+        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
+        if (ownThreads) {
+            builder.executor(serverThreads);
+        } else {
+            builder.directExecutor();
+        }
         for (BindableService service : all) {
             builder.addService(ServerInterceptors.intercept(service, faults));
         }
@@ -59,7 +70,12 @@ public final class FakeGoogleCloud implements AutoCloseable {
     }
 
     public static FakeGoogleCloud start() throws IOException {
-        return new FakeGoogleCloud();
+        return new FakeGoogleCloud(false);
+    }
+
+    /** The fakes answering each call on a thread of their own, so that calls sent together are in flight together. */
+    public static FakeGoogleCloud startAnsweringOnOwnThreads() throws IOException {
+        return new FakeGoogleCloud(true);
     }
 
     public ClientSettingsOverrides overrides() {
@@ -78,5 +94,8 @@ public final class FakeGoogleCloud implements AutoCloseable {
         channel.shutdownNow();
         server.shutdownNow();
         storage.close();
+        if (serverThreads != null) {
+            serverThreads.shutdownNow();
+        }
     }
 }
