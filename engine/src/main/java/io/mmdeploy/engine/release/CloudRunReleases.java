@@ -58,7 +58,7 @@ public final class CloudRunReleases {
     }
 
     public AliasMove aliases() {
-        return new AliasMove(new ImageCatalog(clients.artifactRegistry()), logs.apply(AliasMove.STAGE));
+        return new AliasMove(new ImageCatalog(clients.artifactRegistry()), logs.apply(AliasMove.STAGE), new ParallelRunner(PARALLEL, threads));
     }
 
     public EnvironmentRollback rollback() {
