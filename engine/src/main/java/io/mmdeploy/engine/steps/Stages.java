@@ -91,12 +91,11 @@ public final class Stages {
 
     private static ExecutorService workerThreads() {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
             Thread t = new Thread(task, "mm-deploy-worker-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        return pool;
     }
 
     /** Runs at most {@code maxConcurrent} tasks at once on this run's threads. */
