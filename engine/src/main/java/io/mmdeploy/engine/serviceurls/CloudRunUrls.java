@@ -27,16 +27,36 @@ public final class CloudRunUrls {
     }
 
     public ServiceUrls read(EnvironmentSpec env, List<ServiceSpec> specs) {
+        Map<String, String> published = urls(env, cloudRunServices(env, specs));
         Map<String, String> urls = new LinkedHashMap<>();
-        List<Found> found = readAll(env, specs);
-        for (int i = 0; i < specs.size(); i++) {
-            String cloudRunService = specs.get(i).cloudRunService(env);
-            if (found.get(i).missing() != null) {
-                throw ApiFailure.of("read the Cloud Run service " + cloudRunService, name(env, cloudRunService), "roles/run.viewer", found.get(i).missing());
-            }
-            urls.put(specs.get(i).name(), published(env, cloudRunService, found.get(i).service()));
-        }
+        specs.forEach(spec -> urls.put(spec.name(), published.get(spec.cloudRunService(env))));
         return new ServiceUrls(urls);
+    }
+
+    /**
+     * The URLs of these Cloud Run services of the environment (the gateway's too), by Cloud Run service, asked at once;
+     * each must exist and have one.
+     */
+    public Map<String, String> urls(EnvironmentSpec env, List<String> cloudRunServices) {
+        List<Found> found = readAll(env, cloudRunServices);
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (int i = 0; i < cloudRunServices.size(); i++) {
+            String cloudRunService = cloudRunServices.get(i);
+            if (found.get(i).missing() != null) {
+                throw unreadable(env, cloudRunService, found.get(i).missing());
+            }
+            if (found.get(i).uri().isEmpty()) {
+                throw DeployException.of("The Cloud Run service " + cloudRunService + " has no URL yet",
+                        name(env, cloudRunService) + " is not serving. Check that the OpenTofu apply finished and the service is ready.");
+            }
+            urls.put(cloudRunService, found.get(i).uri());
+        }
+        return urls;
+    }
+
+    /** The URL of one Cloud Run service of the environment (the gateway's too). */
+    public String url(EnvironmentSpec env, String cloudRunService) {
+        return urls(env, List.of(cloudRunService)).get(cloudRunService);
     }
 
     /**
@@ -46,11 +66,10 @@ public final class CloudRunUrls {
      */
     public ServiceUrls expected(EnvironmentSpec env, List<ServiceSpec> specs) {
         Map<String, String> urls = new LinkedHashMap<>();
-        List<Found> found = readAll(env, specs);
+        List<Found> found = readAll(env, cloudRunServices(env, specs));
         for (int i = 0; i < specs.size(); i++) {
-            String cloudRunService = specs.get(i).cloudRunService(env);
             String uri = found.get(i).uri();
-            urls.put(specs.get(i).name(), uri.isEmpty() ? deterministic(env, cloudRunService) : uri);
+            urls.put(specs.get(i).name(), uri.isEmpty() ? deterministic(env, specs.get(i).cloudRunService(env)) : uri);
         }
         return new ServiceUrls(urls);
     }
@@ -58,7 +77,7 @@ public final class CloudRunUrls {
     /** The URLs the services have now; empty when one of them does not exist yet (its URL is only expected). */
     public Optional<ServiceUrls> existing(EnvironmentSpec env, List<ServiceSpec> specs) {
         Map<String, String> urls = new LinkedHashMap<>();
-        List<Found> found = readAll(env, specs);
+        List<Found> found = readAll(env, cloudRunServices(env, specs));
         for (int i = 0; i < specs.size(); i++) {
             String uri = found.get(i).uri();
             if (uri.isEmpty()) {
@@ -67,6 +86,10 @@ public final class CloudRunUrls {
             urls.put(specs.get(i).name(), uri);
         }
         return Optional.of(new ServiceUrls(urls));
+    }
+
+    private static List<String> cloudRunServices(EnvironmentSpec env, List<ServiceSpec> specs) {
+        return specs.stream().map(spec -> spec.cloudRunService(env)).toList();
     }
 
     /** A service as read, or why it was not found (a new service, before its first apply). */
@@ -78,18 +101,18 @@ public final class CloudRunUrls {
     }
 
     /**
-     * Every service asked at once, answers in the order of {@code specs}: one round trip to Cloud Run rather than one
-     * per service. A failure other than "not found" is thrown, the first in config order.
+     * Every service asked at once, answers in the order given: one round trip to Cloud Run rather than one per service.
+     * A failure other than "not found" is thrown, the first in that order.
      */
-    private List<Found> readAll(EnvironmentSpec env, List<ServiceSpec> specs) {
+    private List<Found> readAll(EnvironmentSpec env, List<String> cloudRunServices) {
         List<ApiFuture<Service>> asked = new ArrayList<>();
-        for (ServiceSpec spec : specs) {
-            asked.add(services.getServiceCallable().futureCall(GetServiceRequest.newBuilder().setName(name(env, spec.cloudRunService(env))).build()));
+        for (String cloudRunService : cloudRunServices) {
+            asked.add(services.getServiceCallable().futureCall(GetServiceRequest.newBuilder().setName(name(env, cloudRunService)).build()));
         }
         List<Found> found = new ArrayList<>();
         try {
-            for (int i = 0; i < specs.size(); i++) {
-                found.add(answer(env, specs.get(i).cloudRunService(env), asked.get(i)));
+            for (int i = 0; i < cloudRunServices.size(); i++) {
+                found.add(answer(env, cloudRunServices.get(i), asked.get(i)));
             }
         } catch (InterruptedException e) {
             asked.forEach(f -> f.cancel(true));
@@ -107,10 +130,14 @@ public final class CloudRunUrls {
                 return new Found(null, missing);
             }
             if (e.getCause() instanceof ApiException api) {
-                throw ApiFailure.of("read the Cloud Run service " + cloudRunService, name(env, cloudRunService), "roles/run.viewer", api);
+                throw unreadable(env, cloudRunService, api);
             }
             throw new IllegalStateException("reading " + name(env, cloudRunService) + " failed", e.getCause());
         }
+    }
+
+    private static DeployException unreadable(EnvironmentSpec env, String cloudRunService, ApiException e) {
+        return ApiFailure.of("read the Cloud Run service " + cloudRunService, name(env, cloudRunService), "roles/run.viewer", e);
     }
 
     private static String name(EnvironmentSpec env, String cloudRunService) {
@@ -124,23 +151,5 @@ public final class CloudRunUrls {
                             + env.name() + ".projectNumber in the config.");
         }
         return "https://" + cloudRunService + "-" + env.projectNumber() + "." + env.region() + ".run.app";
-    }
-
-    /** The URL of one Cloud Run service of the environment (the gateway's too). */
-    public String url(EnvironmentSpec env, String cloudRunService) {
-        String name = name(env, cloudRunService);
-        try {
-            return published(env, cloudRunService, services.getService(name));
-        } catch (ApiException e) {
-            throw ApiFailure.of("read the Cloud Run service " + cloudRunService, name, "roles/run.viewer", e);
-        }
-    }
-
-    private static String published(EnvironmentSpec env, String cloudRunService, Service service) {
-        if (service.getUri().isEmpty()) {
-            throw DeployException.of("The Cloud Run service " + cloudRunService + " has no URL yet",
-                    name(env, cloudRunService) + " is not serving. Check that the OpenTofu apply finished and the service is ready.");
-        }
-        return service.getUri();
     }
 }

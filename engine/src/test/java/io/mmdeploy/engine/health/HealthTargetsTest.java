@@ -3,6 +3,7 @@ package io.mmdeploy.engine.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.cloud.run.v2.ServicesGrpc;
 import io.mmdeploy.engine.gcp.GoogleClients;
 import io.mmdeploy.engine.gcp.fake.FakeGoogleCloud;
 import io.mmdeploy.engine.gcp.fake.Fixtures;
@@ -16,10 +17,7 @@ class HealthTargetsTest {
     @Test
     void everyServiceAndTheGatewayAtTheirCloudRunUrlsWithTheirOwnHealthSpec() throws Exception {
         try (FakeGoogleCloud cloud = FakeGoogleCloud.start(); GoogleClients clients = cloud.clients(Fixtures.PROJECT, Duration.ofMinutes(1))) {
-            for (String s : Fixtures.SERVICES) {
-                cloud.cloudRun.addService(Fixtures.PROJECT, Fixtures.REGION, s + "-service-staging", "https://" + s + ".run.app");
-            }
-            cloud.cloudRun.addService(Fixtures.PROJECT, Fixtures.REGION, "mesh-gateway-staging", "https://mesh.run.app/");
+            addServices(cloud);
             CloudRunUrls urls = new CloudRunUrls(clients.services());
 
             List<HealthTarget> all = HealthTargets.of(Fixtures.config(), Fixtures.staging(), urls, null, "staging-abc1234");
@@ -36,5 +34,27 @@ class HealthTargetsTest {
             assertThatThrownBy(() -> HealthTargets.of(Fixtures.config(), Fixtures.staging(), urls, List.of("nope"), null))
                     .hasMessageContaining("Nothing to check");
         }
+    }
+
+    @Test
+    void theUrlsOfAllTargetsAreAskedAtOnce() throws Exception {
+        try (FakeGoogleCloud cloud = FakeGoogleCloud.startAnsweringOnOwnThreads();
+                GoogleClients clients = cloud.clients(Fixtures.PROJECT, Duration.ofMinutes(1))) {
+            addServices(cloud);
+            // No answer before all eight asked: one after another, the first would wait out the 2 s alone.
+            cloud.faults.gather(ServicesGrpc.getGetServiceMethod(), Fixtures.SERVICES.size() + 1, Duration.ofSeconds(2));
+
+            List<HealthTarget> all = HealthTargets.of(Fixtures.config(), Fixtures.staging(), new CloudRunUrls(clients.services()), null, null);
+
+            assertThat(cloud.faults.gathered(ServicesGrpc.getGetServiceMethod())).isTrue();
+            assertThat(all).extracting(HealthTarget::endpoint).first().isEqualTo("https://agent.run.app/health");
+        }
+    }
+
+    private static void addServices(FakeGoogleCloud cloud) {
+        for (String s : Fixtures.SERVICES) {
+            cloud.cloudRun.addService(Fixtures.PROJECT, Fixtures.REGION, s + "-service-staging", "https://" + s + ".run.app");
+        }
+        cloud.cloudRun.addService(Fixtures.PROJECT, Fixtures.REGION, "mesh-gateway-staging", "https://mesh.run.app/");
     }
 }
